@@ -1,0 +1,77 @@
+#include "cli.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+
+extern char** environ;
+
+namespace streampro::cli {
+
+std::optional<Date> CommonOptions::ingestion_date() const {
+  if (ingestion_date_text.empty()) return std::nullopt;
+  return ParseIsoDate(ingestion_date_text);
+}
+
+void AddCommonOptions(CLI::App* command, CommonOptions* options, bool date_required,
+                      const std::string& extra_date_name) {
+  command->add_option("--env", options->env, "Environment: reads config/<env>.env")
+      ->check(CLI::IsMember({"dev", "test", "prod"}))
+      ->capture_default_str();
+  const std::string names =
+      extra_date_name.empty() ? "--ingestion-date" : "--ingestion-date," + extra_date_name;
+  auto* date = command
+                   ->add_option(names, options->ingestion_date_text,
+                                "Ingestion date D, YYYY-MM-DD")
+                   ->type_name("YYYY-MM-DD")
+                   ->check(CLI::Validator(
+                       [](std::string& value) -> std::string {
+                         if (ParseIsoDate(value)) return "";
+                         return fmt::format("'{}' is not a real date in YYYY-MM-DD form", value);
+                       },
+                       ""));
+  if (date_required) date->required();
+  command->add_option("--config", options->config_file,
+                      "Settings file (KEY=VALUE lines) used instead of config/<env>.env")
+      ->type_name("FILE");
+}
+
+Result<Config> LoadConfig(const CLI::App& command, const CommonOptions& options) {
+  Config config;
+  if (!options.config_file.empty()) {
+    ASSIGN_OR_RETURN(config, Config::LoadFile(options.config_file));
+  } else {
+    const std::string path = fmt::format("config/{}.env", options.env);
+    const bool env_given = command.count("--env") > 0;
+    if (std::filesystem::exists(path) || env_given) {
+      ASSIGN_OR_RETURN(config, Config::LoadFile(path));
+    }
+  }
+  RETURN_NOT_OK(config.OverlayEnvironment(environ));
+  return config;
+}
+
+int ExitCodeFor(const Status& status) {
+  switch (status.code()) {
+    case StatusCode::kOk: return 0;
+    case StatusCode::kInvalidArgument: return 2;
+    case StatusCode::kNotImplemented: return 3;
+    case StatusCode::kInternal: return 70;
+    case StatusCode::kNotFound:
+    case StatusCode::kIOError:
+    case StatusCode::kInvalidData: return 1;
+  }
+  return 1;
+}
+
+void PrintError(const std::string& message) {
+  std::string one_line = message;
+  for (char& c : one_line) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  std::fprintf(stderr, "streampro: error: %s\n", one_line.c_str());
+}
+
+}  // namespace streampro::cli

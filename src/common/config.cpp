@@ -1,0 +1,154 @@
+#include "common/config.h"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <string_view>
+
+namespace streampro {
+
+namespace {
+
+constexpr std::string_view kStrictPrefix = "STREAMPRO_";
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) {
+    s.remove_prefix(1);
+  }
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+bool IsValidKey(std::string_view key) {
+  if (key.empty() || (key[0] >= '0' && key[0] <= '9')) return false;
+  for (char c : key) {
+    const bool ok = (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+const Config::KeyInfo* FindKnownKey(std::string_view key) {
+  for (const auto& info : Config::KnownKeys()) {
+    if (key == info.name) return &info;
+  }
+  return nullptr;
+}
+
+bool IsOverlaidVariable(std::string_view name) {
+  return name.starts_with(kStrictPrefix) || name.starts_with("MINIO_") ||
+         name.starts_with("AWS_");
+}
+
+}  // namespace
+
+const std::vector<Config::KeyInfo>& Config::KnownKeys() {
+  static const std::vector<KeyInfo> kKeys = {
+      {"STREAMPRO_LANDING_DIR", "data/landing", "folder holding the landing files"},
+      {"STREAMPRO_LAKE_ROOT", "lake", "root folder of the lake (raw, trusted, enriched)"},
+      {"STREAMPRO_THREADS", "0", "worker threads; 0 means one per core"},
+      {"STREAMPRO_LOG_LEVEL", "info", "one of error, warn, info, debug"},
+  };
+  return kKeys;
+}
+
+Result<Config> Config::LoadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound(fmt::format("{}: cannot open config file", path));
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return Status::IOError(fmt::format("{}: read failed", path));
+  return Parse(text.str(), path);
+}
+
+Result<Config> Config::Parse(const std::string& text, const std::string& origin) {
+  Config config;
+  std::string_view rest = text;
+  int line_number = 0;
+  while (!rest.empty()) {
+    ++line_number;
+    const size_t end = rest.find('\n');
+    std::string_view line = Trim(rest.substr(0, end));
+    rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
+    if (line.empty() || line.front() == '#') continue;
+    if (line.starts_with("export ")) line = Trim(line.substr(7));
+
+    const size_t eq = line.find('=');
+    if (eq == std::string_view::npos) {
+      return Status::InvalidArgument(
+          fmt::format("{}:{}: expected KEY=VALUE, got '{}'", origin, line_number, line));
+    }
+    const std::string_view key = Trim(line.substr(0, eq));
+    std::string_view value = Trim(line.substr(eq + 1));
+    if (!IsValidKey(key)) {
+      return Status::InvalidArgument(fmt::format(
+          "{}:{}: '{}' is not a valid key (use A-Z, 0-9 and _)", origin, line_number, key));
+    }
+    if (key.starts_with(kStrictPrefix) && FindKnownKey(key) == nullptr) {
+      return Status::InvalidArgument(
+          fmt::format("{}:{}: unknown key '{}'", origin, line_number, key));
+    }
+    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'')) {
+      if (value.back() != value.front()) {
+        return Status::InvalidArgument(
+            fmt::format("{}:{}: unterminated quote in value of {}", origin, line_number, key));
+      }
+      value = value.substr(1, value.size() - 2);
+    }
+    config.entries_[std::string(key)] =
+        Entry{std::string(value), fmt::format("{}:{}", origin, line_number)};
+  }
+  return config;
+}
+
+Status Config::OverlayEnvironment(char** environment) {
+  if (environment == nullptr) return Status::OK();
+  for (char** var = environment; *var != nullptr; ++var) {
+    const std::string_view assignment(*var);
+    const size_t eq = assignment.find('=');
+    if (eq == std::string_view::npos) continue;
+    const std::string_view name = assignment.substr(0, eq);
+    if (!IsOverlaidVariable(name)) continue;
+    if (name.starts_with(kStrictPrefix) && FindKnownKey(name) == nullptr) {
+      return Status::InvalidArgument(
+          fmt::format("environment variable {} is not a StreamPro setting", name));
+    }
+    entries_[std::string(name)] = Entry{std::string(assignment.substr(eq + 1)), "environment"};
+  }
+  return Status::OK();
+}
+
+std::optional<std::string> Config::Get(const std::string& key) const {
+  auto it = entries_.find(key);
+  if (it == entries_.end()) return std::nullopt;
+  return it->second.value;
+}
+
+std::string Config::GetOrDefault(const std::string& key) const {
+  if (auto value = Get(key)) return *value;
+  const KeyInfo* info = FindKnownKey(key);
+  return info != nullptr ? info->default_value : "";
+}
+
+Result<int64_t> Config::GetInt(const std::string& key) const {
+  const std::string text = GetOrDefault(key);
+  int64_t value = 0;
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || ptr != text.data() + text.size()) {
+    return Status::InvalidArgument(
+        fmt::format("{}: {} must be an integer, got '{}'", SourceOf(key), key, text));
+  }
+  return value;
+}
+
+std::string Config::SourceOf(const std::string& key) const {
+  auto it = entries_.find(key);
+  return it == entries_.end() ? "default" : it->second.source;
+}
+
+}  // namespace streampro

@@ -1,0 +1,50 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "streampro/status.h"
+
+namespace streampro {
+
+/// Writes a file so that readers see either the old content or the complete new content,
+/// never a partial file: bytes go to a hidden temporary file in the same folder, and
+/// Commit() flushes it to disk and renames it over the target in one step. A writer
+/// destroyed without Commit() removes its temporary file. Not thread-safe.
+class AtomicFileWriter {
+ public:
+  static Result<AtomicFileWriter> Open(const std::string& path);
+
+  AtomicFileWriter(AtomicFileWriter&& other) noexcept;
+  AtomicFileWriter& operator=(AtomicFileWriter&&) = delete;
+  AtomicFileWriter(const AtomicFileWriter&) = delete;
+  ~AtomicFileWriter();
+
+  Status Append(std::string_view bytes);
+  /// fsync, close and rename over the target. The writer is unusable afterwards.
+  Status Commit();
+
+  const std::string& path() const { return path_; }
+  size_t bytes_written() const { return bytes_written_; }
+
+ private:
+  AtomicFileWriter(std::string path, std::string temp_path, int fd)
+      : path_(std::move(path)), temp_path_(std::move(temp_path)), fd_(fd) {}
+
+  std::string path_;
+  std::string temp_path_;
+  int fd_ = -1;
+  size_t bytes_written_ = 0;
+};
+
+/// Writes `bytes` to `path` atomically (see AtomicFileWriter).
+Status WriteFileAtomically(const std::string& path, std::string_view bytes);
+
+/// Reads a whole file; errors name the path.
+Result<std::string> ReadFileToString(const std::string& path);
+
+/// Creates `path` and its parents if missing.
+Status CreateDirectories(const std::string& path);
+
+}  // namespace streampro

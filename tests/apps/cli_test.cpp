@@ -1,0 +1,135 @@
+// Runs the real `streampro` binary and checks what a person sees: help, one-line errors,
+// exit codes.
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "common/file.h"
+#include "support/temp_dir.h"
+
+namespace streampro {
+namespace {
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+RunResult RunStreampro(const std::string& args) {
+  testing::TempDir dir;
+  const std::string command = std::string(STREAMPRO_BINARY) + " " + args + " >" + (dir / "out") +
+                              " 2>" + (dir / "err") + " </dev/null";
+  const int status = std::system(command.c_str());
+  RunResult r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = testing::ReadOrDie(dir / "out");
+  r.err = testing::ReadOrDie(dir / "err");
+  return r;
+}
+
+// A usage error is exactly one line on stderr, starting with "streampro: error:".
+void ExpectOneLineError(const RunResult& r, int exit_code, const std::string& fragment) {
+  EXPECT_EQ(r.exit_code, exit_code) << r.err;
+  EXPECT_EQ(r.err.rfind("streampro: error: ", 0), 0u) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_NE(r.err.find(fragment), std::string::npos) << r.err;
+}
+
+TEST(CliTest, EverySubcommandHasHelpWithTheCommonOptions) {
+  for (const char* command :
+       {"generate", "pipeline", "to-raw", "to-trusted", "to-enriched", "report"}) {
+    const RunResult r = RunStreampro(std::string(command) + " --help");
+    EXPECT_EQ(r.exit_code, 0) << command;
+    for (const char* option : {"--env", "--ingestion-date", "--config"}) {
+      EXPECT_NE(r.out.find(option), std::string::npos) << command << " lacks " << option;
+    }
+  }
+  const RunResult top = RunStreampro("--help");
+  EXPECT_EQ(top.exit_code, 0);
+  for (const char* command : {"generate", "pipeline", "to-raw", "to-trusted", "to-enriched",
+                              "report"}) {
+    EXPECT_NE(top.out.find(command), std::string::npos) << command;
+  }
+}
+
+TEST(CliTest, UnknownOptionIsAOneLineError) {
+  ExpectOneLineError(RunStreampro("pipeline --ingestion-date 2025-09-09 --bogus"), 2, "--bogus");
+  ExpectOneLineError(RunStreampro("frobnicate"), 2, "frobnicate");
+}
+
+TEST(CliTest, BadDatesAreOneLineErrors) {
+  ExpectOneLineError(RunStreampro("pipeline --ingestion-date 2025-02-30"), 2, "2025-02-30");
+  ExpectOneLineError(RunStreampro("to-raw --ingestion-date 09/09/2025"), 2, "09/09/2025");
+  ExpectOneLineError(RunStreampro("generate --out /tmp/x --date 2025-9-9"), 2, "2025-9-9");
+}
+
+TEST(CliTest, MissingOrWrongValuesAreOneLineErrors) {
+  ExpectOneLineError(RunStreampro("pipeline"), 2, "--ingestion-date");
+  ExpectOneLineError(RunStreampro(""), 2, "no command given");
+  ExpectOneLineError(RunStreampro("pipeline --ingestion-date 2025-09-09 --env staging"), 2, "staging");
+  ExpectOneLineError(RunStreampro("generate"), 2, "--out");
+  testing::TempDir dir;
+  ExpectOneLineError(RunStreampro("generate --out " + dir.path() + " --videos 2"), 2, "--videos");
+}
+
+TEST(CliTest, ConfigProblemsNameTheFile) {
+  ExpectOneLineError(RunStreampro("pipeline --ingestion-date 2025-09-09 --config /nonexistent/x.env"), 1,
+                     "/nonexistent/x.env");
+  testing::TempDir dir;
+  ASSERT_TRUE(WriteFileAtomically(dir / "bad.env", "STREAMPRO_LAKE_ROOT=x\nSTREAMPRO_NOPE=1\n").ok());
+  ExpectOneLineError(RunStreampro("pipeline --ingestion-date 2025-09-09 --config " + (dir / "bad.env")), 2,
+                     "bad.env:2: unknown key 'STREAMPRO_NOPE'");
+}
+
+TEST(CliTest, PipelineListsTheBundledLandingFiles) {
+  const RunResult r = RunStreampro("pipeline --env dev --ingestion-date 2025-09-09");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  for (const char* name : {"users_2025-09-09.csv", "videos_2025-09-09.csv",
+                           "devices_2025-09-09.csv", "events_2025-09-09.jsonl"}) {
+    EXPECT_NE(r.out.find(name), std::string::npos) << name;
+  }
+  EXPECT_NE(r.out.find("skipped  truth.json"), std::string::npos) << r.out;
+
+  const RunResult other_day = RunStreampro("pipeline --ingestion-date 2025-09-10");
+  EXPECT_EQ(other_day.exit_code, 0);
+  EXPECT_NE(other_day.out.find("dated 2025-09-09, not 2025-09-10"), std::string::npos);
+  EXPECT_NE(other_day.out.find("the run has no new events"), std::string::npos);
+}
+
+TEST(CliTest, LandingFolderFromOptionOrEnvironmentIsUsedAndAMissingOneNamed) {
+  ExpectOneLineError(RunStreampro("pipeline --ingestion-date 2025-09-09 --landing /nonexistent/landing"), 1,
+                     "/nonexistent/landing");
+  ExpectOneLineError(
+      RunStreampro("pipeline --ingestion-date 2025-09-09 --env prod"), 1, "/srv/streampro/landing");
+  const RunResult r =
+      RunStreampro("pipeline --ingestion-date 2025-09-09 --env prod --landing data/landing");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  ExpectOneLineError(
+      RunStreampro("pipeline --ingestion-date 2025-09-09 --env prod --config config/dev.env "
+          "--landing /nonexistent/from-flag"),
+      1, "/nonexistent/from-flag");
+}
+
+TEST(CliTest, StagesNotBuiltYetSaySoAndExitThree) {
+  for (const char* stage : {"to-raw", "to-trusted", "to-enriched", "report"}) {
+    ExpectOneLineError(RunStreampro(std::string(stage) + " --ingestion-date 2025-09-09"), 3,
+                       "not part of StreamPro");
+  }
+}
+
+TEST(CliTest, GenerateWritesTheLandingSetAndSummarises) {
+  testing::TempDir dir;
+  const RunResult r = RunStreampro("generate --out " + dir.path() + " --users 50 --seed 3 --date 2025-01-31");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(std::filesystem::exists(dir / "events_2025-01-31.jsonl"));
+  EXPECT_TRUE(std::filesystem::exists(dir / "truth.json"));
+  EXPECT_NE(r.out.find("MB/s"), std::string::npos);
+  EXPECT_NE(r.out.find("50 users"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace streampro
