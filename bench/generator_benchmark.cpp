@@ -24,8 +24,8 @@ void BM_RenderEventBlock(benchmark::State& state) {
     benchmark::DoNotOptimize(b.bytes.data());
   }
   state.SetBytesProcessed(bytes);
-  state.counters["events/s"] = benchmark::Counter(static_cast<double>(events),
-                                                  benchmark::Counter::kIsRate);
+  state.counters["events/s"] =
+      benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
 }
 // Argument: dirty rate in thousandths (0 = clean, 20 = the default 2%).
 BENCHMARK(BM_RenderEventBlock)->Arg(0)->Arg(20)->Unit(benchmark::kMillisecond);

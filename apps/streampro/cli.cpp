@@ -22,19 +22,19 @@ void AddCommonOptions(CLI::App* command, CommonOptions* options, bool date_requi
       ->capture_default_str();
   const std::string names =
       extra_date_name.empty() ? "--ingestion-date" : "--ingestion-date," + extra_date_name;
-  auto* date = command
-                   ->add_option(names, options->ingestion_date_text,
-                                "Ingestion date D, YYYY-MM-DD")
-                   ->type_name("YYYY-MM-DD")
-                   ->check(CLI::Validator(
-                       [](std::string& value) -> std::string {
-                         if (ParseIsoDate(value)) return "";
-                         return fmt::format("'{}' is not a real date in YYYY-MM-DD form", value);
-                       },
-                       ""));
+  auto* date =
+      command->add_option(names, options->ingestion_date_text, "Ingestion date D, YYYY-MM-DD")
+          ->type_name("YYYY-MM-DD")
+          ->check(CLI::Validator(
+              [](std::string& value) -> std::string {
+                if (ParseIsoDate(value)) return "";
+                return fmt::format("'{}' is not a real date in YYYY-MM-DD form", value);
+              },
+              ""));
   if (date_required) date->required();
-  command->add_option("--config", options->config_file,
-                      "Settings file (KEY=VALUE lines) used instead of config/<env>.env")
+  command
+      ->add_option("--config", options->config_file,
+                   "Settings file (KEY=VALUE lines) used instead of config/<env>.env")
       ->type_name("FILE");
 }
 
@@ -55,13 +55,18 @@ Result<Config> LoadConfig(const CLI::App& command, const CommonOptions& options)
 
 int ExitCodeFor(const Status& status) {
   switch (status.code()) {
-    case StatusCode::kOk: return 0;
-    case StatusCode::kInvalidArgument: return 2;
-    case StatusCode::kNotImplemented: return 3;
-    case StatusCode::kInternal: return 70;
+    case StatusCode::kOk:
+      return 0;
+    case StatusCode::kInvalidArgument:
+      return 2;
+    case StatusCode::kNotImplemented:
+      return 3;
+    case StatusCode::kInternal:
+      return 70;
     case StatusCode::kNotFound:
     case StatusCode::kIOError:
-    case StatusCode::kInvalidData: return 1;
+    case StatusCode::kInvalidData:
+      return 1;
   }
   return 1;
 }

@@ -75,8 +75,9 @@ void RegisterGenerateCommand(CLI::App* app, Action* action) {
   command->add_option("--seed", o.seed, "Random seed")->capture_default_str();
   command->add_option("--events", args->events,
                       "Target number of clean events (streams to disk; up to 2e9)");
-  command->add_option("--dirty-rate", o.dirty_rate,
-                      "Extra dirty or oddly formatted records per clean record (0..0.5)")
+  command
+      ->add_option("--dirty-rate", o.dirty_rate,
+                   "Extra dirty or oddly formatted records per clean record (0..0.5)")
       ->capture_default_str();
   command->add_option("--threads", o.threads, "Worker threads (0 = one per core)");
   command->callback([command, args, action] {

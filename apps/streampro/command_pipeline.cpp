@@ -58,9 +58,9 @@ Status PrintLandingInventory(const JobContext& context) {
 }
 
 Status NotBuiltYet(std::string_view stage) {
-  return Status::NotImplemented(fmt::format(
-      "{}: this stage is not part of StreamPro {} yet; nothing was read or written", stage,
-      kVersion));
+  return Status::NotImplemented(
+      fmt::format("{}: this stage is not part of StreamPro {} yet; nothing was read or written",
+                  stage, kVersion));
 }
 
 // Registers one job subcommand; `run` gets the resolved context.
@@ -69,8 +69,9 @@ void AddJob(CLI::App* app, Action* action, const std::string& name, const std::s
   auto args = std::make_shared<JobArgs>();
   CLI::App* command = app->add_subcommand(name, help);
   AddCommonOptions(command, &args->common, /*date_required=*/true);
-  command->add_option("--landing", args->landing,
-                      "Landing folder (default: STREAMPRO_LANDING_DIR, data/landing)")
+  command
+      ->add_option("--landing", args->landing,
+                   "Landing folder (default: STREAMPRO_LANDING_DIR, data/landing)")
       ->type_name("DIR");
   command->add_option("--lake", args->lake, "Lake root (default: STREAMPRO_LAKE_ROOT, lake)")
       ->type_name("DIR");

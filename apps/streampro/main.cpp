@@ -7,10 +7,10 @@
 
 int main(int argc, char** argv) {
   using namespace streampro;
-  CLI::App app{fmt::format(
-      "StreamPro {}: lakehouse ETL for video-streaming engagement analytics.\n"
-      "Moves landing files through raw -> trusted -> enriched -> report.",
-      kVersion)};
+  CLI::App app{
+      fmt::format("StreamPro {}: lakehouse ETL for video-streaming engagement analytics.\n"
+                  "Moves landing files through raw -> trusted -> enriched -> report.",
+                  kVersion)};
   app.name("streampro");
   app.require_subcommand(1, 1);
   app.set_version_flag("--version", std::string(kVersion));

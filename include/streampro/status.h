@@ -26,11 +26,15 @@ class [[nodiscard]] Status {
   Status(StatusCode code, std::string message) : code_(code), message_(std::move(message)) {}
 
   static Status OK() { return {}; }
-  static Status InvalidArgument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
+  static Status InvalidArgument(std::string m) {
+    return {StatusCode::kInvalidArgument, std::move(m)};
+  }
   static Status NotFound(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
   static Status IOError(std::string m) { return {StatusCode::kIOError, std::move(m)}; }
   static Status InvalidData(std::string m) { return {StatusCode::kInvalidData, std::move(m)}; }
-  static Status NotImplemented(std::string m) { return {StatusCode::kNotImplemented, std::move(m)}; }
+  static Status NotImplemented(std::string m) {
+    return {StatusCode::kNotImplemented, std::move(m)};
+  }
   static Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
 
   bool ok() const { return code_ == StatusCode::kOk; }
@@ -49,7 +53,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : storage_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : storage_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   Result(Status status) : storage_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     assert(!std::get<Status>(storage_).ok() && "a Result needs a value or an error");
   }
@@ -79,7 +83,9 @@ class [[nodiscard]] Result {
 };
 
 namespace internal {
-inline Status ToStatus(Status s) { return s; }
+inline Status ToStatus(Status s) {
+  return s;
+}
 template <typename T>
 Status ToStatus(const Result<T>& r) {
   return r.status();
@@ -92,15 +98,15 @@ Status ToStatus(const Result<T>& r) {
 #define STREAMPRO_CONCAT(a, b) STREAMPRO_CONCAT_INNER(a, b)
 
 /// Returns the Status of `expr` from the enclosing function when it is not ok.
-#define RETURN_NOT_OK(expr)                                                       \
-  do {                                                                            \
-    ::streampro::Status _st = ::streampro::internal::ToStatus((expr));            \
-    if (!_st.ok()) return _st;                                                    \
+#define RETURN_NOT_OK(expr)                                            \
+  do {                                                                 \
+    ::streampro::Status _st = ::streampro::internal::ToStatus((expr)); \
+    if (!_st.ok()) return _st;                                         \
   } while (false)
 
 #define STREAMPRO_ASSIGN_OR_RETURN_IMPL(result_name, lhs, rexpr) \
-  auto result_name = (rexpr);                                     \
-  if (!result_name.ok()) return result_name.status();             \
+  auto result_name = (rexpr);                                    \
+  if (!result_name.ok()) return result_name.status();            \
   lhs = std::move(result_name).value()
 
 /// `ASSIGN_OR_RETURN(auto x, MakeX());` binds the value or returns the error.

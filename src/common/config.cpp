@@ -41,8 +41,7 @@ const Config::KeyInfo* FindKnownKey(std::string_view key) {
 }
 
 bool IsOverlaidVariable(std::string_view name) {
-  return name.starts_with(kStrictPrefix) || name.starts_with("MINIO_") ||
-         name.starts_with("AWS_");
+  return name.starts_with(kStrictPrefix) || name.starts_with("MINIO_") || name.starts_with("AWS_");
 }
 
 }  // namespace
@@ -52,7 +51,6 @@ const std::vector<Config::KeyInfo>& Config::KnownKeys() {
       {"STREAMPRO_LANDING_DIR", "data/landing", "folder holding the landing files"},
       {"STREAMPRO_LAKE_ROOT", "lake", "root folder of the lake (raw, trusted, enriched)"},
       {"STREAMPRO_THREADS", "0", "worker threads; 0 means one per core"},
-      {"STREAMPRO_LOG_LEVEL", "info", "one of error, warn, info, debug"},
   };
   return kKeys;
 }

@@ -8,15 +8,19 @@ namespace streampro {
 
 /// The four landing tables of SPEC §1.
 enum class Table : uint8_t { kUsers, kVideos, kDevices, kEvents };
-inline constexpr std::array<Table, 4> kAllTables = {Table::kUsers, Table::kVideos,
-                                                    Table::kDevices, Table::kEvents};
+inline constexpr std::array<Table, 4> kAllTables = {Table::kUsers, Table::kVideos, Table::kDevices,
+                                                    Table::kEvents};
 
 constexpr std::string_view TableName(Table table) {
   switch (table) {
-    case Table::kUsers: return "users";
-    case Table::kVideos: return "videos";
-    case Table::kDevices: return "devices";
-    case Table::kEvents: return "events";
+    case Table::kUsers:
+      return "users";
+    case Table::kVideos:
+      return "videos";
+    case Table::kDevices:
+      return "devices";
+    case Table::kEvents:
+      return "events";
   }
   return "";
 }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cctype>
 
 namespace streampro::generate {
 
@@ -17,12 +18,12 @@ constexpr uint64_t kSaltUsersFile = 5;
 constexpr uint64_t kSaltVideosFile = 6;
 constexpr uint64_t kSaltDevicesFile = 7;
 
-constexpr std::string_view kAllGenres[] = {"Action", "Animation", "Comedy", "Documentary",
+constexpr std::string_view kAllGenres[] = {"Action", "Animation", "Comedy",  "Documentary",
                                            "Drama",  "Horror",    "Romance", "Thriller"};
 constexpr std::string_view kOsCycle[] = {"Android", "iOS", "Android", "iOS", "Web"};
 constexpr std::string_view kTitleFirst[] = {"Silent", "Midnight", "Golden", "Broken", "Hidden",
                                             "Last",   "Electric", "Frozen", "Wild",   "Lost"};
-constexpr std::string_view kTitleSecond[] = {"Harbor", "Signal", "Garden", "Empire", "River",
+constexpr std::string_view kTitleSecond[] = {"Harbor", "Signal",  "Garden", "Empire",  "River",
                                              "Orbit",  "Letters", "Summit", "Circuit", "Tide"};
 
 struct OsModels {
@@ -70,7 +71,9 @@ std::string JoinCsv(std::initializer_list<std::string_view> fields) {
 class CsvFile {
  public:
   CsvFile(std::string header, std::vector<std::string> rows)
-      : header_(std::move(header)), rows_(std::move(rows)), crlf_(rows_.size(), false),
+      : header_(std::move(header)),
+        rows_(std::move(rows)),
+        crlf_(rows_.size(), false),
         varied_(rows_.size(), false) {}
 
   int64_t num_rows() const { return static_cast<int64_t>(rows_.size()); }
@@ -170,8 +173,7 @@ std::string UserRow(std::string_view user_id, std::string_view signup, std::stri
 }  // namespace
 
 int64_t PlantedCount(int64_t clean_rows, uint32_t ppm) {
-  return static_cast<int64_t>(
-      (static_cast<Uint128>(clean_rows) * ppm + 500'000) / 1'000'000);
+  return static_cast<int64_t>((static_cast<Uint128>(clean_rows) * ppm + 500'000) / 1'000'000);
 }
 
 void DistributeKinds(Rng& rng, const std::vector<Kind>& kinds, int64_t total, bool at_least_one,
@@ -289,8 +291,8 @@ RenderedTable RenderUsers(const Catalog& catalog) {
   k[Kind::kUsersTierCaseVariant] = static_cast<int64_t>(tier_rows.size());
   for (int64_t i : tier_rows) {
     const UserProfile& p = profiles[i];
-    file.row(i) = row_of(i, kTierVariants[p.tier][rng.Below(2)],
-                         p.gender < 0 ? "" : kGenders[p.gender]);
+    file.row(i) =
+        row_of(i, kTierVariants[p.tier][rng.Below(2)], p.gender < 0 ? "" : kGenders[p.gender]);
   }
   const auto quoted_rows = file.PickRowsForVariant(rng, k[Kind::kUsersQuotedField]);
   k[Kind::kUsersQuotedField] = static_cast<int64_t>(quoted_rows.size());
@@ -311,19 +313,19 @@ RenderedTable RenderUsers(const Catalog& catalog) {
   }
   constexpr std::string_view kBadTiers[] = {"Gold", "Platinum", "Trial", "Premium+", "Fre"};
   for (int64_t j = 0; j < k[Kind::kUsersInvalidTier]; ++j) {
-    file.AddExtra(rng, 0, UserRow(fresh_id(), signup, kBadTiers[j % std::size(kBadTiers)],
-                                  "18-25", "male"));
+    file.AddExtra(
+        rng, 0, UserRow(fresh_id(), signup, kBadTiers[j % std::size(kBadTiers)], "18-25", "male"));
   }
   constexpr std::string_view kBadAges[] = {"17-24", "65+", "adult", "18 - 25", "50 +"};
   for (int64_t j = 0; j < k[Kind::kUsersInvalidAgeGroup]; ++j) {
-    file.AddExtra(rng, 0, UserRow(fresh_id(), signup, "Free", kBadAges[j % std::size(kBadAges)],
-                                  "female"));
+    file.AddExtra(rng, 0,
+                  UserRow(fresh_id(), signup, "Free", kBadAges[j % std::size(kBadAges)], "female"));
   }
   constexpr std::string_view kBadDates[] = {"2025-02-30", "2025/01/15", "15-01-2025",
                                             "2025-13-01", "20250115",   "2025-1-5"};
   for (int64_t j = 0; j < k[Kind::kUsersInvalidSignupDate]; ++j) {
-    file.AddExtra(rng, 0, UserRow(fresh_id(), kBadDates[j % std::size(kBadDates)], "Basic",
-                                  "36-50", ""));
+    file.AddExtra(rng, 0,
+                  UserRow(fresh_id(), kBadDates[j % std::size(kBadDates)], "Basic", "36-50", ""));
   }
   for (int64_t j = 0; j < k[Kind::kUsersMissingSignupDate]; ++j) {
     file.AddExtra(rng, 0, UserRow(fresh_id(), "", "Premium", "50+", "male"));
@@ -374,7 +376,9 @@ RenderedTable RenderVideos(const Catalog& catalog) {
         for (char& ch : genre) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
         genre = " " + genre + " ";
         break;
-      default: genre = "  " + genre; break;
+      default:
+        genre = "  " + genre;
+        break;
     }
     file.row(genre_rows[j]) = row_of(v, v.title, genre);
   }
@@ -390,14 +394,15 @@ RenderedTable RenderVideos(const Catalog& catalog) {
   for (int64_t j = 0; j < k[Kind::kVideosDuplicateKey]; ++j) {
     const int64_t i = static_cast<int64_t>(rng.Below(n));
     const VideoRow& v = videos[i];
-    file.AddExtra(rng, i + 1,
-                  JoinCsv({v.video_id, "Re-upload", genres[(v.genre + 1) % genres.size()], "300",
-                           ""}));
+    file.AddExtra(
+        rng, i + 1,
+        JoinCsv({v.video_id, "Re-upload", genres[(v.genre + 1) % genres.size()], "300", ""}));
   }
   constexpr std::string_view kBadDurations[] = {"abc", "0", "-5", "12.5", "2147483648", "1e3"};
   for (int64_t j = 0; j < k[Kind::kVideosInvalidDuration]; ++j) {
-    file.AddExtra(rng, 0, JoinCsv({fresh_id(), "Broken Upload", genres[0],
-                                   kBadDurations[j % std::size(kBadDurations)], ""}));
+    file.AddExtra(rng, 0,
+                  JoinCsv({fresh_id(), "Broken Upload", genres[0],
+                           kBadDurations[j % std::size(kBadDurations)], ""}));
   }
   for (int64_t j = 0; j < k[Kind::kVideosMissingGenre]; ++j) {
     file.AddExtra(rng, 0, JoinCsv({fresh_id(), "Untagged Clip", "", "120", ""}));
@@ -416,7 +421,8 @@ RenderedTable RenderVideos(const Catalog& catalog) {
 RenderedTable RenderDevices(const Catalog& catalog) {
   const auto& devices = catalog.devices();
   std::vector<std::string> rows;
-  for (const DeviceRow& d : devices) rows.push_back(JoinCsv({d.device, d.os, d.model, d.os_version}));
+  for (const DeviceRow& d : devices)
+    rows.push_back(JoinCsv({d.device, d.os, d.model, d.os_version}));
   CsvFile file("device,os,model,os_version", std::move(rows));
 
   const int64_t n = static_cast<int64_t>(devices.size());
@@ -444,9 +450,9 @@ RenderedTable RenderDevices(const Catalog& catalog) {
   }
   for (int64_t j = 0; j < k[Kind::kDevicesWrongFieldCount]; ++j) {
     const std::string id = fmt::format("device_{}", next_id++);
-    file.AddExtra(rng, 0,
-                  j % 2 == 0 ? JoinCsv({id, "Android"})
-                             : JoinCsv({id, "Android", "Pixel 6", "13", "extra"}));
+    file.AddExtra(
+        rng, 0,
+        j % 2 == 0 ? JoinCsv({id, "Android"}) : JoinCsv({id, "Android", "Pixel 6", "13", "extra"}));
   }
   k[Kind::kDevicesBom] = ppm > 0 ? 1 : 0;
   out.bytes = file.Write(ppm > 0);

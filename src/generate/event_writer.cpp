@@ -3,8 +3,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cassert>
+#include <cstdlib>
 #include <cstring>
+#include <optional>
+#include <vector>
 
 namespace streampro::generate {
 
@@ -31,8 +35,8 @@ enum FieldKey : uint8_t {
   kNumFieldKeys,
 };
 constexpr std::string_view kFieldNames[] = {
-    "timestamp", "account_id", "user_id",      "session_id", "event_name", "video_id", "value",
-    "device",    "device_os",  "app_version", "network_type", "ip",        "country"};
+    "timestamp", "account_id", "user_id",     "session_id",   "event_name", "video_id", "value",
+    "device",    "device_os",  "app_version", "network_type", "ip",         "country"};
 static_assert(std::size(kFieldNames) == kNumFieldKeys);
 
 void Write2(int value, char* out) {
@@ -174,7 +178,8 @@ class BlockRenderer {
   BlockRenderer(const Catalog& catalog, int64_t block_index)
       : catalog_(catalog),
         block_index_(block_index),
-        rng_(Rng::For(catalog.options().seed, kSaltEventsBlock, static_cast<uint64_t>(block_index))) {}
+        rng_(Rng::For(catalog.options().seed, kSaltEventsBlock,
+                      static_cast<uint64_t>(block_index))) {}
 
   EventBlock Render() {
     EventBlock block;
@@ -273,7 +278,8 @@ class BlockRenderer {
         line.Set(kTimestamp,
                  '"' + FormatTimestamp(e.timestamp_ms, TimestampForm::kNanoseconds) + '"');
         break;
-      default: break;
+      default:
+        break;
     }
     line.AppendTo(out, order, false);
   }
@@ -297,15 +303,14 @@ class BlockRenderer {
 
   void PlantVariants(KindCounts* kinds) {
     constexpr Kind kVariantKinds[] = {
-        Kind::kEventsShuffledFieldOrder,      Kind::kEventsExtraFields,
-        Kind::kEventsExplicitNullOptional,    Kind::kEventsTimestampSpaceSeparator,
-        Kind::kEventsTimestampWithoutZone,    Kind::kEventsTimestampWithOffset,
+        Kind::kEventsShuffledFieldOrder,   Kind::kEventsExtraFields,
+        Kind::kEventsExplicitNullOptional, Kind::kEventsTimestampSpaceSeparator,
+        Kind::kEventsTimestampWithoutZone, Kind::kEventsTimestampWithOffset,
         Kind::kEventsTimestampNanoseconds};
     for (Kind kind : kVariantKinds) {
       const bool needs_no_value = kind == Kind::kEventsExplicitNullOptional;
-      const auto picked = PickEvents((*kinds)[kind], [&](const Event& e) {
-        return !needs_no_value || e.value_halves < 0;
-      });
+      const auto picked = PickEvents(
+          (*kinds)[kind], [&](const Event& e) { return !needs_no_value || e.value_halves < 0; });
       (*kinds)[kind] = static_cast<int64_t>(picked.size());
       for (size_t i : picked) variant_[i] = Variant{kind, rng_.Next()};
     }
@@ -341,8 +346,7 @@ class BlockRenderer {
     const bool watch_only = kind == Kind::kEventsWatchTimeWithoutValue ||
                             kind == Kind::kEventsValueString ||
                             kind == Kind::kEventsValueNegative ||
-                            kind == Kind::kEventsValueTooLarge ||
-                            kind == Kind::kEventsValueBoolean;
+                            kind == Kind::kEventsValueTooLarge || kind == Kind::kEventsValueBoolean;
     const bool video_only = kind == Kind::kEventsUnknownVideo;
     const auto source = RandomEvent([&](const Event& e) {
       if (watch_only) return e.name == EventName::kWatchTime;
@@ -375,7 +379,9 @@ class BlockRenderer {
         out.resize(static_cast<size_t>(rng_.Between(1, static_cast<int64_t>(out.size()) - 2)));
         return out;
       }
-      case Kind::kEventsMalformedTrailingComma: trailing_comma = true; break;
+      case Kind::kEventsMalformedTrailingComma:
+        trailing_comma = true;
+        break;
       case Kind::kEventsMalformedNonFinite: {
         constexpr std::string_view kNonFinite[] = {"NaN", "Infinity", "-Infinity"};
         line.Set(kValue, std::string(kNonFinite[rotate % 3]));
@@ -384,14 +390,23 @@ class BlockRenderer {
       case Kind::kEventsMalformedNotObject: {
         std::string object;
         line.AppendTo(&object, {}, false);
-        const std::string forms[] = {"[" + object + "]", fmt::format("\"user_{} played\"", e.user + 1), "42", "null",
+        const std::string forms[] = {"[" + object + "]",
+                                     fmt::format("\"user_{} played\"", e.user + 1), "42", "null",
                                      "true"};
         return forms[rotate % std::size(forms)];
       }
-      case Kind::kEventsMissingTimestamp: line.Remove(kTimestamp); break;
-      case Kind::kEventsNullUserId: line.Set(kUserId, "null"); break;
-      case Kind::kEventsMissingEventName: line.Remove(kEventName); break;
-      case Kind::kEventsMissingSessionId: line.Remove(kSessionId); break;
+      case Kind::kEventsMissingTimestamp:
+        line.Remove(kTimestamp);
+        break;
+      case Kind::kEventsNullUserId:
+        line.Set(kUserId, "null");
+        break;
+      case Kind::kEventsMissingEventName:
+        line.Remove(kEventName);
+        break;
+      case Kind::kEventsMissingSessionId:
+        line.Remove(kSessionId);
+        break;
       case Kind::kEventsTimestampBadFormat: {
         const std::string forms[] = {
             date.substr(0, 4) + "/" + date.substr(5, 2) + "/" + date.substr(8, 2) + " " + time,
@@ -409,15 +424,21 @@ class BlockRenderer {
       }
       case Kind::kEventsTimestampImpossible: {
         const std::string forms[] = {
-            date.substr(0, 5) + "02-30T" + time + "Z", date + "T24:00:00Z",
-            date + "T" + time.substr(0, 3) + "60:00Z", date + "T" + time.substr(0, 6) + "60Z",
-            date + "T" + time + "+24:00",            date.substr(0, 5) + "09-31T" + time + "Z",
-            date + "T" + time + "+05:60",            date.substr(0, 5) + "13-01T" + time + "Z",
+            date.substr(0, 5) + "02-30T" + time + "Z",
+            date + "T24:00:00Z",
+            date + "T" + time.substr(0, 3) + "60:00Z",
+            date + "T" + time.substr(0, 6) + "60Z",
+            date + "T" + time + "+24:00",
+            date.substr(0, 5) + "09-31T" + time + "Z",
+            date + "T" + time + "+05:60",
+            date.substr(0, 5) + "13-01T" + time + "Z",
         };
         line.SetString(kTimestamp, forms[rotate % std::size(forms)]);
         break;
       }
-      case Kind::kEventsTimestampEmpty: line.Set(kTimestamp, "\"\""); break;
+      case Kind::kEventsTimestampEmpty:
+        line.Set(kTimestamp, "\"\"");
+        break;
       case Kind::kEventsTimestampNumber:
         line.Set(kTimestamp, fmt::format("{}", e.timestamp_ms / 1000));
         break;
@@ -427,7 +448,9 @@ class BlockRenderer {
         line.SetString(kEventName, kNames[rotate % std::size(kNames)]);
         break;
       }
-      case Kind::kEventsEmptyEventName: line.Set(kEventName, "\"\""); break;
+      case Kind::kEventsEmptyEventName:
+        line.Set(kEventName, "\"\"");
+        break;
       case Kind::kEventsWatchTimeWithoutValue:
         if (rotate % 2 == 0) {
           line.Remove(kValue);
@@ -444,15 +467,21 @@ class BlockRenderer {
       case Kind::kEventsValueTooLarge:
         line.Set(kValue, rotate % 2 == 0 ? "86400.5" : "1e6");
         break;
-      case Kind::kEventsValueBoolean: line.Set(kValue, rotate % 2 == 0 ? "true" : "false"); break;
+      case Kind::kEventsValueBoolean:
+        line.Set(kValue, rotate % 2 == 0 ? "true" : "false");
+        break;
       case Kind::kEventsUnknownUser:
         line.SetString(kUserId, fmt::format("ghost_{}", e.user + 1));
         break;
-      case Kind::kEventsEmptyUserId: line.Set(kUserId, "\"\""); break;
+      case Kind::kEventsEmptyUserId:
+        line.Set(kUserId, "\"\"");
+        break;
       case Kind::kEventsUnknownVideo:
         line.SetString(kVideoId, fmt::format("video_missing_{}", rotate % 97));
         break;
-      default: assert(false && "not an extra-line kind"); break;
+      default:
+        assert(false && "not an extra-line kind");
+        break;
     }
     line.AppendTo(&out, {}, trailing_comma);
     return out;

@@ -82,7 +82,9 @@ class OrderedBlockPipeline {
   std::vector<std::thread> workers_;
 };
 
-std::string Rate(uint32_t ppm) { return fmt::format("{}", ppm / 1e6); }
+std::string Rate(uint32_t ppm) {
+  return fmt::format("{}", ppm / 1e6);
+}
 
 void AppendCounters(std::string* out, const ExpectedCounters& c) {
   *out += fmt::format(
@@ -124,13 +126,13 @@ std::string RenderTruth(const Catalog& catalog, const GenerateSummary& summary,
       clean_rows.at(Table::kUsers), clean_rows.at(Table::kVideos), clean_rows.at(Table::kDevices),
       s.sessions, s.events);
   out += "  \"planted\": {\n";
-  out += fmt::format("    \"retention_genre\": \"{}\",\n",
-                     catalog.genres()[catalog.planted_genre()]);
+  out +=
+      fmt::format("    \"retention_genre\": \"{}\",\n", catalog.genres()[catalog.planted_genre()]);
   out += fmt::format("    \"return_within_3d_probability\": {{\"planted\": {}, \"other\": {}}},\n",
                      Rate(Catalog::kReturnPlantedPpm), Rate(Catalog::kReturnOtherPpm));
-  out += fmt::format(
-      "    \"drop_off_segment\": {{\"device_os\": \"{}\", \"app_version\": \"{}\"}},\n",
-      catalog.planted_os(), kAppVersions[catalog.planted_version()]);
+  out +=
+      fmt::format("    \"drop_off_segment\": {{\"device_os\": \"{}\", \"app_version\": \"{}\"}},\n",
+                  catalog.planted_os(), kAppVersions[catalog.planted_version()]);
   out += fmt::format("    \"drop_off_probability\": {{\"planted\": {}, \"other\": {}}}\n",
                      Rate(Catalog::kDropOffPlantedPpm), Rate(Catalog::kDropOffOtherPpm));
   out += "  },\n";
@@ -143,9 +145,9 @@ std::string RenderTruth(const Catalog& catalog, const GenerateSummary& summary,
     out += i + 1 < kAllTables.size() ? ",\n" : "\n";
   }
   out += "    },\n";
-  out += fmt::format(
-      "    \"q1\": {{\"new_users\": {}, \"reached_30s\": {}, \"never_active\": {}}},\n",
-      s.users - s.never_active, s.first_session_reached_30s, s.never_active);
+  out +=
+      fmt::format("    \"q1\": {{\"new_users\": {}, \"reached_30s\": {}, \"never_active\": {}}},\n",
+                  s.users - s.never_active, s.first_session_reached_30s, s.never_active);
   out += "    \"q2\": {\"genres\": [";
   for (size_t g = 0; g < catalog.genres().size(); ++g) {
     out += fmt::format("{}{{\"genre\": \"{}\", \"new_users\": {}, \"returned_within_3d\": {}}}",
@@ -204,8 +206,7 @@ Result<GenerateSummary> GenerateLanding(const GeneratorOptions& options) {
   std::map<Table, int64_t> clean_rows;
   auto stage = [&](Table table, const RenderedTable& rendered) -> Status {
     const std::string name = LandingFileName(table, options.date);
-    ASSIGN_OR_RETURN(AtomicFileWriter writer,
-                     AtomicFileWriter::Open(options.out_dir + "/" + name));
+    ASSIGN_OR_RETURN(AtomicFileWriter writer, AtomicFileWriter::Open(options.out_dir + "/" + name));
     RETURN_NOT_OK(writer.Append(rendered.bytes));
     summary.kinds += rendered.kinds;
     clean_rows[table] = rendered.clean_rows;

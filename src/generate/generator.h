@@ -19,8 +19,8 @@ struct GeneratedFile {
 struct GenerateSummary {
   std::vector<GeneratedFile> files;  ///< landing files, then truth.json
   int64_t users = 0;
-  SimulationStats stats;             ///< clean data figures
-  KindCounts kinds;                  ///< planted records of every table
+  SimulationStats stats;  ///< clean data figures
+  KindCounts kinds;       ///< planted records of every table
   double seconds = 0;
   int threads = 0;
 };

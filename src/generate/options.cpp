@@ -54,9 +54,8 @@ Result<GeneratorPlan> MakePlan(const GeneratorOptions& options) {
   plan.users = *options.users;
   const int64_t active = std::max<int64_t>(1, plan.users * 24 / 25);
   const int64_t per_user = (target + active - 1) / active;
-  plan.sessions_per_user =
-      std::max<int64_t>(1, (per_user * 10 + kEventsPerUserAtTenSessions / 2) /
-                               kEventsPerUserAtTenSessions);
+  plan.sessions_per_user = std::max<int64_t>(
+      1, (per_user * 10 + kEventsPerUserAtTenSessions / 2) / kEventsPerUserAtTenSessions);
   // A session needs about 20 minutes of the window on average (activity plus a gap).
   const int64_t capacity = static_cast<int64_t>(options.days) * 24 * 3;
   if (plan.sessions_per_user > capacity) {

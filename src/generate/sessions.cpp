@@ -1,6 +1,7 @@
 #include "generate/sessions.h"
 
 #include <algorithm>
+#include <array>
 
 namespace streampro::generate {
 
@@ -51,7 +52,8 @@ class UserSimulator {
       ++stats_->never_active;
       return;
     }
-    Rng rng = Rng::For(catalog_.options().seed, kSaltSessions, static_cast<uint64_t>(profile.index));
+    Rng rng =
+        Rng::For(catalog_.options().seed, kSaltSessions, static_cast<uint64_t>(profile.index));
     const std::vector<int64_t> starts = SessionStarts(rng, profile);
     for (size_t k = 0; k < starts.size(); ++k) {
       const SessionPlan plan = PlanSession(rng, profile, static_cast<int>(k), starts[k]);
@@ -97,10 +99,9 @@ class UserSimulator {
     plan.network = network_draw < 60 ? 0 : network_draw < 90 ? 1 : 2;
     const bool planted = catalog_.devices()[plan.device].os == catalog_.planted_os() &&
                          plan.app_version == catalog_.planted_version();
-    plan.drop_off =
-        rng.Chance(planted ? Catalog::kDropOffPlantedPpm : Catalog::kDropOffOtherPpm);
-    plan.genre = k == 0 ? profile.first_genre
-                        : static_cast<int>(rng.Below(catalog_.genres().size()));
+    plan.drop_off = rng.Chance(planted ? Catalog::kDropOffPlantedPpm : Catalog::kDropOffOtherPpm);
+    plan.genre =
+        k == 0 ? profile.first_genre : static_cast<int>(rng.Below(catalog_.genres().size()));
     return plan;
   }
 
@@ -111,8 +112,8 @@ class UserSimulator {
     base.user = static_cast<uint32_t>(profile.index);
     base.device = plan.device;
     base.session = session;
-    base.session_day = static_cast<uint16_t>(
-        (plan.start_ms - catalog_.window_start_micros() / 1000) / kDayMs + 1);
+    base.session_day =
+        static_cast<uint16_t>((plan.start_ms - catalog_.window_start_micros() / 1000) / kDayMs + 1);
     base.app_version = plan.app_version;
     base.network = plan.network;
     int64_t t = plan.start_ms;
@@ -130,8 +131,8 @@ class UserSimulator {
     const int32_t primary = genre_videos[rng.Below(genre_videos.size())];
     const bool has_secondary = rng.Chance(300'000);
     const int32_t secondary = static_cast<int32_t>(rng.Below(catalog_.videos().size()));
-    const int64_t total = plan.drop_off ? (rng.Chance(250'000) ? 0 : rng.Between(1, 29))
-                                        : rng.Between(30, 1500);
+    const int64_t total =
+        plan.drop_off ? (rng.Chance(250'000) ? 0 : rng.Between(1, 29)) : rng.Between(30, 1500);
     // The secondary video always gets strictly less watch time, so the session's genre
     // (most watch seconds) is the primary video's genre.
     const int64_t secondary_watch =
@@ -167,8 +168,8 @@ class UserSimulator {
     return total;
   }
 
-  void Tally(const UserProfile& profile, const SessionPlan& plan, size_t k,
-             int64_t watch_seconds, const std::vector<int64_t>& starts) {
+  void Tally(const UserProfile& profile, const SessionPlan& plan, size_t k, int64_t watch_seconds,
+             const std::vector<int64_t>& starts) {
     ++stats_->sessions;
     const size_t os = OsIndex(catalog_.devices()[plan.device].os);
     ++stats_->sessions_by_segment[os][plan.app_version];

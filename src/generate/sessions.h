@@ -21,22 +21,22 @@ enum class EventName : uint8_t {
   kSessionEnd,
   kError,
 };
-inline constexpr std::string_view kEventNames[] = {
-    "session_start", "play", "pause", "resume", "seek", "watch_time", "like", "heart",
-    "session_end",   "error"};
+inline constexpr std::string_view kEventNames[] = {"session_start", "play",       "pause", "resume",
+                                                   "seek",          "watch_time", "like",  "heart",
+                                                   "session_end",   "error"};
 
 /// One clean event, 32 bytes. Strings are rebuilt from ids when the line is written.
 struct Event {
-  int64_t timestamp_ms = 0;  ///< UTC milliseconds since the epoch
-  uint32_t user = 0;         ///< 0-based user index
-  uint32_t device = 0;       ///< index into Catalog::devices()
-  int32_t video = -1;        ///< index into Catalog::videos(), -1 when absent
-  int32_t value_halves = -1; ///< value in half seconds, -1 when absent
-  uint16_t session = 0;      ///< 1-based session number of the user, by start time
-  uint16_t session_day = 0;  ///< 1-based day of the window the session starts on
+  int64_t timestamp_ms = 0;   ///< UTC milliseconds since the epoch
+  uint32_t user = 0;          ///< 0-based user index
+  uint32_t device = 0;        ///< index into Catalog::devices()
+  int32_t video = -1;         ///< index into Catalog::videos(), -1 when absent
+  int32_t value_halves = -1;  ///< value in half seconds, -1 when absent
+  uint16_t session = 0;       ///< 1-based session number of the user, by start time
+  uint16_t session_day = 0;   ///< 1-based day of the window the session starts on
   EventName name = EventName::kSessionStart;
-  uint8_t app_version = 0;   ///< index into kAppVersions
-  uint8_t network = 0;       ///< index into kNetworkTypes
+  uint8_t app_version = 0;  ///< index into kAppVersions
+  uint8_t network = 0;      ///< index into kNetworkTypes
 };
 
 inline constexpr std::string_view kOsNames[] = {"Android", "iOS", "Web"};

@@ -143,10 +143,13 @@ ExpectedCounters ExpectCounters(Table table, int64_t clean_rows, const KindCount
         out.rows_rejected += n;
         if (n > 0) by_reason[std::string(info.reason)] += n;
         break;
-      case Outcome::kDuplicate: out.rows_duplicate += n; break;
+      case Outcome::kDuplicate:
+        out.rows_duplicate += n;
+        break;
       case Outcome::kKept:
       case Outcome::kNotARecord:
-      case Outcome::kFileLevel: break;
+      case Outcome::kFileLevel:
+        break;
     }
   }
   out.rows_in = out.rows_kept + out.rows_rejected + out.rows_duplicate;

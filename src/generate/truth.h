@@ -94,7 +94,6 @@ enum class Kind : uint8_t {
 
 inline constexpr size_t kNumKinds = static_cast<size_t>(Kind::kCount);
 
-
 struct KindInfo {
   Table table;
   std::string_view name;  ///< key in truth.json

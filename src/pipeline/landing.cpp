@@ -50,7 +50,8 @@ Result<LandingInventory> ScanLanding(const std::string& folder, Date date) {
   std::error_code ec;
   std::filesystem::directory_iterator it(folder, ec);
   if (ec) {
-    return Status::NotFound(fmt::format("{}: cannot list landing folder: {}", folder, ec.message()));
+    return Status::NotFound(
+        fmt::format("{}: cannot list landing folder: {}", folder, ec.message()));
   }
   LandingInventory inventory;
   std::map<Table, LandingFile> dated;
@@ -68,9 +69,9 @@ Result<LandingInventory> ScanLanding(const std::string& folder, Date date) {
       continue;
     }
     if (parsed->date && *parsed->date != date) {
-      inventory.skipped.push_back({name, fmt::format("dated {}, not {}",
-                                                     FormatIsoDate(*parsed->date),
-                                                     FormatIsoDate(date))});
+      inventory.skipped.push_back(
+          {name,
+           fmt::format("dated {}, not {}", FormatIsoDate(*parsed->date), FormatIsoDate(date))});
       continue;
     }
     const auto size = entry.file_size(ec);

@@ -27,7 +27,7 @@ struct SkippedFile {
 };
 
 struct LandingInventory {
-  std::vector<LandingFile> taken;  ///< at most one per table, in table order
+  std::vector<LandingFile> taken;    ///< at most one per table, in table order
   std::vector<SkippedFile> skipped;  ///< sorted by name
 };
 

@@ -50,8 +50,8 @@ TEST(CliTest, EverySubcommandHasHelpWithTheCommonOptions) {
   }
   const RunResult top = RunStreampro("--help");
   EXPECT_EQ(top.exit_code, 0);
-  for (const char* command : {"generate", "pipeline", "to-raw", "to-trusted", "to-enriched",
-                              "report"}) {
+  for (const char* command :
+       {"generate", "pipeline", "to-raw", "to-trusted", "to-enriched", "report"}) {
     EXPECT_NE(top.out.find(command), std::string::npos) << command;
   }
 }
@@ -70,19 +70,23 @@ TEST(CliTest, BadDatesAreOneLineErrors) {
 TEST(CliTest, MissingOrWrongValuesAreOneLineErrors) {
   ExpectOneLineError(RunStreampro("pipeline"), 2, "--ingestion-date");
   ExpectOneLineError(RunStreampro(""), 2, "no command given");
-  ExpectOneLineError(RunStreampro("pipeline --ingestion-date 2025-09-09 --env staging"), 2, "staging");
+  ExpectOneLineError(RunStreampro("pipeline --ingestion-date 2025-09-09 --env staging"), 2,
+                     "staging");
   ExpectOneLineError(RunStreampro("generate"), 2, "--out");
   testing::TempDir dir;
   ExpectOneLineError(RunStreampro("generate --out " + dir.path() + " --videos 2"), 2, "--videos");
 }
 
 TEST(CliTest, ConfigProblemsNameTheFile) {
-  ExpectOneLineError(RunStreampro("pipeline --ingestion-date 2025-09-09 --config /nonexistent/x.env"), 1,
-                     "/nonexistent/x.env");
+  ExpectOneLineError(
+      RunStreampro("pipeline --ingestion-date 2025-09-09 --config /nonexistent/x.env"), 1,
+      "/nonexistent/x.env");
   testing::TempDir dir;
-  ASSERT_TRUE(WriteFileAtomically(dir / "bad.env", "STREAMPRO_LAKE_ROOT=x\nSTREAMPRO_NOPE=1\n").ok());
-  ExpectOneLineError(RunStreampro("pipeline --ingestion-date 2025-09-09 --config " + (dir / "bad.env")), 2,
-                     "bad.env:2: unknown key 'STREAMPRO_NOPE'");
+  ASSERT_TRUE(
+      WriteFileAtomically(dir / "bad.env", "STREAMPRO_LAKE_ROOT=x\nSTREAMPRO_NOPE=1\n").ok());
+  ExpectOneLineError(
+      RunStreampro("pipeline --ingestion-date 2025-09-09 --config " + (dir / "bad.env")), 2,
+      "bad.env:2: unknown key 'STREAMPRO_NOPE'");
 }
 
 TEST(CliTest, PipelineListsTheBundledLandingFiles) {
@@ -101,16 +105,17 @@ TEST(CliTest, PipelineListsTheBundledLandingFiles) {
 }
 
 TEST(CliTest, LandingFolderFromOptionOrEnvironmentIsUsedAndAMissingOneNamed) {
-  ExpectOneLineError(RunStreampro("pipeline --ingestion-date 2025-09-09 --landing /nonexistent/landing"), 1,
-                     "/nonexistent/landing");
   ExpectOneLineError(
-      RunStreampro("pipeline --ingestion-date 2025-09-09 --env prod"), 1, "/srv/streampro/landing");
+      RunStreampro("pipeline --ingestion-date 2025-09-09 --landing /nonexistent/landing"), 1,
+      "/nonexistent/landing");
+  ExpectOneLineError(RunStreampro("pipeline --ingestion-date 2025-09-09 --env prod"), 1,
+                     "/srv/streampro/landing");
   const RunResult r =
       RunStreampro("pipeline --ingestion-date 2025-09-09 --env prod --landing data/landing");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   ExpectOneLineError(
       RunStreampro("pipeline --ingestion-date 2025-09-09 --env prod --config config/dev.env "
-          "--landing /nonexistent/from-flag"),
+                   "--landing /nonexistent/from-flag"),
       1, "/nonexistent/from-flag");
 }
 
@@ -123,7 +128,8 @@ TEST(CliTest, StagesNotBuiltYetSaySoAndExitThree) {
 
 TEST(CliTest, GenerateWritesTheLandingSetAndSummarises) {
   testing::TempDir dir;
-  const RunResult r = RunStreampro("generate --out " + dir.path() + " --users 50 --seed 3 --date 2025-01-31");
+  const RunResult r =
+      RunStreampro("generate --out " + dir.path() + " --users 50 --seed 3 --date 2025-01-31");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(std::filesystem::exists(dir / "events_2025-01-31.jsonl"));
   EXPECT_TRUE(std::filesystem::exists(dir / "truth.json"));

@@ -64,7 +64,8 @@ TEST(ConfigTest, IntegerValuesAreChecked) {
   ASSERT_TRUE(config.ok());
   const auto threads = config->GetInt("STREAMPRO_THREADS");
   ASSERT_FALSE(threads.ok());
-  EXPECT_EQ(threads.status().message(), "x.env:1: STREAMPRO_THREADS must be an integer, got 'four'");
+  EXPECT_EQ(threads.status().message(),
+            "x.env:1: STREAMPRO_THREADS must be an integer, got 'four'");
 }
 
 TEST(ConfigTest, MissingFileIsNotFound) {

@@ -10,9 +10,10 @@ namespace {
 
 TEST(LandingTest, TakesFilesOfTheDateAndListsEverythingElseAsSkipped) {
   testing::TempDir dir;
-  for (const char* name : {"users_2025-09-09.csv", "videos_2025-09-09.csv", "events_2025-09-09.jsonl",
-                           "events_2025-09-08.jsonl", "devices.csv", "notes.txt",
-                           "users_2025-09-09.jsonl", "events_2025-13-01.jsonl", "truth.json"}) {
+  for (const char* name :
+       {"users_2025-09-09.csv", "videos_2025-09-09.csv", "events_2025-09-09.jsonl",
+        "events_2025-09-08.jsonl", "devices.csv", "notes.txt", "users_2025-09-09.jsonl",
+        "events_2025-13-01.jsonl", "truth.json"}) {
     ASSERT_TRUE(WriteFileAtomically(dir / name, "x\n").ok());
   }
   const auto inventory = ScanLanding(dir.path(), *ParseIsoDate("2025-09-09"));

@@ -52,8 +52,9 @@ bool ValidIsoDate(std::string_view s) {
                   std::stoi(std::string(s.substr(8, 2))));
 }
 
-const std::set<std::string> kEventNames = {"session_start", "play", "pause", "resume", "seek",
-                                           "watch_time", "like", "heart", "session_end", "error"};
+const std::set<std::string> kEventNames = {"session_start", "play",       "pause", "resume",
+                                           "seek",          "watch_time", "like",  "heart",
+                                           "session_end",   "error"};
 
 struct TableRules {
   std::string key;
@@ -74,10 +75,14 @@ std::string ValidateRow(std::string_view table, std::map<std::string, std::strin
   if (table == "users") {
     if (!ValidIsoDate(row["signup_date"])) return "invalid_date";
     const std::string tier = Lower(Trim(row["subscription_tier"]));
-    if (tier == "free") row["subscription_tier"] = "Free";
-    else if (tier == "basic") row["subscription_tier"] = "Basic";
-    else if (tier == "premium") row["subscription_tier"] = "Premium";
-    else return "invalid_enum";
+    if (tier == "free")
+      row["subscription_tier"] = "Free";
+    else if (tier == "basic")
+      row["subscription_tier"] = "Basic";
+    else if (tier == "premium")
+      row["subscription_tier"] = "Premium";
+    else
+      return "invalid_enum";
     const std::string age = Trim(row["age_group"]);
     if (!age.empty() && age != "18-25" && age != "26-35" && age != "36-50" && age != "50+") {
       return "invalid_enum";
@@ -220,8 +225,8 @@ std::optional<int64_t> ParseTimestamp(std::string_view s) {
     }
   }
   if (pos != s.size()) return std::nullopt;
-  const int64_t seconds = DaysFromCivil(*y, *mo, *d) * 86400 + *h * 3600 + *mi * 60 + *se -
-                          offset_minutes * 60;
+  const int64_t seconds =
+      DaysFromCivil(*y, *mo, *d) * 86400 + *h * 3600 + *mi * 60 + *se - offset_minutes * 60;
   return seconds * 1'000'000 + micros;
 }
 
@@ -296,9 +301,9 @@ EventsResult ReadEvents(std::string_view bytes, const std::set<std::string>& use
       continue;
     }
     const std::string session_id = text("session_id").value_or("");
-    const auto key = std::make_tuple(*user_id, session_id, *micros, *event_name,
-                                     video_id.value_or("\x01null"),
-                                     numeric ? std::to_string(*numeric) : "\x01null");
+    const auto key =
+        std::make_tuple(*user_id, session_id, *micros, *event_name, video_id.value_or("\x01null"),
+                        numeric ? std::to_string(*numeric) : "\x01null");
     if (!seen.insert(key).second) {
       ++c.rows_duplicate;
       continue;
@@ -311,9 +316,8 @@ EventsResult ReadEvents(std::string_view bytes, const std::set<std::string>& use
   return result;
 }
 
-std::vector<SessionFacts> BuildSessions(
-    const std::vector<KeptEvent>& events,
-    const std::map<std::string, std::string>& genre_of_video) {
+std::vector<SessionFacts> BuildSessions(const std::vector<KeptEvent>& events,
+                                        const std::map<std::string, std::string>& genre_of_video) {
   std::map<std::pair<std::string, std::string>, std::vector<const KeptEvent*>> by_session;
   for (const KeptEvent& e : events) by_session[{e.user_id, e.session_id}].push_back(&e);
   std::vector<SessionFacts> sessions;
@@ -332,7 +336,8 @@ std::vector<SessionFacts> BuildSessions(
     for (const KeptEvent* e : list) {
       if (e->event_name != "watch_time") continue;
       s.watch_seconds += *e->value;
-      if (e->video_id && *e->value > 0) watch_by_genre[genre_of_video.at(*e->video_id)] += *e->value;
+      if (e->video_id && *e->value > 0)
+        watch_by_genre[genre_of_video.at(*e->video_id)] += *e->value;
     }
     s.genre = "Unknown";
     double best = 0;

@@ -29,17 +29,17 @@ TEST(ReferenceReaderTest, CsvQuotingAndRowRules) {
   EXPECT_EQ(*SplitCsvLine(R"(a,"b, c","say ""hi""",)"),
             (std::vector<std::string>{"a", "b, c", "say \"hi\"", ""}));
   EXPECT_FALSE(SplitCsvLine(R"(a,"open)").has_value());
-  const auto users = ReadDimension(
-      "users",
-      "\xEF\xBB\xBFuser_id,signup_date,subscription_tier,age_group,gender\r\n"
-      "u1,2025-01-01, premium ,18-25,\n"
-      "\n"
-      "u1,2025-01-02,Free,,\n"
-      "u2,2025-02-30,Free,,\n"
-      "u3,2025-01-01,Gold,,\n"
-      "u4,2025-01-01,Free,17-24,\n"
-      ",2025-01-01,Free,,\n"
-      "u5,2025-01-01\n");
+  const auto users =
+      ReadDimension("users",
+                    "\xEF\xBB\xBFuser_id,signup_date,subscription_tier,age_group,gender\r\n"
+                    "u1,2025-01-01, premium ,18-25,\n"
+                    "\n"
+                    "u1,2025-01-02,Free,,\n"
+                    "u2,2025-02-30,Free,,\n"
+                    "u3,2025-01-01,Gold,,\n"
+                    "u4,2025-01-01,Free,17-24,\n"
+                    ",2025-01-01,Free,,\n"
+                    "u5,2025-01-01\n");
   EXPECT_EQ(users.counters.rows_in, 7);
   EXPECT_EQ(users.counters.rows_kept, 1);
   EXPECT_EQ(users.rows.at("u1").at("subscription_tier"), "Premium");

@@ -12,7 +12,8 @@ namespace streampro::testing {
 class TempDir {
  public:
   TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "streampro-test-XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "streampro-test-XXXXXX").string();
     path_ = ::mkdtemp(pattern.data());
   }
   ~TempDir() {
