@@ -90,7 +90,7 @@ void RegisterPipelineCommands(CLI::App* app, Action* action) {
          [](const JobContext& context) -> Status {
            RETURN_NOT_OK(PrintLandingInventory(context));
            fmt::print(
-               "\nStreamPro {} lists and checks the landing files only; the raw, trusted, "
+               "\nStreamPro {} lists the landing files only; the raw, trusted, "
                "enriched and report stages are not built yet, so nothing was written to {}.\n",
                kVersion, context.lake);
            return Status::OK();

@@ -146,24 +146,68 @@ class CsvFile {
 
 constexpr std::string_view kBlankLines[] = {"", " ", "\t", "   \t "};
 
-// Plants the kinds every CSV table shares (BOM, blank lines, CRLF) and returns the plan
-// for the rest of the table's kinds.
-KindCounts PlanCsvKinds(Rng& rng, Table table, int64_t clean_rows, uint32_t ppm) {
-  std::vector<Kind> kinds;
-  for (Kind k : KindsOf(table)) {
-    if (InfoOf(k).outcome != Outcome::kFileLevel) kinds.push_back(k);
+// The kinds every CSV table has, by table.
+struct SharedCsvKinds {
+  Kind bom, blank_line, crlf_line;
+};
+SharedCsvKinds SharedKindsOf(Table table) {
+  switch (table) {
+    case Table::kUsers:
+      return {Kind::kUsersBom, Kind::kUsersBlankLine, Kind::kUsersCrlfLine};
+    case Table::kVideos:
+      return {Kind::kVideosBom, Kind::kVideosBlankLine, Kind::kVideosCrlfLine};
+    default:
+      return {Kind::kDevicesBom, Kind::kDevicesBlankLine, Kind::kDevicesCrlfLine};
   }
-  KindCounts counts;
-  DistributeKinds(rng, kinds, PlantedCount(clean_rows, ppm), ppm > 0, &counts);
-  return counts;
 }
 
-void PlantCommonCsvKinds(Rng& rng, Kind blank, Kind crlf, CsvFile* file, KindCounts* counts) {
-  for (int64_t i = 0; i < (*counts)[blank]; ++i) {
-    file->AddExtra(rng, 0, std::string(kBlankLines[rng.Below(std::size(kBlankLines))]));
+// One CSV landing file being planted: decides how many records of each of the table's
+// kinds to plant, plants the kinds all tables share (blank lines, CRLF, BOM), and leaves
+// the table's own kinds to the caller through file(), rng() and kinds().
+class PlantedCsvTable {
+ public:
+  PlantedCsvTable(const Catalog& catalog, Table table, uint64_t salt, std::string header,
+                  std::vector<std::string> rows)
+      : shared_(SharedKindsOf(table)),
+        ppm_(catalog.plan().dirty_ppm),
+        rng_(Rng::For(catalog.options().seed, salt, 0)),
+        file_(std::move(header), std::move(rows)) {
+    out_.clean_rows = file_.num_rows();
+    std::vector<Kind> kinds;
+    for (Kind k : KindsOf(table)) {
+      if (InfoOf(k).outcome != Outcome::kFileLevel) kinds.push_back(k);
+    }
+    DistributeKinds(rng_, kinds, PlantedCount(file_.num_rows(), ppm_), ppm_ > 0, &out_.kinds);
+    for (int64_t i = 0; i < out_.kinds[shared_.blank_line]; ++i) {
+      file_.AddExtra(rng_, 0, std::string(kBlankLines[rng_.Below(std::size(kBlankLines))]));
+    }
+    out_.kinds[shared_.crlf_line] = file_.MarkCrlf(rng_, out_.kinds[shared_.crlf_line]);
   }
-  (*counts)[crlf] = file->MarkCrlf(rng, (*counts)[crlf]);
-}
+
+  CsvFile& file() { return file_; }
+  Rng& rng() { return rng_; }
+  KindCounts& kinds() { return out_.kinds; }
+
+  /// Picks rows for the kept variant `kind` and records how many could be given it.
+  std::vector<int64_t> PickRows(Kind kind) {
+    auto rows = file_.PickRowsForVariant(rng_, out_.kinds[kind]);
+    out_.kinds[kind] = static_cast<int64_t>(rows.size());
+    return rows;
+  }
+
+  RenderedTable Finish() {
+    out_.kinds[shared_.bom] = ppm_ > 0 ? 1 : 0;
+    out_.bytes = file_.Write(ppm_ > 0);
+    return std::move(out_);
+  }
+
+ private:
+  SharedCsvKinds shared_;
+  uint32_t ppm_;
+  Rng rng_;
+  CsvFile file_;
+  RenderedTable out_;
+};
 
 std::string UserRow(std::string_view user_id, std::string_view signup, std::string_view tier,
                     std::string_view age, std::string_view gender) {
@@ -259,44 +303,34 @@ UserProfile Catalog::Profile(int64_t user_index) const {
 
 RenderedTable RenderUsers(const Catalog& catalog) {
   const int64_t n = catalog.plan().users;
-  std::vector<std::string> rows;
-  rows.reserve(n);
   std::vector<UserProfile> profiles;
   profiles.reserve(n);
-  for (int64_t u = 0; u < n; ++u) {
-    const UserProfile p = catalog.Profile(u);
-    rows.push_back(UserRow(fmt::format("user_{}", u + 1), FormatIsoDate(p.signup_date),
-                           kTierNames[p.tier], p.age_group < 0 ? "" : kAgeGroups[p.age_group],
-                           p.gender < 0 ? "" : kGenders[p.gender]));
-    profiles.push_back(p);
-  }
-  CsvFile file("user_id,signup_date,subscription_tier,age_group,gender", std::move(rows));
-  Rng rng = Rng::For(catalog.options().seed, kSaltUsersFile, 0);
-  const uint32_t ppm = catalog.plan().dirty_ppm;
-  RenderedTable out;
-  out.clean_rows = n;
-  out.kinds = PlanCsvKinds(rng, Table::kUsers, n, ppm);
-  KindCounts& k = out.kinds;
-  PlantCommonCsvKinds(rng, Kind::kUsersBlankLine, Kind::kUsersCrlfLine, &file, &k);
-
+  for (int64_t u = 0; u < n; ++u) profiles.push_back(catalog.Profile(u));
   auto row_of = [&](int64_t i, std::string_view tier, std::string_view gender) {
     const UserProfile& p = profiles[i];
     return UserRow(fmt::format("user_{}", i + 1), FormatIsoDate(p.signup_date), tier,
                    p.age_group < 0 ? "" : kAgeGroups[p.age_group], gender);
   };
+  auto gender_of = [&](int64_t i) -> std::string_view {
+    return profiles[i].gender < 0 ? "" : kGenders[profiles[i].gender];
+  };
+  std::vector<std::string> rows;
+  rows.reserve(n);
+  for (int64_t u = 0; u < n; ++u)
+    rows.push_back(row_of(u, kTierNames[profiles[u].tier], gender_of(u)));
+  PlantedCsvTable table(catalog, Table::kUsers, kSaltUsersFile,
+                        "user_id,signup_date,subscription_tier,age_group,gender", std::move(rows));
+  CsvFile& file = table.file();
+  Rng& rng = table.rng();
+  KindCounts& k = table.kinds();
+
   // Spellings of each tier (same index as kTierNames) that canonicalise back to it.
   constexpr std::string_view kTierVariants[3][2] = {
       {" Free ", "FREE"}, {"basic", "BASIC "}, {"premium", "pReMiUm"}};
-  const auto tier_rows = file.PickRowsForVariant(rng, k[Kind::kUsersTierCaseVariant]);
-  k[Kind::kUsersTierCaseVariant] = static_cast<int64_t>(tier_rows.size());
-  for (int64_t i : tier_rows) {
-    const UserProfile& p = profiles[i];
-    file.row(i) =
-        row_of(i, kTierVariants[p.tier][rng.Below(2)], p.gender < 0 ? "" : kGenders[p.gender]);
+  for (int64_t i : table.PickRows(Kind::kUsersTierCaseVariant)) {
+    file.row(i) = row_of(i, kTierVariants[profiles[i].tier][rng.Below(2)], gender_of(i));
   }
-  const auto quoted_rows = file.PickRowsForVariant(rng, k[Kind::kUsersQuotedField]);
-  k[Kind::kUsersQuotedField] = static_cast<int64_t>(quoted_rows.size());
-  for (int64_t i : quoted_rows) {
+  for (int64_t i : table.PickRows(Kind::kUsersQuotedField)) {
     file.row(i) = row_of(i, kTierNames[profiles[i].tier], "prefer not to say, \"thanks\"");
   }
 
@@ -306,10 +340,9 @@ RenderedTable RenderUsers(const Catalog& catalog) {
   const std::string signup = FormatIsoDate(profiles.empty() ? Date{} : profiles[0].signup_date);
   for (int64_t j = 0; j < k[Kind::kUsersDuplicateKey]; ++j) {
     const int64_t i = static_cast<int64_t>(rng.Below(n));
-    const UserProfile& p = profiles[i];
     file.AddExtra(rng, i + 1,
-                  UserRow(fmt::format("user_{}", i + 1), "2020-01-01", kTierNames[(p.tier + 1) % 3],
-                          "26-35", "female"));
+                  UserRow(fmt::format("user_{}", i + 1), "2020-01-01",
+                          kTierNames[(profiles[i].tier + 1) % 3], "26-35", "female"));
   }
   constexpr std::string_view kBadTiers[] = {"Gold", "Platinum", "Trial", "Premium+", "Fre"};
   for (int64_t j = 0; j < k[Kind::kUsersInvalidTier]; ++j) {
@@ -339,9 +372,7 @@ RenderedTable RenderUsers(const Catalog& catalog) {
                   j % 2 == 0 ? JoinCsv({id, signup, "Free"})
                              : JoinCsv({id, signup, "Free", "18-25", "male", "extra"}));
   }
-  k[Kind::kUsersBom] = ppm > 0 ? 1 : 0;
-  out.bytes = file.Write(ppm > 0);
-  return out;
+  return table.Finish();
 }
 
 RenderedTable RenderVideos(const Catalog& catalog) {
@@ -352,19 +383,14 @@ RenderedTable RenderVideos(const Catalog& catalog) {
   };
   std::vector<std::string> rows;
   for (const VideoRow& v : videos) rows.push_back(row_of(v, v.title, genres[v.genre]));
-  CsvFile file("video_id,title,genre,duration_seconds,patent_id", std::move(rows));
-
+  PlantedCsvTable table(catalog, Table::kVideos, kSaltVideosFile,
+                        "video_id,title,genre,duration_seconds,patent_id", std::move(rows));
+  CsvFile& file = table.file();
+  Rng& rng = table.rng();
+  KindCounts& k = table.kinds();
   const int64_t n = static_cast<int64_t>(videos.size());
-  Rng rng = Rng::For(catalog.options().seed, kSaltVideosFile, 0);
-  const uint32_t ppm = catalog.plan().dirty_ppm;
-  RenderedTable out;
-  out.clean_rows = n;
-  out.kinds = PlanCsvKinds(rng, Table::kVideos, n, ppm);
-  KindCounts& k = out.kinds;
-  PlantCommonCsvKinds(rng, Kind::kVideosBlankLine, Kind::kVideosCrlfLine, &file, &k);
 
-  const auto genre_rows = file.PickRowsForVariant(rng, k[Kind::kVideosGenreCaseVariant]);
-  k[Kind::kVideosGenreCaseVariant] = static_cast<int64_t>(genre_rows.size());
+  const auto genre_rows = table.PickRows(Kind::kVideosGenreCaseVariant);
   for (size_t j = 0; j < genre_rows.size(); ++j) {
     const VideoRow& v = videos[genre_rows[j]];
     std::string genre = genres[v.genre];
@@ -382,9 +408,7 @@ RenderedTable RenderVideos(const Catalog& catalog) {
     }
     file.row(genre_rows[j]) = row_of(v, v.title, genre);
   }
-  const auto title_rows = file.PickRowsForVariant(rng, k[Kind::kVideosQuotedTitle]);
-  k[Kind::kVideosQuotedTitle] = static_cast<int64_t>(title_rows.size());
-  for (int64_t i : title_rows) {
+  for (int64_t i : table.PickRows(Kind::kVideosQuotedTitle)) {
     const VideoRow& v = videos[i];
     file.row(i) = row_of(v, fmt::format("{}, \"Director's Cut\"", v.title), genres[v.genre]);
   }
@@ -413,34 +437,26 @@ RenderedTable RenderVideos(const Catalog& catalog) {
                   j % 2 == 0 ? JoinCsv({id, "Short Row", genres[0]})
                              : JoinCsv({id, "Long", "Row", genres[0], "60", ""}));
   }
-  k[Kind::kVideosBom] = ppm > 0 ? 1 : 0;
-  out.bytes = file.Write(ppm > 0);
-  return out;
+  return table.Finish();
 }
 
 RenderedTable RenderDevices(const Catalog& catalog) {
   const auto& devices = catalog.devices();
   std::vector<std::string> rows;
-  for (const DeviceRow& d : devices)
+  for (const DeviceRow& d : devices) {
     rows.push_back(JoinCsv({d.device, d.os, d.model, d.os_version}));
-  CsvFile file("device,os,model,os_version", std::move(rows));
-
+  }
+  PlantedCsvTable table(catalog, Table::kDevices, kSaltDevicesFile, "device,os,model,os_version",
+                        std::move(rows));
+  CsvFile& file = table.file();
+  Rng& rng = table.rng();
+  KindCounts& k = table.kinds();
   const int64_t n = static_cast<int64_t>(devices.size());
-  Rng rng = Rng::For(catalog.options().seed, kSaltDevicesFile, 0);
-  const uint32_t ppm = catalog.plan().dirty_ppm;
-  RenderedTable out;
-  out.clean_rows = n;
-  out.kinds = PlanCsvKinds(rng, Table::kDevices, n, ppm);
-  KindCounts& k = out.kinds;
-  PlantCommonCsvKinds(rng, Kind::kDevicesBlankLine, Kind::kDevicesCrlfLine, &file, &k);
 
-  const auto quoted_rows = file.PickRowsForVariant(rng, k[Kind::kDevicesQuotedField]);
-  k[Kind::kDevicesQuotedField] = static_cast<int64_t>(quoted_rows.size());
-  for (int64_t i : quoted_rows) {
+  for (int64_t i : table.PickRows(Kind::kDevicesQuotedField)) {
     const DeviceRow& d = devices[i];
     file.row(i) = JoinCsv({d.device, d.os, d.model + ", 5G", d.os_version});
   }
-  int64_t next_id = n + 1;
   for (int64_t j = 0; j < k[Kind::kDevicesDuplicateKey]; ++j) {
     const int64_t i = static_cast<int64_t>(rng.Below(n));
     file.AddExtra(rng, i + 1, JoinCsv({devices[i].device, "Android", "Refurbished", "11"}));
@@ -448,15 +464,14 @@ RenderedTable RenderDevices(const Catalog& catalog) {
   for (int64_t j = 0; j < k[Kind::kDevicesMissingDevice]; ++j) {
     file.AddExtra(rng, 0, JoinCsv({"", "iOS", "iPhone 12", "15.0"}));
   }
+  int64_t next_id = n + 1;
   for (int64_t j = 0; j < k[Kind::kDevicesWrongFieldCount]; ++j) {
     const std::string id = fmt::format("device_{}", next_id++);
     file.AddExtra(
         rng, 0,
         j % 2 == 0 ? JoinCsv({id, "Android"}) : JoinCsv({id, "Android", "Pixel 6", "13", "extra"}));
   }
-  k[Kind::kDevicesBom] = ppm > 0 ? 1 : 0;
-  out.bytes = file.Write(ppm > 0);
-  return out;
+  return table.Finish();
 }
 
 }  // namespace streampro::generate
