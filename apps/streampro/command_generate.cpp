@@ -63,6 +63,9 @@ void RegisterGenerateCommand(CLI::App* app, Action* action) {
       "Write deterministic synthetic landing files (users, videos, devices, events) and "
       "truth.json with the planted signals and dirty-record counts");
   AddCommonOptions(command, &args->common, /*date_required=*/false, "--date");
+  command->get_option("--ingestion-date")
+      ->description(
+          "Date D in the file names; the activity window ends with it (default 2025-09-09)");
   generate::GeneratorOptions& o = args->options;
   command->add_option("--out", o.out_dir, "Folder to write the landing files into")
       ->required()

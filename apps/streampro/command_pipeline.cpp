@@ -86,15 +86,17 @@ void AddJob(CLI::App* app, Action* action, const std::string& name, const std::s
 }  // namespace
 
 void RegisterPipelineCommands(CLI::App* app, Action* action) {
-  AddJob(app, action, "pipeline", "Run every stage for one ingestion date: the main job",
-         [](const JobContext& context) -> Status {
-           RETURN_NOT_OK(PrintLandingInventory(context));
-           fmt::print(
-               "\nStreamPro {} lists the landing files only; the raw, trusted, "
-               "enriched and report stages are not built yet, so nothing was written to {}.\n",
-               kVersion, context.lake);
-           return Status::OK();
-         });
+  AddJob(
+      app, action, "pipeline",
+      "The main job: every stage for one ingestion date (in this version: the landing inventory)",
+      [](const JobContext& context) -> Status {
+        RETURN_NOT_OK(PrintLandingInventory(context));
+        fmt::print(
+            "\nStreamPro {} lists the landing files only; the raw, trusted, "
+            "enriched and report stages are not built yet, so nothing was written to {}.\n",
+            kVersion, context.lake);
+        return Status::OK();
+      });
   AddJob(app, action, "to-raw",
          "Landing -> raw: byte-identical, checksummed copies under raw/{table}/ingestion_date=D",
          [](const JobContext&) { return NotBuiltYet("to-raw"); });

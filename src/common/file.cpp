@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -13,6 +14,10 @@
 namespace streampro {
 
 namespace {
+std::string TemporaryPrefix(const std::filesystem::path& target) {
+  return fmt::format(".{}.", target.filename().string());
+}
+
 Status ErrnoStatus(std::string_view what, const std::string& path) {
   return Status::IOError(fmt::format("{}: {} failed: {}", path, what, std::strerror(errno)));
 }
@@ -21,8 +26,7 @@ Status ErrnoStatus(std::string_view what, const std::string& path) {
 Result<AtomicFileWriter> AtomicFileWriter::Open(const std::string& path) {
   const std::filesystem::path target(path);
   const std::string temp_path =
-      (target.parent_path() / fmt::format(".{}.{}.tmp", target.filename().string(), getpid()))
-          .string();
+      (target.parent_path() / fmt::format("{}{}.tmp", TemporaryPrefix(target), getpid())).string();
   const int fd = ::open(temp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return ErrnoStatus("create", temp_path);
   return AtomicFileWriter(path, temp_path, fd);
@@ -64,6 +68,32 @@ Status AtomicFileWriter::Commit() {
   if (::close(fd) != 0) return ErrnoStatus("close", temp_path_);
   if (::rename(temp_path_.c_str(), path_.c_str()) != 0) return ErrnoStatus("rename", path_);
   temp_path_.clear();
+  return Status::OK();
+}
+
+Status RemoveStaleTemporaryFiles(const std::string& path) {
+  const std::filesystem::path target(path);
+  const std::filesystem::path folder =
+      target.parent_path().empty() ? std::filesystem::path(".") : target.parent_path();
+  const std::string prefix = TemporaryPrefix(target);
+  std::error_code ec;
+  std::filesystem::directory_iterator it(folder, ec);
+  if (ec) return Status::OK();  // no folder yet: nothing to clean
+  for (const auto& entry : it) {
+    const std::string name = entry.path().filename().string();
+    if (!name.starts_with(prefix) || !name.ends_with(".tmp")) continue;
+    const std::string pid_text = name.substr(prefix.size(), name.size() - prefix.size() - 4);
+    if (pid_text.empty() || pid_text.find_first_not_of("0123456789") != std::string::npos ||
+        pid_text.size() > 9) {
+      continue;
+    }
+    const pid_t pid = static_cast<pid_t>(std::stol(pid_text));
+    if (::kill(pid, 0) == 0 || errno != ESRCH) continue;  // alive, or not ours to judge
+    if (!std::filesystem::remove(entry.path(), ec) && ec) {
+      return Status::IOError(fmt::format("{}: cannot remove stale temporary file: {}",
+                                         entry.path().string(), ec.message()));
+    }
+  }
   return Status::OK();
 }
 

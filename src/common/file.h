@@ -38,6 +38,10 @@ class AtomicFileWriter {
   size_t bytes_written_ = 0;
 };
 
+/// Removes the temporary files that AtomicFileWriter left beside `path` in processes that
+/// are no longer running (killed before Commit). Files of live processes are left alone.
+Status RemoveStaleTemporaryFiles(const std::string& path);
+
 /// Writes `bytes` to `path` atomically (see AtomicFileWriter).
 Status WriteFileAtomically(const std::string& path, std::string_view bytes);
 

@@ -196,6 +196,12 @@ Result<GenerateSummary> GenerateLanding(const GeneratorOptions& options) {
   ASSIGN_OR_RETURN(const GeneratorPlan plan, MakePlan(options));
   const Catalog catalog = Catalog::Make(options, plan);
   RETURN_NOT_OK(CreateDirectories(options.out_dir));
+  // A run killed before its commit leaves hidden temporary files; clear those first.
+  for (Table table : kAllTables) {
+    RETURN_NOT_OK(
+        RemoveStaleTemporaryFiles(options.out_dir + "/" + LandingFileName(table, options.date)));
+  }
+  RETURN_NOT_OK(RemoveStaleTemporaryFiles(options.out_dir + "/truth.json"));
 
   GenerateSummary summary;
   summary.users = plan.users;

@@ -48,6 +48,21 @@ TEST(AtomicFileWriterTest, MissingFolderIsAnIOErrorNamingThePath) {
   EXPECT_NE(writer.status().message().find("/nonexistent-folder/"), std::string::npos);
 }
 
+TEST(AtomicFileWriterTest, StaleTemporaryFilesOfDeadProcessesAreRemoved) {
+  testing::TempDir dir;
+  const std::string target = dir / "out.txt";
+  // pid 999999999 is above any pid_max, so no such process runs.
+  ASSERT_TRUE(WriteFileAtomically(dir / ".out.txt.999999999.tmp", "stale").ok());
+  ASSERT_TRUE(WriteFileAtomically(dir / ".other.txt.999999999.tmp", "not ours").ok());
+  auto live = AtomicFileWriter::Open(target);  // this process: alive
+  ASSERT_TRUE(live.ok());
+  ASSERT_TRUE(RemoveStaleTemporaryFiles(target).ok());
+  EXPECT_FALSE(std::filesystem::exists(dir / ".out.txt.999999999.tmp"));
+  EXPECT_TRUE(std::filesystem::exists(dir / ".other.txt.999999999.tmp"));
+  EXPECT_EQ(EntriesIn(dir.path()), 2u);  // the live writer's file and the other target's
+  ASSERT_TRUE(live->Commit().ok());
+}
+
 TEST(ReadFileToStringTest, MissingFileIsNotFound) {
   const auto bytes = ReadFileToString("/nonexistent-folder/x.txt");
   ASSERT_FALSE(bytes.ok());

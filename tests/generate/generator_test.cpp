@@ -465,6 +465,8 @@ TEST(GeneratorTest, RejectsBadOptionsWithAClearMessage) {
 TEST(GeneratorTest, ReplacesEarlierFilesAndLeavesNoTemporaryFiles) {
   TempDir dir;
   ASSERT_TRUE(WriteFileAtomically(dir / "events_2025-09-09.jsonl", "stale\n").ok());
+  // What a run killed before its commit would leave.
+  ASSERT_TRUE(WriteFileAtomically(dir / ".events_2025-09-09.jsonl.999999999.tmp", "half").ok());
   GenerateOrDie(Defaults(dir.path()));
   EXPECT_NE(ReadOrDie(dir / "events_2025-09-09.jsonl").substr(0, 6), "stale\n");
   std::set<std::string> names;
