@@ -215,7 +215,7 @@ class BlockRenderer {
     uint64_t seed = 0;
   };
 
-  // Fills `line` with the canonical fields of event i.
+  // Fills `line` with the canonical fields of `e`.
   void Canonical(const Event& e, JsonLine* line) const {
     const UserProfile& p = profiles_[e.user - first_user_];
     line->Set(kTimestamp, '"' + FormatTimestamp(e.timestamp_ms, TimestampForm::kCanonical) + '"');
