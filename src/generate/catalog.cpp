@@ -245,8 +245,11 @@ Catalog Catalog::Make(const GeneratorOptions& options, const GeneratorPlan& plan
     VideoRow row;
     row.video_id = fmt::format("video_{}", v + 1);
     row.genre = static_cast<int>(v % num_genres);
-    row.title = fmt::format("The {} {}", kTitleFirst[rng.Below(std::size(kTitleFirst))],
-                            kTitleSecond[rng.Below(std::size(kTitleSecond))]);
+    // Separate statements: the order of draws inside one call's arguments is unspecified
+    // in C++ and differs between compilers, which would break byte-identical output.
+    const std::string_view first_word = kTitleFirst[rng.Below(std::size(kTitleFirst))];
+    const std::string_view second_word = kTitleSecond[rng.Below(std::size(kTitleSecond))];
+    row.title = fmt::format("The {} {}", first_word, second_word);
     if (v >= num_genres * 2) row.title += fmt::format(" {}", v / num_genres);
     row.duration_seconds = static_cast<int32_t>(rng.Between(60, 7200));
     if (rng.Chance(700'000)) row.patent_id = fmt::format("US{:08d}", rng.Between(0, 99'999'999));
