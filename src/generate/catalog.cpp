@@ -85,29 +85,18 @@ class CsvFile {
     for (int64_t i = 0; i < num_rows(); ++i) {
       if (!varied_[i]) free_rows.push_back(i);
     }
-    std::vector<int64_t> picked;
-    while (static_cast<int64_t>(picked.size()) < count && !free_rows.empty()) {
-      const size_t j = rng.Below(free_rows.size());
-      picked.push_back(free_rows[j]);
-      varied_[free_rows[j]] = true;
-      free_rows[j] = free_rows.back();
-      free_rows.pop_back();
-    }
+    std::vector<int64_t> picked = TakeRandom(rng, std::move(free_rows), count);
+    for (int64_t i : picked) varied_[i] = true;
     return picked;
   }
 
   /// Marks `count` distinct rows to end in CRLF; returns how many were marked.
   int64_t MarkCrlf(Rng& rng, int64_t count) {
-    std::vector<int64_t> candidates(rows_.size());
-    for (size_t i = 0; i < rows_.size(); ++i) candidates[i] = static_cast<int64_t>(i);
-    int64_t marked = 0;
-    for (; marked < count && !candidates.empty(); ++marked) {
-      const size_t j = rng.Below(candidates.size());
-      crlf_[candidates[j]] = true;
-      candidates[j] = candidates.back();
-      candidates.pop_back();
-    }
-    return marked;
+    std::vector<int64_t> all(rows_.size());
+    for (size_t i = 0; i < rows_.size(); ++i) all[i] = static_cast<int64_t>(i);
+    const std::vector<int64_t> marked = TakeRandom(rng, std::move(all), count);
+    for (int64_t i : marked) crlf_[i] = true;
+    return static_cast<int64_t>(marked.size());
   }
 
   /// Adds a line somewhere in [first_position, num_rows()] (position p = before row p).

@@ -291,14 +291,7 @@ class BlockRenderer {
     for (size_t i = 0; i < events_.size(); ++i) {
       if (variant_[i].kind == Kind::kCount && eligible(events_[i])) candidates.push_back(i);
     }
-    std::vector<size_t> picked;
-    while (static_cast<int64_t>(picked.size()) < count && !candidates.empty()) {
-      const size_t j = rng_.Below(candidates.size());
-      picked.push_back(candidates[j]);
-      candidates[j] = candidates.back();
-      candidates.pop_back();
-    }
-    return picked;
+    return TakeRandom(rng_, std::move(candidates), count);
   }
 
   void PlantVariants(KindCounts* kinds) {
@@ -317,14 +310,9 @@ class BlockRenderer {
     // CRLF is independent of the other variants: any event may end in CRLF.
     std::vector<size_t> all(events_.size());
     for (size_t i = 0; i < all.size(); ++i) all[i] = i;
-    int64_t marked = 0;
-    for (; marked < (*kinds)[Kind::kEventsCrlfLine] && !all.empty(); ++marked) {
-      const size_t j = rng_.Below(all.size());
-      crlf_[all[j]] = true;
-      all[j] = all.back();
-      all.pop_back();
-    }
-    (*kinds)[Kind::kEventsCrlfLine] = marked;
+    const auto marked = TakeRandom(rng_, std::move(all), (*kinds)[Kind::kEventsCrlfLine]);
+    for (size_t i : marked) crlf_[i] = true;
+    (*kinds)[Kind::kEventsCrlfLine] = static_cast<int64_t>(marked.size());
   }
 
   // A random clean event matching `eligible`; the block must hold one (checked by caller).

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <cstdint>
+#include <utility>
+#include <vector>
 
 namespace streampro::generate {
 
@@ -58,5 +60,19 @@ class Rng {
   static uint64_t Rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
   uint64_t state_[4];
 };
+
+/// Draws up to `count` distinct elements of `candidates` at random (without replacement),
+/// in draw order. Each draw moves the last candidate into the drawn one's place.
+template <typename T>
+std::vector<T> TakeRandom(Rng& rng, std::vector<T> candidates, int64_t count) {
+  std::vector<T> taken;
+  while (static_cast<int64_t>(taken.size()) < count && !candidates.empty()) {
+    const size_t j = rng.Below(candidates.size());
+    taken.push_back(std::move(candidates[j]));
+    candidates[j] = std::move(candidates.back());
+    candidates.pop_back();
+  }
+  return taken;
+}
 
 }  // namespace streampro::generate
