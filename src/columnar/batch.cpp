@@ -15,13 +15,12 @@ Status RecordBatch::Validate() const {
     const Field& field = schema_->field(i);
     const Column& col = column(i);
     if (col.type() != field.type) {
-      return Status::Internal(fmt::format("column '{}' holds {} but the schema says {}",
-                                          field.name, TypeName(col.type()),
-                                          TypeName(field.type)));
+      return Status::Internal(fmt::format("column '{}' holds {} but the schema says {}", field.name,
+                                          TypeName(col.type()), TypeName(field.type)));
     }
     if (col.length() != rows) {
-      return Status::Internal(fmt::format("column '{}' has {} rows, the batch has {}",
-                                          field.name, col.length(), rows));
+      return Status::Internal(
+          fmt::format("column '{}' has {} rows, the batch has {}", field.name, col.length(), rows));
     }
     if (!field.nullable && col.null_count() > 0) {
       return Status::Internal(fmt::format("column '{}' is not nullable but holds {} nulls",

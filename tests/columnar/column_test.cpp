@@ -70,8 +70,8 @@ TEST(ColumnTest, AppendFromCopiesValuesAndNulls) {
 }
 
 TEST(RecordBatchTest, ValidateNamesTheBrokenColumn) {
-  auto schema = std::make_shared<Schema>(std::vector<Field>{
-      {"id", TypeId::kString, false}, {"n", TypeId::kInt64, true}});
+  auto schema = std::make_shared<Schema>(
+      std::vector<Field>{{"id", TypeId::kString, false}, {"n", TypeId::kInt64, true}});
   EXPECT_EQ(schema->FieldIndex("n"), 1);
   EXPECT_EQ(schema->FieldIndex("missing"), -1);
   EXPECT_EQ(schema->ToString(), "id: string not null, n: int64");

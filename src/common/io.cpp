@@ -1,0 +1,99 @@
+#include "streampro/io.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+namespace streampro {
+
+namespace {
+
+Status CheckRange(const std::string& name, int64_t size, int64_t offset, int64_t length) {
+  if (offset < 0 || length < 0 || offset > size) {
+    return Status::IOError(fmt::format("{}: read of {} bytes at offset {} is outside the file ({} bytes)",
+                                       name, length, offset, size));
+  }
+  return Status::OK();
+}
+
+class LocalFile final : public RandomAccessFile {
+ public:
+  LocalFile(std::string path, int fd, int64_t size) : path_(std::move(path)), fd_(fd), size_(size) {}
+  ~LocalFile() override { ::close(fd_); }
+  LocalFile(const LocalFile&) = delete;
+  LocalFile& operator=(const LocalFile&) = delete;
+
+  const std::string& name() const override { return path_; }
+  int64_t size() const override { return size_; }
+
+  Status ReadAt(int64_t offset, int64_t length, std::string* out) const override {
+    RETURN_NOT_OK(CheckRange(path_, size_, offset, length));
+    const auto wanted = static_cast<size_t>(std::min(length, size_ - offset));
+    out->resize(wanted);
+    size_t done = 0;
+    while (done < wanted) {
+      const ssize_t n = ::pread(fd_, out->data() + done, wanted - done,
+                                static_cast<off_t>(offset) + static_cast<off_t>(done));
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        return Status::IOError(fmt::format("{}: read failed: {}", path_, std::strerror(errno)));
+      }
+      if (n == 0) break;  // the file shrank underneath us
+      done += static_cast<size_t>(n);
+    }
+    out->resize(done);
+    return Status::OK();
+  }
+
+ private:
+  std::string path_;
+  int fd_;
+  int64_t size_;
+};
+
+class BufferFile final : public RandomAccessFile {
+ public:
+  BufferFile(std::string name, std::string bytes) : name_(std::move(name)), bytes_(std::move(bytes)) {}
+
+  const std::string& name() const override { return name_; }
+  int64_t size() const override { return static_cast<int64_t>(bytes_.size()); }
+
+  Status ReadAt(int64_t offset, int64_t length, std::string* out) const override {
+    RETURN_NOT_OK(CheckRange(name_, size(), offset, length));
+    out->assign(bytes_, static_cast<size_t>(offset), static_cast<size_t>(length));
+    return Status::OK();
+  }
+
+ private:
+  std::string name_;
+  std::string bytes_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<RandomAccessFile>> OpenLocalFile(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    const int err = errno;
+    const std::string message = fmt::format("{}: cannot open: {}", path, std::strerror(err));
+    return err == ENOENT ? Status::NotFound(message) : Status::IOError(message);
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return Status::IOError(fmt::format("{}: not a regular file", path));
+  }
+  return std::unique_ptr<RandomAccessFile>(new LocalFile(path, fd, static_cast<int64_t>(st.st_size)));
+}
+
+std::unique_ptr<RandomAccessFile> MakeBufferFile(std::string name, std::string bytes) {
+  return std::make_unique<BufferFile>(std::move(name), std::move(bytes));
+}
+
+}  // namespace streampro
