@@ -1,0 +1,233 @@
+#include "formats/csv/csv_reader.h"
+
+#include <fmt/format.h>
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "formats/common/batch_select.h"
+#include "formats/common/ordered_pipeline.h"
+#include "formats/common/string_key_table.h"
+#include "formats/common/text_chunker.h"
+#include "formats/common/text_lines.h"
+#include "formats/csv/csv_record_parser.h"
+#include "formats/csv/dimension_converter.h"
+#include "formats/csv/dimension_schema.h"
+
+namespace streampro::formats::csv {
+
+namespace {
+
+/// Valid rows of one chunk, before the key check that needs file order.
+struct ParsedChunk {
+  explicit ParsedChunk(const SchemaPtr& schema) : rows(schema) {}
+
+  RecordBatch rows;
+  std::vector<int64_t> row_lines;
+  Column row_raw{TypeId::kString};
+  RejectLedger rejects;
+  FileCounters counters;
+};
+
+/// Where each spec column sits in the file's records (-1: absent).
+struct HeaderMap {
+  std::vector<int> field_of_column;
+  size_t num_fields = 0;
+};
+
+Result<HeaderMap> MapHeader(const RandomAccessFile& file, const DimensionSpec& spec,
+                            const CsvRecord& record, const std::vector<std::string_view>& fields) {
+  const std::string where = fmt::format("{} line {}", file.name(), record.line);
+  if (record.malformed) {
+    return Status::InvalidData(fmt::format("{}: the CSV header is malformed (quoting)", where));
+  }
+  HeaderMap map;
+  map.num_fields = fields.size();
+  map.field_of_column.assign(spec.columns.size(), -1);
+  for (size_t f = 0; f < fields.size(); ++f) {
+    const std::string_view name = TrimSpaces(fields[f]);
+    for (size_t c = 0; c < spec.columns.size(); ++c) {
+      if (spec.columns[c].name != name) continue;
+      if (map.field_of_column[c] >= 0) {
+        return Status::InvalidData(
+            fmt::format("{}: column '{}' appears twice in the header", where, name));
+      }
+      map.field_of_column[c] = static_cast<int>(f);
+    }
+  }
+  std::string missing;
+  for (size_t c = 0; c < spec.columns.size(); ++c) {
+    if (spec.columns[c].required && map.field_of_column[c] < 0) {
+      if (!missing.empty()) missing += ", ";
+      missing += spec.columns[c].name;
+    }
+  }
+  if (!missing.empty()) {
+    return Status::InvalidData(fmt::format("{}: {} header misses required column(s): {}", where,
+                                           TableName(spec.table), missing));
+  }
+  return map;
+}
+
+class ChunkParser {
+ public:
+  ChunkParser(const RandomAccessFile& file, const DimensionSpec& spec, const HeaderMap& header)
+      : file_(file), spec_(spec), header_(header), converter_(spec), values_(spec.columns.size()) {}
+
+  ParsedChunk Parse(std::string_view text, int64_t first_line) {
+    ParsedChunk out(spec_.schema);
+    CsvRecordParser parser(text, first_line);
+    CsvRecord record;
+    const std::string_view table = TableName(spec_.table);
+    while (parser.Next(&record, &fields_)) {
+      ++out.counters.rows_in;
+      if (record.malformed || fields_.size() != header_.num_fields) {
+        out.counters.AddReject(RejectReason::kMalformedRecord);
+        out.rejects.Append(table, file_.name(), record.line, RejectReason::kMalformedRecord,
+                           std::nullopt, record.raw);
+        continue;
+      }
+      for (size_t c = 0; c < values_.size(); ++c) {
+        const int f = header_.field_of_column[c];
+        values_[c] = f < 0 ? std::string_view() : fields_[static_cast<size_t>(f)];
+      }
+      const std::optional<RowRejection> rejection = converter_.Convert(values_, &out.rows);
+      if (rejection) {
+        out.counters.AddReject(rejection->reason);
+        out.rejects.Append(table, file_.name(), record.line, rejection->reason,
+                           spec_.columns[static_cast<size_t>(rejection->column)].name, record.raw);
+        continue;
+      }
+      out.row_lines.push_back(record.line);
+      out.row_raw.AppendString(record.raw);
+    }
+    return out;
+  }
+
+ private:
+  const RandomAccessFile& file_;
+  const DimensionSpec& spec_;
+  const HeaderMap& header_;
+  DimensionRowConverter converter_;
+  std::vector<std::string_view> fields_;
+  std::vector<std::string_view> values_;
+};
+
+/// Applies key uniqueness in file order and merges the chunk into the table, keeping the
+/// ledger in line order.
+class KeyChecker {
+ public:
+  KeyChecker(const RandomAccessFile& file, const DimensionSpec& spec, DimensionTable* table)
+      : file_(file), spec_(spec), table_(table) {}
+
+  Status Deliver(ParsedChunk&& chunk) {
+    table_->counters.rows_in += chunk.counters.rows_in;
+    table_->counters.rows_rejected += chunk.counters.rows_rejected;
+    for (size_t i = 0; i < chunk.counters.rejected_by_reason.size(); ++i) {
+      table_->counters.rejected_by_reason[i] += chunk.counters.rejected_by_reason[i];
+    }
+    const Column& keys = chunk.rows.column(spec_.key_column);
+    const std::string_view key_name = spec_.columns[static_cast<size_t>(spec_.key_column)].name;
+    int64_t next_reject = 0;
+    auto flush_rejects_before = [&](int64_t line) {
+      while (next_reject < chunk.rejects.num_rows() &&
+             chunk.rejects.line_number(next_reject) < line) {
+        table_->rejects.AppendRow(chunk.rejects, next_reject++);
+      }
+    };
+    keep_.assign(static_cast<size_t>(chunk.rows.num_rows()), 1);
+    for (int64_t row = 0; row < chunk.rows.num_rows(); ++row) {
+      const int64_t line = chunk.row_lines[static_cast<size_t>(row)];
+      flush_rejects_before(line);
+      const std::string_view key = keys.string_value(row);
+      if (!seen_.Insert(key)) {
+        keep_[static_cast<size_t>(row)] = 0;
+        table_->counters.AddReject(RejectReason::kDuplicateKey);
+        table_->rejects.Append(TableName(spec_.table), file_.name(), line,
+                               RejectReason::kDuplicateKey, key_name,
+                               chunk.row_raw.string_value(row));
+        continue;
+      }
+      ++table_->counters.rows_kept;
+    }
+    AppendSelectedRows(chunk.rows, keep_, &table_->rows);
+    flush_rejects_before(INT64_MAX);
+    return Status::OK();
+  }
+
+ private:
+  const RandomAccessFile& file_;
+  const DimensionSpec& spec_;
+  DimensionTable* table_;
+  StringKeyTable seen_;
+  std::vector<uint8_t> keep_;
+};
+
+}  // namespace
+
+DimensionTable::DimensionTable(Table t) : table(t), rows(DimensionSpecFor(t).schema) {}
+
+Result<DimensionTable> ReadDimensionCsv(const RandomAccessFile& file, Table table,
+                                        const CsvReadOptions& options) {
+  RETURN_NOT_OK(options.Validate());
+  if (table == Table::kEvents) {
+    return Status::InvalidArgument("events is not a CSV dimension table");
+  }
+  const DimensionSpec& spec = DimensionSpecFor(table);
+  ASSIGN_OR_RETURN(const int64_t bom, ByteOrderMarkLength(file));
+  TextChunker chunker(file, bom, 1, options.chunking.chunk_bytes, RecordQuoting::kDoubleQuote);
+
+  // The header is the first non-blank record; it may sit behind blank lines and chunks.
+  TextChunk first;
+  std::optional<HeaderMap> header;
+  while (!header) {
+    ASSIGN_OR_RETURN(const bool more, chunker.Next(&first));
+    if (!more) {
+      return Status::InvalidData(
+          fmt::format("{}: no CSV header row (the file is empty)", file.name()));
+    }
+    CsvRecordParser parser(first.text(), first.first_line);
+    CsvRecord record;
+    std::vector<std::string_view> fields;
+    if (!parser.Next(&record, &fields)) continue;
+    ASSIGN_OR_RETURN(HeaderMap map, MapHeader(file, spec, record, fields));
+    header = std::move(map);
+    const size_t header_end = parser.position();
+    first.data.erase(0, header_end);
+    first.size -= header_end;
+    first.first_line = parser.next_line();
+    first.file_offset += static_cast<int64_t>(header_end);
+  }
+
+  DimensionTable result(table);
+  const int threads = options.chunking.ResolvedThreads();
+  std::vector<ChunkParser> parsers;
+  parsers.reserve(static_cast<size_t>(threads));
+  for (int t = 0; t < threads; ++t) parsers.emplace_back(file, spec, *header);
+  KeyChecker checker(file, spec, &result);
+
+  bool first_pending = true;
+  const std::function<Result<bool>(TextChunk*)> produce = [&](TextChunk* out) -> Result<bool> {
+    if (first_pending) {
+      first_pending = false;
+      *out = std::move(first);
+      return true;
+    }
+    return chunker.Next(out);
+  };
+  const std::function<Result<ParsedChunk>(TextChunk&&, int)> work =
+      [&](TextChunk&& chunk, int worker) -> Result<ParsedChunk> {
+    return parsers[static_cast<size_t>(worker)].Parse(chunk.text(), chunk.first_line);
+  };
+  const std::function<Status(ParsedChunk &&)> deliver = [&](ParsedChunk&& chunk) {
+    return checker.Deliver(std::move(chunk));
+  };
+  RETURN_NOT_OK((RunOrderedPipeline<TextChunk, ParsedChunk>(
+      threads, options.chunking.ResolvedMaxInFlight(), produce, work, deliver)));
+  RETURN_NOT_OK(result.counters.CheckInvariant());
+  return result;
+}
+
+}  // namespace streampro::formats::csv
