@@ -5,12 +5,17 @@ JOBS ?= $(shell nproc)
 STREAMPRO := build/release/apps/streampro/streampro
 DEMO_DATE := 2025-09-09
 
-.PHONY: all bootstrap release debug asan clang demo test test-release test-asan test-clang bench sample format clean
+.PHONY: all bootstrap bootstrap-test release debug asan clang demo test test-release test-asan \
+	test-clang test-fuzz fuzz bench sample format clean
 
 all: release
 
 bootstrap:
 	@scripts/bootstrap
+
+# Also Node.js and DuckDB, the independent engine the tests compare with.
+bootstrap-test:
+	@scripts/bootstrap --test
 
 release debug asan clang: bootstrap
 	@cmake --preset $@ >/dev/null
@@ -19,20 +24,29 @@ release debug asan clang: bootstrap
 demo: release
 	$(STREAMPRO) pipeline --env dev --ingestion-date $(DEMO_DATE)
 
-# Release, sanitizers, and a second compiler (the generator must give the same bytes).
-test: test-release test-asan test-clang
+# Release, sanitizers, a second compiler (the generator must give the same bytes), and a
+# short fuzzing run of every parser.
+test: test-release test-asan test-clang test-fuzz
 
-test-release: release
+test-release: bootstrap-test release
 	ctest --preset release -j $(JOBS)
 
-test-asan: asan
+test-asan: bootstrap-test asan
 	ctest --preset asan -j $(JOBS)
 
-test-clang: clang
+test-clang: bootstrap-test clang
 	ctest --preset clang -j $(JOBS)
 
-bench: release
+# libFuzzer on each parser for FUZZ_SECONDS (test-fuzz: 20 s each); see fuzz/CMakeLists.txt.
+FUZZ_SECONDS ?= 300
+fuzz test-fuzz: bootstrap
+	@cmake --preset fuzz -DSTREAMPRO_FUZZ_SECONDS=$(if $(filter test-fuzz,$@),20,$(FUZZ_SECONDS)) >/dev/null
+	@cmake --build --preset fuzz -j $(JOBS)
+	ctest --preset fuzz
+
+bench: bootstrap-test release
 	bench/generate.sh
+	bench/formats.sh
 
 # Regenerates the bundled sample (a test checks it matches byte for byte).
 sample: release

@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "streampro/io.h"
 #include "streampro/status.h"
 
 namespace streampro {
@@ -11,17 +12,20 @@ namespace streampro {
 /// Writes a file so that readers see either the old content or the complete new content,
 /// never a partial file: bytes go to a hidden temporary file in the same folder, and
 /// Commit() flushes it to disk and renames it over the target in one step. A writer
-/// destroyed without Commit() removes its temporary file. Not thread-safe.
-class AtomicFileWriter {
+/// destroyed without Commit() removes its temporary file. As an OutputStream it can take
+/// a Parquet file or any other streamed output. Not thread-safe.
+class AtomicFileWriter final : public OutputStream {
  public:
   static Result<AtomicFileWriter> Open(const std::string& path);
 
   AtomicFileWriter(AtomicFileWriter&& other) noexcept;
   AtomicFileWriter& operator=(AtomicFileWriter&&) = delete;
   AtomicFileWriter(const AtomicFileWriter&) = delete;
-  ~AtomicFileWriter();
+  ~AtomicFileWriter() override;
 
   Status Append(std::string_view bytes);
+  Status Write(std::string_view bytes) override { return Append(bytes); }
+  int64_t position() const override { return static_cast<int64_t>(bytes_written_); }
   /// fsync, close and rename over the target. The writer is unusable afterwards.
   Status Commit();
 

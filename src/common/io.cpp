@@ -16,15 +16,17 @@ namespace {
 
 Status CheckRange(const std::string& name, int64_t size, int64_t offset, int64_t length) {
   if (offset < 0 || length < 0 || offset > size) {
-    return Status::IOError(fmt::format("{}: read of {} bytes at offset {} is outside the file ({} bytes)",
-                                       name, length, offset, size));
+    return Status::IOError(
+        fmt::format("{}: read of {} bytes at offset {} is outside the file ({} bytes)", name,
+                    length, offset, size));
   }
   return Status::OK();
 }
 
 class LocalFile final : public RandomAccessFile {
  public:
-  LocalFile(std::string path, int fd, int64_t size) : path_(std::move(path)), fd_(fd), size_(size) {}
+  LocalFile(std::string path, int fd, int64_t size)
+      : path_(std::move(path)), fd_(fd), size_(size) {}
   ~LocalFile() override { ::close(fd_); }
   LocalFile(const LocalFile&) = delete;
   LocalFile& operator=(const LocalFile&) = delete;
@@ -59,7 +61,8 @@ class LocalFile final : public RandomAccessFile {
 
 class BufferFile final : public RandomAccessFile {
  public:
-  BufferFile(std::string name, std::string bytes) : name_(std::move(name)), bytes_(std::move(bytes)) {}
+  BufferFile(std::string name, std::string bytes)
+      : name_(std::move(name)), bytes_(std::move(bytes)) {}
 
   const std::string& name() const override { return name_; }
   int64_t size() const override { return static_cast<int64_t>(bytes_.size()); }
@@ -89,7 +92,8 @@ Result<std::unique_ptr<RandomAccessFile>> OpenLocalFile(const std::string& path)
     ::close(fd);
     return Status::IOError(fmt::format("{}: not a regular file", path));
   }
-  return std::unique_ptr<RandomAccessFile>(new LocalFile(path, fd, static_cast<int64_t>(st.st_size)));
+  return std::unique_ptr<RandomAccessFile>(
+      new LocalFile(path, fd, static_cast<int64_t>(st.st_size)));
 }
 
 std::unique_ptr<RandomAccessFile> MakeBufferFile(std::string name, std::string bytes) {
