@@ -85,8 +85,7 @@ Status ParquetWrite(const std::vector<std::string>& args) {
   ASSIGN_OR_RETURN(auto events, formats::jsonl::ReadAllEvents(*file, {}));
   ASSIGN_OR_RETURN(auto out, AtomicFileWriter::Open(args[1]));
   const auto start = Clock::now();
-  ASSIGN_OR_RETURN(auto writer,
-                   parquet::FileWriter::Open(&out, events.kept.schema(), options));
+  ASSIGN_OR_RETURN(auto writer, parquet::FileWriter::Open(&out, events.kept.schema(), options));
   RETURN_NOT_OK(writer->WriteBatch(events.kept));
   RETURN_NOT_OK(writer->Close());
   const double seconds = SecondsSince(start);
@@ -118,7 +117,8 @@ Status ParquetRead(const std::vector<std::string>& args) {
 int main(int argc, char** argv) {
   using namespace streampro;
   if (argc < 3) {
-    std::fprintf(stderr, "usage: format_throughput jsonl|csv|parquet-write|parquet-read FILE ...\n");
+    std::fprintf(stderr,
+                 "usage: format_throughput jsonl|csv|parquet-write|parquet-read FILE ...\n");
     return 2;
   }
   const std::string mode = argv[1];

@@ -16,10 +16,8 @@ sizes=${BENCH_EVENTS:-"1000000 10000000"}
 duckdb_tools=$root/tools/duckdb
 
 [[ -x $bin ]] || { echo "bench: build first: make release" >&2; exit 1; }
-if [[ ! -d $duckdb_tools/node_modules/@duckdb/node-api ]]; then
-  command -v npm >/dev/null || { echo "bench: npm is needed for DuckDB (apt-get install npm)" >&2; exit 1; }
-  (cd "$duckdb_tools" && npm ci --no-audit --no-fund --loglevel=error)
-fi
+[[ -d $duckdb_tools/node_modules/@duckdb/node-api ]] ||
+  { echo "bench: DuckDB missing: scripts/bootstrap --test" >&2; exit 1; }
 mkdir -p "$work"
 
 # Runs a command under /usr/bin/time; sets $wall (s) and $rss (MiB).

@@ -114,7 +114,9 @@ struct Config {
 };
 
 // Keeps ctest's listing readable: the configuration's name instead of its bytes.
-void PrintTo(const Config& config, std::ostream* os) { *os << config.name; }
+void PrintTo(const Config& config, std::ostream* os) {
+  *os << config.name;
+}
 
 class RoundTripTest : public ::testing::TestWithParam<Config> {};
 
