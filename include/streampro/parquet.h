@@ -38,6 +38,11 @@ struct WriterOptions {
   int zstd_level = 3;
   /// A row group is closed once its column chunks hold about this many bytes.
   int64_t row_group_target_bytes = int64_t{128} << 20;
+  /// A row group is closed once it holds this many rows (whichever limit comes first).
+  /// Readers such as DuckDB, Trino and Spark split work by row group, so smaller groups
+  /// read in parallel and with less memory; 1 << 17 is close to DuckDB's own 122,880.
+  /// Must be positive.
+  int64_t max_row_group_rows = int64_t{1} << 17;
   /// A data page is closed once it holds about this many bytes.
   int64_t page_target_bytes = int64_t{1} << 20;
   /// A column chunk whose dictionary grows beyond this falls back to PLAIN pages.

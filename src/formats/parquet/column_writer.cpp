@@ -318,6 +318,52 @@ Status ColumnChunkWriter::Append(const Column& column, int64_t begin, int64_t en
   return Status::OK();
 }
 
+// Decides, before the first page of a chunk goes out, whether the dictionary pays. Like
+// parquet-mr: if the page's indices plus the dictionary are no smaller than PLAIN, the
+// column is too diverse for a dictionary. Strings keep this page dictionary-encoded and
+// only later pages go PLAIN (`*fall_back_after_page`). Numbers are judged after
+// compression too (nearly distinct but close values such as timestamps and counters
+// compress well as PLAIN while their bit-packed indices do not), and a rejected
+// dictionary is dropped at once: the page and every later one go out PLAIN, with no
+// dictionary page.
+Status ColumnChunkWriter::JudgeFirstPage(bool* fall_back_after_page) {
+  const int bw = BitWidth(std::max<size_t>(dict_fixed_.size() + dict_strings_.size(), 1) - 1);
+  std::string indices;
+  indices.push_back(static_cast<char>(bw));
+  EncodeRleHybrid(indices_.data(), indices_.size(), bw, &indices);
+  if (physical_type_ == format::kByteArray) {
+    *fall_back_after_page =
+        static_cast<int64_t>(indices.size() + dict_plain_.size()) >= page_plain_bytes_;
+    return Status::OK();
+  }
+  const size_t width = physical_type_ == format::kInt32 ? 4 : 8;
+  std::string plain;
+  plain.reserve(indices_.size() * width);
+  for (const uint32_t index : indices_) {
+    plain.append(dict_plain_.data() + size_t{index} * width, width);
+  }
+  bool reject = indices.size() + dict_plain_.size() >= plain.size();
+  if (!reject && codec_ != format::kUncompressed) {
+    std::string packed_plain, packed_dict;
+    RETURN_NOT_OK(Compress(codec_, options_.zstd_level, plain, &packed_plain));
+    RETURN_NOT_OK(Compress(codec_, options_.zstd_level, dict_plain_, &packed_dict));
+    RETURN_NOT_OK(Compress(codec_, options_.zstd_level, indices, &packed_dict));
+    reject = packed_dict.size() >= packed_plain.size();
+  }
+  if (!reject) return Status::OK();
+  AddDictionaryToStatistics();  // every entry occurs in this page
+  plain_ = std::move(plain);
+  indices_.clear();
+  dict_plain_.clear();
+  dict_fixed_.clear();
+  dict_strings_.clear();
+  dictionary_mode_ = false;
+  fell_back_ = true;
+  table_.clear();
+  table_.shrink_to_fit();
+  return Status::OK();
+}
+
 Status ColumnChunkWriter::FlushPage() {
   if (page_values_ == 0) return Status::OK();
   if (page_values_ > std::numeric_limits<int32_t>::max()) {
@@ -329,6 +375,9 @@ Status ColumnChunkWriter::FlushPage() {
   body_scratch_.clear();
   int32_t encoding;
   bool fall_back_after_page = false;
+  if (dictionary_mode_ && !used_dict_pages_ && dict_fixed_.size() + dict_strings_.size() > 0) {
+    RETURN_NOT_OK(JudgeFirstPage(&fall_back_after_page));
+  }
   // A page of only nulls before the first value has no dictionary to point into; it
   // goes out as an (empty) PLAIN page so that no chunk carries an empty dictionary.
   if (dictionary_mode_ && dict_fixed_.size() + dict_strings_.size() > 0) {
@@ -336,17 +385,6 @@ Status ColumnChunkWriter::FlushPage() {
     const int bw = BitWidth(std::max<size_t>(dict_fixed_.size() + dict_strings_.size(), 1) - 1);
     body_scratch_.push_back(static_cast<char>(bw));
     EncodeRleHybrid(indices_.data(), indices_.size(), bw, &body_scratch_);
-    if (!used_dict_pages_) {
-      // Like parquet-mr: if the first page plus the dictionary is no smaller than PLAIN
-      // would be, the column is too diverse for a dictionary; later pages go PLAIN.
-      const int64_t plain =
-          physical_type_ == format::kByteArray
-              ? page_plain_bytes_
-              : static_cast<int64_t>(indices_.size()) * (physical_type_ == format::kInt32 ? 4 : 8);
-      if (static_cast<int64_t>(body_scratch_.size() + dict_plain_.size()) >= plain) {
-        fall_back_after_page = true;
-      }
-    }
     used_dict_pages_ = true;
   } else {
     encoding = format::kPlain;
@@ -411,6 +449,7 @@ Status ColumnChunkWriter::FlushPage() {
     table_.clear();
     table_.shrink_to_fit();
   }
+
   page_plain_bytes_ = 0;
   def_levels_.clear();
   page_values_ = 0;

@@ -41,6 +41,7 @@ class ColumnChunkWriter {
   uint32_t InsertString(std::string_view value);
   void GrowTable();
   void AddDictionaryToStatistics();
+  Status JudgeFirstPage(bool* fall_back_after_page);
   void ResetChunk();
 
   Field field_;

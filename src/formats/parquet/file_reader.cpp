@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 #include <unordered_set>
 
@@ -264,6 +265,13 @@ Result<RecordBatch> FileReader::ReadRowGroup(int i, const std::vector<int>& colu
 Result<RecordBatch> FileReader::ReadAll(const std::vector<int>& columns) const {
   ASSIGN_OR_RETURN(auto schema, impl_->Project(columns));
   RecordBatch batch(schema);
+  // Room for every row up front: each chunk reserves only its own rows, which would
+  // otherwise regrow (and copy) the whole column once per row group. Capped so that a
+  // footer claiming absurd row counts cannot make us allocate before any data is read.
+  int64_t total = 0;
+  for (const auto& group : impl_->row_groups) total += group.num_rows;
+  total = std::min<int64_t>(total, int64_t{1} << 22);
+  for (int k = 0; k < batch.num_columns(); ++k) batch.column(k).Reserve(total);
   for (int i = 0; i < num_row_groups(); ++i) RETURN_NOT_OK(impl_->ReadInto(i, columns, &batch));
   return batch;
 }

@@ -58,6 +58,9 @@ Status WriterOptions::Validate() const {
   if (row_group_target_bytes <= 0) {
     return Status::InvalidArgument("parquet row_group_target_bytes must be positive");
   }
+  if (max_row_group_rows <= 0) {
+    return Status::InvalidArgument("parquet max_row_group_rows must be positive");
+  }
   if (page_target_bytes <= 0 || page_target_bytes > (int64_t{1} << 30)) {
     return Status::InvalidArgument("parquet page_target_bytes must be in (0, 1 GiB]");
   }
@@ -149,7 +152,9 @@ Status FileWriter::WriteBatch(const RecordBatch& batch) {
   int64_t begin = 0;
   while (begin < rows) {
     const int64_t room = std::max<int64_t>(0, s.options.row_group_target_bytes - s.BufferedBytes());
-    const int64_t slice = std::clamp<int64_t>(room / row_bytes + 1, 1, int64_t{1} << 16);
+    const int64_t row_room = s.options.max_row_group_rows - s.group_rows;
+    const int64_t slice =
+        std::clamp<int64_t>(room / row_bytes + 1, 1, std::min(int64_t{1} << 16, row_room));
     const int64_t end = std::min(rows, begin + slice);
     for (int c = 0; c < batch.num_columns(); ++c) {
       RETURN_NOT_OK(s.columns[static_cast<size_t>(c)]->Append(batch.column(c), begin, end));
@@ -157,7 +162,10 @@ Status FileWriter::WriteBatch(const RecordBatch& batch) {
     s.group_rows += end - begin;
     s.total_rows += end - begin;
     begin = end;
-    if (s.BufferedBytes() >= s.options.row_group_target_bytes) RETURN_NOT_OK(s.FlushRowGroup());
+    if (s.group_rows >= s.options.max_row_group_rows ||
+        s.BufferedBytes() >= s.options.row_group_target_bytes) {
+      RETURN_NOT_OK(s.FlushRowGroup());
+    }
   }
   return Status::OK();
 }

@@ -200,6 +200,8 @@ std::vector<Variant> WriterVariants() {
   add("snappy_fallback_v1", Compression::kSnappy, true, false, 8192, 4096, 128 << 20);
   add("zstd_plain_v2_groups", Compression::kZstd, false, true, 1 << 20, 1 << 20, 40 << 10);
   add("none_fallback_v2", Compression::kUncompressed, true, true, 2048, 2048, 90 << 10);
+  add("snappy_dict_v1_rows", Compression::kSnappy, true, false, 1 << 20, 1 << 20, 128 << 20);
+  v.back().options.max_row_group_rows = 1000;
   return v;
 }
 
@@ -237,6 +239,7 @@ TEST(ParquetDuckDbTest, DuckDbReadsEveryFileWeWrite) {
   }
   EXPECT_GT(row_groups[dir / "zstd_plain_v2_groups.parquet"], 2);
   EXPECT_GT(row_groups[dir / "none_fallback_v2.parquet"], 1);
+  EXPECT_GT(row_groups[dir / "snappy_dict_v1_rows.parquet"], 3);
 
   const std::string glob = dir / "*.parquet";
   // Statistics: DuckDB's own min/max/null counts per row group (rows located through

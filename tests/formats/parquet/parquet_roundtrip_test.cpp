@@ -6,6 +6,7 @@
 #include <type_traits>
 #include <variant>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -155,6 +156,32 @@ TEST_P(RoundTripTest, ValuesSchemaAndStatisticsSurvive) {
                        fmt::format("row group {} column {}", g, schema->field(c2).name));
     }
   }
+}
+
+TEST(ParquetRowGroupRowsTest, RowGroupsAreCutByRowCount) {
+  auto schema = AllTypesSchema();
+  RecordBatch a = MakeRandomBatch(schema, 2500, 21);
+  RecordBatch b = MakeRandomBatch(schema, 1700, 22);
+  RecordBatch expected(schema);
+  for (int64_t r = 0; r < a.num_rows(); ++r) expected.AppendRowFrom(a, r);
+  for (int64_t r = 0; r < b.num_rows(); ++r) expected.AppendRowFrom(b, r);
+  for (int64_t limit : {int64_t{1}, int64_t{999}, int64_t{1000}, int64_t{4200}}) {
+    WriterOptions o;
+    o.max_row_group_rows = limit;
+    auto reader = OpenBuffer(WriteToBuffer({&a, &b}, o));
+    ASSERT_NE(reader, nullptr);
+    EXPECT_EQ(reader->num_row_groups(), (4200 + limit - 1) / limit) << limit;
+    for (int g = 0; g < reader->num_row_groups(); ++g) {
+      const int64_t want = std::min<int64_t>(limit, 4200 - g * limit);
+      EXPECT_EQ(reader->row_group(g).num_rows, want) << "limit " << limit << " group " << g;
+    }
+    auto all = reader->ReadAll(AllColumns(*schema));
+    ASSERT_TRUE(all.ok()) << all.status().ToString();
+    EXPECT_TRUE(all->Equals(expected)) << limit;
+  }
+  // The default cuts by rows long before the 128 MiB byte target.
+  WriterOptions defaults;
+  EXPECT_EQ(defaults.max_row_group_rows, int64_t{1} << 17);
 }
 
 INSTANTIATE_TEST_SUITE_P(

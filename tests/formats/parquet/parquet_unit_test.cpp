@@ -402,6 +402,51 @@ TEST(ParquetWriterTest, DictionaryFallsBackToPlainWithinTheChunk) {
   EXPECT_TRUE(all->Equals(batch));
 }
 
+TEST(ParquetWriterTest, CompressibleDistinctNumbersSkipTheDictionary) {
+  // Nearly distinct, close timestamps: the dictionary wins before compression (17-bit
+  // indices against 8-byte values) but loses after it, so no dictionary page is written.
+  // Few distinct numbers keep theirs.
+  auto schema =
+      std::make_shared<const Schema>(std::vector<Field>{{"ts", TypeId::kTimestampMicros, true},
+                                                        {"few", TypeId::kInt64, false},
+                                                        {"line", TypeId::kInt64, false}});
+  RecordBatch batch(schema);
+  for (int64_t i = 0; i < 100000; ++i) {
+    if (i % 1000 == 999) {
+      batch.column(0).AppendNull();
+    } else {
+      batch.column(0).AppendInt64(int64_t{1757376000000000} + i * 863 + (i % 7));
+    }
+    batch.column(1).AppendInt64(i % 5);
+    batch.column(2).AppendInt64(i + 1);
+  }
+  for (Compression c : {Compression::kSnappy, Compression::kZstd}) {
+    WriterOptions o;
+    o.compression = c;
+    const std::string file = WriteFile(batch, o);
+    const auto chunks = PageLayout(file);
+    ASSERT_EQ(chunks.size(), 3u);
+    for (size_t k : {size_t{0}, size_t{2}}) {
+      for (const auto& [type, encoding] : chunks[k]) {
+        EXPECT_NE(type, format::kDictionaryPage) << k;
+        EXPECT_EQ(encoding, format::kPlain) << k;
+      }
+    }
+    EXPECT_EQ(chunks[1].front().first, format::kDictionaryPage);
+    auto reader = Open(file);
+    ASSERT_TRUE(reader.ok());
+    auto all = (*reader)->ReadAll({0, 1, 2});
+    ASSERT_TRUE(all.ok()) << all.status().ToString();
+    EXPECT_TRUE(all->Equals(batch));
+    const auto& stats = (*reader)->row_group(0).columns;
+    EXPECT_EQ(stats[0].null_count, 100);
+    EXPECT_EQ(std::get<int64_t>(stats[0].min), int64_t{1757376000000000});
+    EXPECT_EQ(std::get<int64_t>(stats[0].max), int64_t{1757376000000000} + 99998 * 863 + 99998 % 7);
+    EXPECT_EQ(std::get<int64_t>(stats[2].min), 1);
+    EXPECT_EQ(std::get<int64_t>(stats[2].max), 100000);
+  }
+}
+
 TEST(ParquetReaderTest, ReadsTheFuzzSeedFiles) {
   // Ours and DuckDB's files, several encodings and codecs: all must read cleanly.
   const std::filesystem::path dir =
@@ -428,6 +473,13 @@ TEST(ParquetWriterTest, RejectsBadOptionsAndMismatchedBatches) {
   WriterOptions o;
   o.page_target_bytes = 0;
   EXPECT_EQ(o.Validate().code(), StatusCode::kInvalidArgument);
+  for (int64_t rows : {int64_t{0}, int64_t{-1}}) {
+    WriterOptions bad_rows;
+    bad_rows.max_row_group_rows = rows;
+    EXPECT_EQ(bad_rows.Validate().code(), StatusCode::kInvalidArgument) << rows;
+    BufferOutputStream rows_sink;
+    EXPECT_FALSE(FileWriter::Open(&rows_sink, testing_data::AllTypesSchema(), bad_rows).ok());
+  }
   BufferOutputStream sink;
   EXPECT_FALSE(FileWriter::Open(&sink, testing_data::AllTypesSchema(), o).ok());
   auto writer = FileWriter::Open(&sink, testing_data::AllTypesSchema());
