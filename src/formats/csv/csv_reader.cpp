@@ -26,7 +26,14 @@ struct ParsedChunk {
 
   RecordBatch rows;
   std::vector<int64_t> row_lines;
-  Column row_raw{TypeId::kString};
+  /// The chunk's text; each valid row's raw record is [raw_begin, raw_end) in it. Keeping
+  /// the text (moved, not copied) beats copying every record for the rare duplicate.
+  std::string text;
+  std::vector<size_t> raw_begin;
+  std::vector<size_t> raw_end;
+  /// StringKeyTable::Hash of each row's key, computed on the workers so the in-order
+  /// stage only probes.
+  std::vector<uint64_t> key_hashes;
   RejectLedger rejects;
   FileCounters counters;
 };
@@ -76,9 +83,11 @@ class ChunkParser {
   ChunkParser(const RandomAccessFile& file, const DimensionSpec& spec, const HeaderMap& header)
       : file_(file), spec_(spec), header_(header), converter_(spec), values_(spec.columns.size()) {}
 
-  ParsedChunk Parse(std::string_view text, int64_t first_line) {
+  ParsedChunk Parse(TextChunk&& chunk) {
     ParsedChunk out(spec_.schema);
-    CsvRecordParser parser(text, first_line);
+    out.text = std::move(chunk.data);
+    const std::string_view text(out.text.data(), chunk.size);
+    CsvRecordParser parser(text, chunk.first_line);
     CsvRecord record;
     const std::string_view table = TableName(spec_.table);
     while (parser.Next(&record, &fields_)) {
@@ -101,7 +110,14 @@ class ChunkParser {
         continue;
       }
       out.row_lines.push_back(record.line);
-      out.row_raw.AppendString(record.raw);
+      const auto begin = static_cast<size_t>(record.raw.data() - text.data());
+      out.raw_begin.push_back(begin);
+      out.raw_end.push_back(begin + record.raw.size());
+    }
+    const Column& keys = out.rows.column(spec_.key_column);
+    out.key_hashes.resize(static_cast<size_t>(out.rows.num_rows()));
+    for (int64_t row = 0; row < out.rows.num_rows(); ++row) {
+      out.key_hashes[static_cast<size_t>(row)] = StringKeyTable::Hash(keys.string_value(row));
     }
     return out;
   }
@@ -137,22 +153,39 @@ class KeyChecker {
         table_->rejects.AppendRow(chunk.rejects, next_reject++);
       }
     };
-    keep_.assign(static_cast<size_t>(chunk.rows.num_rows()), 1);
-    for (int64_t row = 0; row < chunk.rows.num_rows(); ++row) {
+    const int64_t num_rows = chunk.rows.num_rows();
+    keep_.assign(static_cast<size_t>(num_rows), 1);
+    // Growing up front keeps the prefetched slots valid through the loop.
+    seen_.Reserve(static_cast<size_t>(num_rows));
+    constexpr int64_t kPrefetchDistance = 8;
+    bool all_kept = true;
+    for (int64_t row = 0; row < num_rows; ++row) {
+      if (row + kPrefetchDistance < num_rows) {
+        seen_.Prefetch(chunk.key_hashes[static_cast<size_t>(row + kPrefetchDistance)]);
+      }
       const int64_t line = chunk.row_lines[static_cast<size_t>(row)];
       flush_rejects_before(line);
       const std::string_view key = keys.string_value(row);
-      if (!seen_.Insert(key)) {
+      if (!seen_.Insert(key, chunk.key_hashes[static_cast<size_t>(row)])) {
+        all_kept = false;
         keep_[static_cast<size_t>(row)] = 0;
         table_->counters.AddReject(RejectReason::kDuplicateKey);
         table_->rejects.Append(TableName(spec_.table), file_.name(), line,
                                RejectReason::kDuplicateKey, key_name,
-                               chunk.row_raw.string_value(row));
+                               std::string_view(chunk.text)
+                                   .substr(chunk.raw_begin[static_cast<size_t>(row)],
+                                           chunk.raw_end[static_cast<size_t>(row)] -
+                                               chunk.raw_begin[static_cast<size_t>(row)]));
         continue;
       }
       ++table_->counters.rows_kept;
     }
-    AppendSelectedRows(chunk.rows, keep_, &table_->rows);
+    if (all_kept && table_->rows.num_rows() == 0) {
+      // The first chunk (usually) becomes the table as is instead of being copied.
+      table_->rows = std::move(chunk.rows);
+    } else {
+      AppendSelectedRows(chunk.rows, keep_, &table_->rows);
+    }
     flush_rejects_before(INT64_MAX);
     return Status::OK();
   }
@@ -219,7 +252,7 @@ Result<DimensionTable> ReadDimensionCsv(const RandomAccessFile& file, Table tabl
   };
   const std::function<Result<ParsedChunk>(TextChunk&&, int)> work =
       [&](TextChunk&& chunk, int worker) -> Result<ParsedChunk> {
-    return parsers[static_cast<size_t>(worker)].Parse(chunk.text(), chunk.first_line);
+    return parsers[static_cast<size_t>(worker)].Parse(std::move(chunk));
   };
   const std::function<Status(ParsedChunk &&)> deliver = [&](ParsedChunk&& chunk) {
     return checker.Deliver(std::move(chunk));

@@ -1,5 +1,6 @@
 #include "formats/csv/csv_record_parser.h"
 
+#include <cstdint>
 #include <cstring>
 
 #include "formats/common/csv_scan.h"
@@ -14,17 +15,34 @@ bool CsvRecordParser::Next(CsvRecord* record, std::vector<std::string_view>* fie
   while (pos_ < text_.size()) {
     const size_t start = pos_;
     const int64_t start_line = line_;
-    CsvScanState state = CsvScanState::kFieldStart;
     size_t end = text_.size();
     size_t next = text_.size();
-    for (size_t i = start; i < text_.size(); ++i) {
-      const char c = text_[i];
-      const bool record_ends = CsvScanStep(&state, c);
-      if (c == '\n') ++line_;
-      if (record_ends) {
-        end = i;
-        next = i + 1;
-        break;
+    // Most records hold no quote; such a record ends at its first newline, which memchr
+    // finds far faster than the byte-by-byte scanner below (which stays the reference for
+    // quoted records).
+    const char* base = text_.data();
+    const void* newline = std::memchr(base + start, '\n', text_.size() - start);
+    const size_t newline_at = newline == nullptr
+                                  ? text_.size()
+                                  : static_cast<size_t>(static_cast<const char*>(newline) - base);
+    const bool quoted = std::memchr(base + start, '"', newline_at - start) != nullptr;
+    if (!quoted) {
+      if (newline != nullptr) {
+        end = newline_at;
+        next = newline_at + 1;
+        ++line_;
+      }
+    } else {
+      CsvScanState state = CsvScanState::kFieldStart;
+      for (size_t i = start; i < text_.size(); ++i) {
+        const char c = text_[i];
+        const bool record_ends = CsvScanStep(&state, c);
+        if (c == '\n') ++line_;
+        if (record_ends) {
+          end = i;
+          next = i + 1;
+          break;
+        }
       }
     }
     pos_ = next;
@@ -38,11 +56,46 @@ bool CsvRecordParser::Next(CsvRecord* record, std::vector<std::string_view>* fie
     if (IsBlankLine(raw)) continue;
     record->line = start_line;
     record->raw = raw;
-    record->malformed = !SplitFields(raw, fields);
+    record->malformed = quoted ? !SplitFields(raw, fields) : !SplitUnquoted(raw, fields);
     if (record->malformed) fields->clear();
     return true;
   }
   return false;
+}
+
+bool CsvRecordParser::SplitUnquoted(std::string_view raw, std::vector<std::string_view>* fields) {
+  // The record holds no quote, so every comma separates fields and nothing is malformed.
+  fields->clear();
+  const char* data = raw.data();
+  const size_t n = raw.size();
+  size_t begin = 0;
+  size_t i = 0;
+  // Eight bytes at a time: fields are short, so a memchr call per field costs more than
+  // it saves, and a byte loop is the slowest part of parsing.
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kLow7 = 0x7F7F7F7F7F7F7F7FULL;
+  for (; i + sizeof(uint64_t) <= n; i += sizeof(uint64_t)) {
+    uint64_t word;
+    std::memcpy(&word, data + i, sizeof(word));
+    const uint64_t x = word ^ (kOnes * static_cast<uint8_t>(','));
+    // Exact zero-byte test (no false positives): 0x80 in each byte of x that is zero.
+    uint64_t commas = ~(((x & kLow7) + kLow7) | x | kLow7);
+    while (commas != 0) {
+      // Little-endian: the lowest set bit is the first comma.
+      const size_t at = i + static_cast<size_t>(__builtin_ctzll(commas)) / 8;
+      fields->push_back(raw.substr(begin, at - begin));
+      begin = at + 1;
+      commas &= commas - 1;
+    }
+  }
+  for (; i < n; ++i) {
+    if (data[i] == ',') {
+      fields->push_back(raw.substr(begin, i - begin));
+      begin = i + 1;
+    }
+  }
+  fields->push_back(raw.substr(begin));
+  return true;
 }
 
 bool CsvRecordParser::SplitFields(std::string_view raw, std::vector<std::string_view>* fields) {

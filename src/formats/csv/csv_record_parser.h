@@ -38,6 +38,8 @@ class CsvRecordParser {
 
  private:
   bool SplitFields(std::string_view raw, std::vector<std::string_view>* fields);
+  /// SplitFields for a record known to hold no quote.
+  bool SplitUnquoted(std::string_view raw, std::vector<std::string_view>* fields);
 
   std::string_view text_;
   size_t pos_ = 0;

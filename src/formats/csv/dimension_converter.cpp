@@ -44,6 +44,10 @@ std::optional<int32_t> ParsePositiveInt32(std::string_view text) {
 
 std::optional<std::string_view> CanonicalTier(std::string_view text) {
   static constexpr std::array<std::string_view, 3> kTiers = {"Free", "Basic", "Premium"};
+  // Clean files spell the tier canonically; skip trimming and case folding for them.
+  for (std::string_view tier : kTiers) {
+    if (text == tier) return tier;
+  }
   const std::string_view trimmed = TrimSpaces(text);
   for (std::string_view tier : kTiers) {
     if (EqualsIgnoreAsciiCase(trimmed, tier)) return tier;
