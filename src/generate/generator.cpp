@@ -2,14 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
-#include <condition_variable>
-#include <deque>
 #include <map>
-#include <mutex>
 #include <thread>
 
 #include "common/file.h"
+#include "common/ordered_pipeline.h"
 #include "generate/catalog.h"
 #include "generate/event_writer.h"
 #include "streampro/version.h"
@@ -19,68 +18,6 @@ namespace streampro::generate {
 namespace {
 
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
-
-// Renders event blocks on worker threads and hands them back in block order, holding at
-// most `max_in_flight` finished or running blocks so memory stays bounded.
-class OrderedBlockPipeline {
- public:
-  OrderedBlockPipeline(const Catalog& catalog, int64_t num_blocks, int threads)
-      : catalog_(catalog), num_blocks_(num_blocks), max_in_flight_(2 * threads) {
-    for (int t = 0; t < threads; ++t) workers_.emplace_back([this] { Work(); });
-  }
-  ~OrderedBlockPipeline() {
-    {
-      std::lock_guard lock(mutex_);
-      stopping_ = true;
-    }
-    changed_.notify_all();
-    for (auto& w : workers_) w.join();
-  }
-
-  /// The next block in order; blocks until it is ready.
-  EventBlock Next() {
-    std::unique_lock lock(mutex_);
-    changed_.wait(lock, [&] { return done_.count(next_to_deliver_) > 0; });
-    EventBlock block = std::move(done_.at(next_to_deliver_));
-    done_.erase(next_to_deliver_);
-    ++next_to_deliver_;
-    changed_.notify_all();
-    return block;
-  }
-
- private:
-  void Work() {
-    while (true) {
-      int64_t index;
-      {
-        std::unique_lock lock(mutex_);
-        changed_.wait(lock, [&] {
-          return stopping_ || next_to_start_ >= num_blocks_ ||
-                 next_to_start_ < next_to_deliver_ + max_in_flight_;
-        });
-        if (stopping_ || next_to_start_ >= num_blocks_) return;
-        index = next_to_start_++;
-      }
-      EventBlock block = RenderEventBlock(catalog_, index);
-      {
-        std::lock_guard lock(mutex_);
-        done_.emplace(index, std::move(block));
-      }
-      changed_.notify_all();
-    }
-  }
-
-  const Catalog& catalog_;
-  const int64_t num_blocks_;
-  const int64_t max_in_flight_;
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  std::map<int64_t, EventBlock> done_;
-  int64_t next_to_start_ = 0;
-  int64_t next_to_deliver_ = 0;
-  bool stopping_ = false;
-  std::vector<std::thread> workers_;
-};
 
 std::string Rate(uint32_t ppm) {
   return fmt::format("{}", ppm / 1e6);
@@ -232,14 +169,27 @@ Result<GenerateSummary> GenerateLanding(const GeneratorOptions& options) {
     summary.kinds[Kind::kEventsBom] = 1;
   }
   {
+    // Blocks render on worker threads and are appended in block order; at most two per
+    // thread are held, so memory stays bounded.
     const int64_t num_blocks = (plan.users + kUsersPerBlock - 1) / kUsersPerBlock;
-    OrderedBlockPipeline pipeline(catalog, num_blocks, summary.threads);
-    for (int64_t b = 0; b < num_blocks; ++b) {
-      EventBlock block = pipeline.Next();
-      RETURN_NOT_OK(events.Append(block.bytes));
-      summary.kinds += block.kinds;
-      summary.stats += block.stats;
-    }
+    int64_t next_block = 0;
+    const Status rendered = RunOrderedPipeline<int64_t, EventBlock>(
+        summary.threads, 2 * summary.threads,
+        [&](int64_t* block_index) -> Result<bool> {
+          if (next_block >= num_blocks) return false;
+          *block_index = next_block++;
+          return true;
+        },
+        [&](int64_t&& block_index, int) -> Result<EventBlock> {
+          return RenderEventBlock(catalog, block_index);
+        },
+        [&](EventBlock&& block) {
+          RETURN_NOT_OK(events.Append(block.bytes));
+          summary.kinds += block.kinds;
+          summary.stats += block.stats;
+          return Status::OK();
+        });
+    RETURN_NOT_OK(rendered);
   }
   clean_rows[Table::kEvents] = summary.stats.events;
   summary.files.push_back({events_name, static_cast<int64_t>(events.bytes_written())});

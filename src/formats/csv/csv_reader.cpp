@@ -7,8 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/ordered_pipeline.h"
 #include "formats/common/batch_select.h"
-#include "formats/common/ordered_pipeline.h"
 #include "formats/common/string_key_table.h"
 #include "formats/common/text_chunker.h"
 #include "formats/common/text_lines.h"

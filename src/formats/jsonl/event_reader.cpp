@@ -3,8 +3,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/ordered_pipeline.h"
 #include "formats/common/batch_select.h"
-#include "formats/common/ordered_pipeline.h"
 #include "formats/common/text_chunker.h"
 #include "formats/jsonl/duplicate_filter.h"
 #include "formats/jsonl/event_schema.h"

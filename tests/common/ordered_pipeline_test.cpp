@@ -1,4 +1,4 @@
-#include "formats/common/ordered_pipeline.h"
+#include "common/ordered_pipeline.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -7,7 +7,7 @@
 #include <thread>
 #include <vector>
 
-namespace streampro::formats {
+namespace streampro {
 namespace {
 
 struct Result3 {
@@ -91,4 +91,4 @@ TEST(OrderedPipelineTest, ProducerAndDeliverErrorsStopTheRun) {
 }
 
 }  // namespace
-}  // namespace streampro::formats
+}  // namespace streampro

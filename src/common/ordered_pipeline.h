@@ -13,7 +13,7 @@
 
 #include "streampro/status.h"
 
-namespace streampro::formats {
+namespace streampro {
 
 /// Runs `work` over a sequence of tasks on `threads` workers and hands the results to
 /// `deliver` in task order, on the calling thread. At most `max_in_flight` tasks are
@@ -122,4 +122,4 @@ Status RunOrderedPipeline(int threads, int max_in_flight,
   return status;
 }
 
-}  // namespace streampro::formats
+}  // namespace streampro
