@@ -8,13 +8,14 @@
 namespace streampro::formats {
 
 /// A set of ids (user_id, video_id) for referential checks, looked up by string_view
-/// without building a std::string. Fill it first; once filled it is safe to read from
-/// many threads at once (share it as std::shared_ptr<const KeySet>).
+/// without building a std::string. A read-only face of StringKeyTable: immutable once
+/// filled, and then safe to read from many threads.
 class KeySet {
  public:
   void Insert(std::string_view key) { keys_.Insert(key); }
   bool Contains(std::string_view key) const { return keys_.Contains(key); }
   size_t size() const { return keys_.size(); }
+  /// Room for `n` more ids without rehashing.
   void Reserve(size_t n) { keys_.Reserve(n); }
 
  private:
