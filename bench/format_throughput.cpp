@@ -31,14 +31,10 @@ double SecondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-Result<std::shared_ptr<formats::KeySet>> LoadKeys(const std::string& path, Table table) {
+Result<std::shared_ptr<const formats::KeySet>> LoadKeys(const std::string& path, Table table) {
   ASSIGN_OR_RETURN(auto file, OpenLocalFile(path));
   ASSIGN_OR_RETURN(auto dimension, formats::csv::ReadDimensionCsv(*file, table));
-  auto keys = std::make_shared<formats::KeySet>();
-  const Column& ids = dimension.rows.column(0);
-  keys->Reserve(static_cast<size_t>(ids.length()));
-  for (int64_t i = 0; i < ids.length(); ++i) keys->Insert(ids.string_value(i));
-  return keys;
+  return formats::KeySet::FromColumn(dimension.rows.column(0));
 }
 
 Status Jsonl(const std::vector<std::string>& args) {

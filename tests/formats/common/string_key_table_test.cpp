@@ -51,5 +51,18 @@ TEST(KeySetTest, LooksUpByStringView) {
   EXPECT_EQ(keys.size(), 2u);
 }
 
+TEST(KeySetTest, FromColumnTakesEveryNonNullValue) {
+  Column ids(TypeId::kString);
+  ids.AppendString("u1");
+  ids.AppendNull();
+  ids.AppendString("");
+  ids.AppendString("u1");
+  const auto keys = KeySet::FromColumn(ids);
+  EXPECT_EQ(keys->size(), 2u);
+  EXPECT_TRUE(keys->Contains("u1"));
+  EXPECT_TRUE(keys->Contains(""));
+  EXPECT_FALSE(keys->Contains("u2"));
+}
+
 }  // namespace
 }  // namespace streampro::formats

@@ -26,13 +26,6 @@ struct Landing {
   EventTable events;
 };
 
-std::shared_ptr<KeySet> KeysOf(const RecordBatch& rows) {
-  auto keys = std::make_shared<KeySet>();
-  for (int64_t row = 0; row < rows.num_rows(); ++row)
-    keys->Insert(rows.column(0).string_value(row));
-  return keys;
-}
-
 Landing ReadLanding(const std::string& dir, const std::string& date, int threads) {
   Landing landing;
   csv::CsvReadOptions csv_options;
@@ -50,8 +43,8 @@ Landing ReadLanding(const std::string& dir, const std::string& date, int threads
   EventReadOptions options;
   options.chunking.threads = threads;
   options.chunking.chunk_bytes = 256 << 10;
-  options.known_users = KeysOf(landing.users.rows);
-  options.known_videos = KeysOf(landing.videos.rows);
+  options.known_users = KeySet::FromColumn(landing.users.rows.column(0));
+  options.known_videos = KeySet::FromColumn(landing.videos.rows.column(0));
   auto file = OpenLocalFile(fmt::format("{}/events_{}.jsonl", dir, date));
   EXPECT_TRUE(file.ok());
   auto events = ReadAllEvents(**file, options);
