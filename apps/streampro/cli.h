@@ -42,5 +42,6 @@ void PrintError(const std::string& message);
 
 void RegisterGenerateCommand(CLI::App* app, Action* action);
 void RegisterPipelineCommands(CLI::App* app, Action* action);
+void RegisterDdlCommand(CLI::App* app, Action* action);
 
 }  // namespace streampro::cli

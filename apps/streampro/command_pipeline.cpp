@@ -3,10 +3,19 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
+#include <cstdio>
 #include <memory>
 
 #include "cli.h"
+#include "lake/lake_lock.h"
+#include "lake/raw_ingest.h"
+#include "pipeline/enriched_stage.h"
 #include "pipeline/landing.h"
+#include "pipeline/report_stage.h"
+#include "pipeline/stage_options.h"
+#include "pipeline/trusted_stage.h"
+#include "report/report.h"
 #include "streampro/version.h"
 
 namespace streampro::cli {
@@ -17,12 +26,17 @@ struct JobArgs {
   CommonOptions common;
   std::string landing;
   std::string lake;
+  std::string format = "text";
 };
 
 struct JobContext {
   Date date;
   std::string landing;
   std::string lake;
+  std::string format;
+  pipeline::StageOptions options;
+  /// Progress lines go to stdout, or to stderr when stdout carries JSON or HTML.
+  std::FILE* progress = stdout;
 };
 
 Result<JobContext> ResolveJob(const CLI::App& command, const JobArgs& args) {
@@ -32,41 +46,121 @@ Result<JobContext> ResolveJob(const CLI::App& command, const JobArgs& args) {
   context.landing =
       args.landing.empty() ? config.GetOrDefault("STREAMPRO_LANDING_DIR") : args.landing;
   context.lake = args.lake.empty() ? config.GetOrDefault("STREAMPRO_LAKE_ROOT") : args.lake;
+  context.format = args.format;
+  if (context.format != "text") context.progress = stderr;
+  ASSIGN_OR_RETURN(context.options, pipeline::StageOptions::FromConfig(config));
   return context;
 }
 
-Status PrintLandingInventory(const JobContext& context) {
-  ASSIGN_OR_RETURN(const pipeline::LandingInventory inventory,
-                   pipeline::ScanLanding(context.landing, context.date));
-  fmt::print("Landing {} for ingestion date {}\n", context.landing, FormatIsoDate(context.date));
-  for (Table table : kAllTables) {
-    const auto it = std::find_if(inventory.taken.begin(), inventory.taken.end(),
-                                 [&](const auto& f) { return f.table == table; });
-    if (it == inventory.taken.end()) {
-      fmt::print("  {:<8} no file for this date{}\n", TableName(table),
-                 table == Table::kEvents ? " (the run has no new events)"
-                                         : " (the latest earlier snapshot stands)");
+// Times one stage; Done() prints `stage <name> <seconds>` on stderr for scripts and
+// benchmarks (a failed stage prints only its error).
+class StageTimer {
+ public:
+  explicit StageTimer(std::string name)
+      : name_(std::move(name)), start_(std::chrono::steady_clock::now()) {}
+  Status Done() const {
+    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start_;
+    std::fprintf(stderr, "stage %s %.3f\n", name_.c_str(), elapsed.count());
+    return Status::OK();
+  }
+
+ private:
+  std::string name_;
+  std::chrono::steady_clock::time_point start_;
+};
+
+Result<lake::LakeLock> AcquireLake(const JobContext& context) {
+  ASSIGN_OR_RETURN(lake::LakeLock lock, lake::LakeLock::Acquire(context.lake));
+  for (const std::string& removed : lock.recovery().removed_staging) {
+    fmt::print(context.progress, "Cleaned up after an interrupted run: removed {}\n", removed);
+  }
+  for (const std::string& restored : lock.recovery().restored_partitions) {
+    fmt::print(context.progress, "Cleaned up after an interrupted run: restored {}\n", restored);
+  }
+  return lock;
+}
+
+Status RunToRaw(const lake::LakeLock& lock, const JobContext& context,
+                const pipeline::LandingInventory& inventory) {
+  StageTimer timer("to-raw");
+  fmt::print(context.progress, "Landing {} for ingestion date {}\n", context.landing,
+             FormatIsoDate(context.date));
+  for (const auto& skipped : inventory.skipped) {
+    fmt::print(context.progress, "  skipped  {}: {}\n", skipped.name, skipped.reason);
+  }
+  ASSIGN_OR_RETURN(const std::vector<lake::RawFileResult> copied,
+                   lake::IngestRaw(lock, inventory, context.date));
+  for (const Table table : kAllTables) {
+    const auto it =
+        std::find_if(copied.begin(), copied.end(), [&](const auto& f) { return f.table == table; });
+    if (it == copied.end()) {
+      fmt::print(context.progress, "  {:<8} no file for this date{}\n", TableName(table),
+                 table == Table::kEvents ? ": this run has no new events"
+                                         : ": the latest earlier snapshot stands");
       continue;
     }
-    fmt::print("  {:<8} {} ({} bytes){}\n", TableName(table), it->name, it->bytes,
-               it->undated ? ", undated: taken as this date" : "");
+    const auto landing = std::find_if(inventory.taken.begin(), inventory.taken.end(),
+                                      [&](const auto& f) { return f.table == table; });
+    fmt::print(
+        context.progress, "  {:<8} {} ({} bytes, sha256 {}){}{}\n", TableName(table),
+        it->landing_name, it->bytes, it->sha256.substr(0, 12),
+        landing != inventory.taken.end() && landing->undated ? ", undated: taken as this date" : "",
+        it->unchanged ? ", unchanged since the last run" : "");
   }
-  for (const auto& skipped : inventory.skipped) {
-    fmt::print("  skipped  {}: {}\n", skipped.name, skipped.reason);
+  return timer.Done();
+}
+
+Status RunToTrusted(const lake::LakeLock& lock, const JobContext& context) {
+  StageTimer timer("to-trusted");
+  ASSIGN_OR_RETURN(const pipeline::TrustedResult result,
+                   pipeline::RawToTrusted(lock, context.date, context.options));
+  fmt::print(context.progress, "Trusted {}:\n", FormatIsoDate(context.date));
+  if (result.tables.empty()) fmt::print(context.progress, "  no raw files for this date\n");
+  for (const auto& table : result.tables) {
+    const auto& c = table.counters;
+    fmt::print(context.progress, "  {:<8} {} rows in: {} kept, {} rejected, {} duplicate\n",
+               TableName(table.table), c.rows_in, c.rows_kept, c.rows_rejected, c.rows_duplicate);
+  }
+  fmt::print(context.progress, "  _rejects {} rows\n", result.rejects);
+  return timer.Done();
+}
+
+Status RunToEnriched(const lake::LakeLock& lock, const JobContext& context) {
+  StageTimer timer("to-enriched");
+  ASSIGN_OR_RETURN(const pipeline::EnrichedResult result,
+                   pipeline::TrustedToEnriched(lock, context.date, context.options));
+  fmt::print(
+      context.progress,
+      "Enriched {}: {} events from {} ingestion date(s) ({} duplicates across dates dropped), "
+      "{} sessions, {} users\n",
+      FormatIsoDate(context.date), result.events, result.event_dates, result.duplicates,
+      result.sessions, result.users);
+  return timer.Done();
+}
+
+Result<report::Report> RunReport(const lake::LakeLock& lock, const JobContext& context) {
+  StageTimer timer("report");
+  ASSIGN_OR_RETURN(report::Report built,
+                   pipeline::PublishReport(lock, context.date, context.options));
+  RETURN_NOT_OK(timer.Done());
+  return built;
+}
+
+Status PrintReport(const report::Report& built, const std::string& format) {
+  if (format == "json") {
+    fmt::print("{}", report::RenderJson(built));
+  } else if (format == "html") {
+    fmt::print("{}", report::RenderHtml(built));
+  } else {
+    fmt::print("{}", report::RenderText(built));
   }
   return Status::OK();
 }
 
-Status NotBuiltYet(std::string_view stage) {
-  return Status::NotImplemented(
-      fmt::format("{}: this stage is not part of StreamPro {} yet; nothing was read or written",
-                  stage, kVersion));
-}
-
 // Registers one job subcommand; `run` gets the resolved context.
-void AddJob(CLI::App* app, Action* action, const std::string& name, const std::string& help,
-            std::function<Status(const JobContext&)> run) {
-  auto args = std::make_shared<JobArgs>();
+CLI::App* AddJob(CLI::App* app, Action* action, const std::string& name, const std::string& help,
+                 std::function<Status(const JobContext&)> run,
+                 std::shared_ptr<JobArgs> args = std::make_shared<JobArgs>()) {
   CLI::App* command = app->add_subcommand(name, help);
   AddCommonOptions(command, &args->common, /*date_required=*/true);
   command
@@ -81,33 +175,70 @@ void AddJob(CLI::App* app, Action* action, const std::string& name, const std::s
       return run(context);
     };
   });
+  return command;
 }
 
 }  // namespace
 
 void RegisterPipelineCommands(CLI::App* app, Action* action) {
+  auto pipeline_args = std::make_shared<JobArgs>();
   AddJob(
       app, action, "pipeline",
-      "The main job: every stage for one ingestion date (in this version: the landing inventory)",
+      "The main job: landing -> raw -> trusted -> enriched -> report for one ingestion date",
       [](const JobContext& context) -> Status {
-        RETURN_NOT_OK(PrintLandingInventory(context));
-        fmt::print(
-            "\nStreamPro {} lists the landing files only; the raw, trusted, "
-            "enriched and report stages are not built yet, so nothing was written to {}.\n",
-            kVersion, context.lake);
-        return Status::OK();
-      });
+        // The landing folder is checked before the lake is touched.
+        ASSIGN_OR_RETURN(const pipeline::LandingInventory inventory,
+                         pipeline::ScanLanding(context.landing, context.date));
+        ASSIGN_OR_RETURN(const lake::LakeLock lock, AcquireLake(context));
+        StageTimer total("total");
+        RETURN_NOT_OK(RunToRaw(lock, context, inventory));
+        RETURN_NOT_OK(RunToTrusted(lock, context));
+        RETURN_NOT_OK(RunToEnriched(lock, context));
+        ASSIGN_OR_RETURN(const report::Report built, RunReport(lock, context));
+        RETURN_NOT_OK(total.Done());
+        fmt::print(context.progress,
+                   "Report: {}/reports/ingestion_date={}/report.{{json,html}}\n\n", context.lake,
+                   FormatIsoDate(context.date));
+        return PrintReport(built, context.format);
+      },
+      pipeline_args)
+      ->add_option("--format", pipeline_args->format, "How to print the report at the end")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
   AddJob(app, action, "to-raw",
          "Landing -> raw: byte-identical, checksummed copies under raw/{table}/ingestion_date=D",
-         [](const JobContext&) { return NotBuiltYet("to-raw"); });
+         [](const JobContext& context) -> Status {
+           ASSIGN_OR_RETURN(const pipeline::LandingInventory inventory,
+                            pipeline::ScanLanding(context.landing, context.date));
+           ASSIGN_OR_RETURN(const lake::LakeLock lock, AcquireLake(context));
+           return RunToRaw(lock, context, inventory);
+         });
   AddJob(app, action, "to-trusted",
          "Raw -> trusted: typed, validated, deduplicated Parquet plus the rejects table",
-         [](const JobContext&) { return NotBuiltYet("to-trusted"); });
+         [](const JobContext& context) -> Status {
+           ASSIGN_OR_RETURN(const lake::LakeLock lock, AcquireLake(context));
+           return RunToTrusted(lock, context);
+         });
   AddJob(app, action, "to-enriched",
          "Trusted -> enriched: user_sessions, user_journey, genre_performance, device_analytics",
-         [](const JobContext&) { return NotBuiltYet("to-enriched"); });
-  AddJob(app, action, "report", "Answer Q1-Q3 as text, report.json and report.html",
-         [](const JobContext&) { return NotBuiltYet("report"); });
+         [](const JobContext& context) -> Status {
+           ASSIGN_OR_RETURN(const lake::LakeLock lock, AcquireLake(context));
+           return RunToEnriched(lock, context);
+         });
+  auto report_args = std::make_shared<JobArgs>();
+  AddJob(
+      app, action, "report",
+      "Answer Q1-Q3 from the enriched tables: prints text (or JSON / HTML) and publishes "
+      "reports/ingestion_date=D/report.json and report.html",
+      [](const JobContext& context) -> Status {
+        ASSIGN_OR_RETURN(const lake::LakeLock lock, AcquireLake(context));
+        ASSIGN_OR_RETURN(const report::Report built, RunReport(lock, context));
+        return PrintReport(built, context.format);
+      },
+      report_args)
+      ->add_option("--format", report_args->format, "text (default), json or html")
+      ->check(CLI::IsMember({"text", "json", "html"}))
+      ->capture_default_str();
 }
 
 }  // namespace streampro::cli

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   cli::Action action;
   cli::RegisterGenerateCommand(&app, &action);
   cli::RegisterPipelineCommands(&app, &action);
+  cli::RegisterDdlCommand(&app, &action);
 
   // Name the valid commands when the first word is not one of them.
   std::string known;

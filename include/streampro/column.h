@@ -67,6 +67,20 @@ class Column {
   }
   /// Appends row `row` of `other`, which must have the same type.
   void AppendFrom(const Column& other, int64_t row);
+  /// Appends every row of `other`, which must have the same type (bulk copies).
+  void AppendColumn(const Column& other);
+
+  /// The value buffer as raw bytes in this column's layout: one byte per bool, the
+  /// fixed-width values, or for strings the length() + 1 int64 offsets (the characters
+  /// are string_data()). With validity() and string_data() it describes the column
+  /// completely; AppendRaw restores it. Used to spill batches to disk and back.
+  std::string_view raw_values() const;
+  /// Appends `rows` rows given in the layout of raw_values(): `validity` holds `rows`
+  /// bytes, `values` the values (strings: rows + 1 offsets, any base) and `chars` the
+  /// characters from the first offset to the last (strings only). InvalidData-free by contract: the
+  /// caller passes buffers written by raw_values() of a column of the same type.
+  void AppendRaw(int64_t rows, const uint8_t* validity, std::string_view values,
+                 std::string_view chars);
 
   std::span<const uint8_t> bool_values() const {
     assert(storage_ == StorageKind::kBool);

@@ -1,6 +1,7 @@
 #include "streampro/column.h"
 
 #include <cstring>
+#include <type_traits>
 
 namespace streampro {
 
@@ -88,6 +89,83 @@ void Column::AppendFrom(const Column& other, int64_t row) {
     case StorageKind::kString:
       AppendString(other.string_value(row));
       break;
+  }
+}
+
+void Column::AppendColumn(const Column& other) {
+  assert(other.type_ == type_);
+  std::string_view chars;
+  if (storage_ == StorageKind::kString) {
+    chars = std::string_view(other.chars_)
+                .substr(static_cast<size_t>(other.offsets_.front()),
+                        static_cast<size_t>(other.offsets_.back() - other.offsets_.front()));
+  }
+  AppendRaw(other.length(), other.validity_.data(), other.raw_values(), chars);
+}
+
+std::string_view Column::raw_values() const {
+  const auto bytes = [](const auto& values) {
+    return std::string_view(reinterpret_cast<const char*>(values.data()),
+                            values.size() * sizeof(values[0]));
+  };
+  switch (storage_) {
+    case StorageKind::kBool:
+      return bytes(bools_);
+    case StorageKind::kInt32:
+      return bytes(int32s_);
+    case StorageKind::kInt64:
+      return bytes(int64s_);
+    case StorageKind::kDouble:
+      return bytes(doubles_);
+    case StorageKind::kString:
+      return bytes(offsets_);
+  }
+  return {};
+}
+
+void Column::AppendRaw(int64_t rows, const uint8_t* validity, std::string_view values,
+                       std::string_view chars) {
+  const auto n = static_cast<size_t>(rows);
+  const size_t before = validity_.size();
+  validity_.insert(validity_.end(), validity, validity + n);
+  for (size_t i = before; i < validity_.size(); ++i) null_count_ += validity_[i] == 0;
+  const auto append = [&](auto& out) {
+    using T = typename std::decay_t<decltype(out)>::value_type;
+    assert(values.size() == n * sizeof(T));
+    const size_t old_size = out.size();
+    out.resize(old_size + n);
+    if (n > 0) std::memcpy(out.data() + old_size, values.data(), n * sizeof(T));
+  };
+  switch (storage_) {
+    case StorageKind::kBool:
+      append(bools_);
+      break;
+    case StorageKind::kInt32:
+      append(int32s_);
+      break;
+    case StorageKind::kInt64:
+      append(int64s_);
+      break;
+    case StorageKind::kDouble:
+      append(doubles_);
+      break;
+    case StorageKind::kString: {
+      assert(values.size() == (n + 1) * sizeof(int64_t));
+      const auto* offsets = reinterpret_cast<const unsigned char*>(values.data());
+      int64_t first = 0;
+      std::memcpy(&first, offsets, sizeof(first));
+      const auto base = static_cast<int64_t>(chars_.size()) - first;
+      const size_t old_size = offsets_.size();
+      offsets_.resize(old_size + n);
+      for (size_t i = 0; i < n; ++i) {
+        int64_t offset = 0;
+        std::memcpy(&offset, offsets + (i + 1) * sizeof(int64_t), sizeof(offset));
+        offsets_[old_size + i] = offset + base;
+      }
+      assert(n == 0 || static_cast<int64_t>(chars.size()) == offsets_.back() - base - first);
+      chars_.append(chars);
+      break;
+    }
   }
 }
 

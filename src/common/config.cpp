@@ -51,6 +51,11 @@ const std::vector<Config::KeyInfo>& Config::KnownKeys() {
       {"STREAMPRO_LANDING_DIR", "data/landing", "folder holding the landing files"},
       {"STREAMPRO_LAKE_ROOT", "lake", "root folder of the lake (raw, trusted, enriched)"},
       {"STREAMPRO_THREADS", "0", "worker threads; 0 means one per core"},
+      {"STREAMPRO_MIN_SEGMENT_SESSIONS", "30",
+       "Q3: sessions a device_os / app_version segment needs to be tested"},
+      {"STREAMPRO_MEMORY_BUDGET_MB", "512",
+       "memory the trusted and enriched stages aim to stay under (sets the user buckets)"},
+      {"STREAMPRO_COMPRESSION", "snappy", "Parquet compression: snappy, zstd or none"},
   };
   return kKeys;
 }

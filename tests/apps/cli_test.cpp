@@ -1,6 +1,7 @@
 // Runs the real `streampro` binary and checks what a person sees: help, one-line errors,
 // exit codes.
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
@@ -89,29 +90,46 @@ TEST(CliTest, ConfigProblemsNameTheFile) {
       "bad.env:2: unknown key 'STREAMPRO_NOPE'");
 }
 
-TEST(CliTest, PipelineListsTheBundledLandingFiles) {
-  const RunResult r = RunStreampro("pipeline --env dev --ingestion-date 2025-09-09");
+TEST(CliTest, PipelineRunsTheBundledSampleAndAnswers) {
+  testing::TempDir lake;
+  const RunResult r = RunStreampro(
+      fmt::format("pipeline --env dev --ingestion-date 2025-09-09 --lake {}", lake.path()));
   EXPECT_EQ(r.exit_code, 0) << r.err;
   for (const char* name : {"users_2025-09-09.csv", "videos_2025-09-09.csv",
                            "devices_2025-09-09.csv", "events_2025-09-09.jsonl"}) {
     EXPECT_NE(r.out.find(name), std::string::npos) << name;
   }
   EXPECT_NE(r.out.find("skipped  truth.json"), std::string::npos) << r.out;
+  // The three answers (truth.json: 70 of 96 new users reached 30 s; Action is planted).
+  EXPECT_NE(r.out.find("72.9% of 96 new users"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Action retains best"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Android x 4.3.0"), std::string::npos) << r.out;
+  for (const char* stage :
+       {"stage to-raw ", "stage to-trusted ", "stage to-enriched ", "stage report "}) {
+    EXPECT_NE(r.err.find(stage), std::string::npos) << r.err;
+  }
 
-  const RunResult other_day = RunStreampro("pipeline --ingestion-date 2025-09-10");
-  EXPECT_EQ(other_day.exit_code, 0);
+  const RunResult other_day =
+      RunStreampro(fmt::format("pipeline --ingestion-date 2025-09-10 --lake {}", lake.path()));
+  EXPECT_EQ(other_day.exit_code, 0) << other_day.err;
   EXPECT_NE(other_day.out.find("dated 2025-09-09, not 2025-09-10"), std::string::npos);
-  EXPECT_NE(other_day.out.find("the run has no new events"), std::string::npos);
+  EXPECT_NE(other_day.out.find("this run has no new events"), std::string::npos);
 }
 
 TEST(CliTest, LandingFolderFromOptionOrEnvironmentIsUsedAndAMissingOneNamed) {
-  ExpectOneLineError(
-      RunStreampro("pipeline --ingestion-date 2025-09-09 --landing /nonexistent/landing"), 1,
-      "/nonexistent/landing");
-  ExpectOneLineError(RunStreampro("pipeline --ingestion-date 2025-09-09 --env prod"), 1,
-                     "/srv/streampro/landing");
-  const RunResult r =
-      RunStreampro("pipeline --ingestion-date 2025-09-09 --env prod --landing data/landing");
+  testing::TempDir lake;
+  ExpectOneLineError(RunStreampro(fmt::format(
+                         "pipeline --ingestion-date 2025-09-09 --landing /nonexistent/landing "
+                         "--lake {}",
+                         lake.path())),
+                     1, "/nonexistent/landing");
+  // prod's landing folder does not exist here; the lake is not touched before that is known.
+  ExpectOneLineError(RunStreampro(fmt::format(
+                         "pipeline --ingestion-date 2025-09-09 --env prod --lake {}", lake.path())),
+                     1, "/srv/streampro/landing");
+  const RunResult r = RunStreampro(
+      fmt::format("to-raw --ingestion-date 2025-09-09 --env prod --landing data/landing --lake {}",
+                  lake.path()));
   EXPECT_EQ(r.exit_code, 0) << r.err;
   ExpectOneLineError(
       RunStreampro("pipeline --ingestion-date 2025-09-09 --env prod --config config/dev.env "
@@ -119,11 +137,19 @@ TEST(CliTest, LandingFolderFromOptionOrEnvironmentIsUsedAndAMissingOneNamed) {
       1, "/nonexistent/from-flag");
 }
 
-TEST(CliTest, StagesNotBuiltYetSaySoAndExitThree) {
-  for (const char* stage : {"to-raw", "to-trusted", "to-enriched", "report"}) {
-    ExpectOneLineError(RunStreampro(std::string(stage) + " --ingestion-date 2025-09-09"), 3,
-                       "not part of StreamPro");
+TEST(CliTest, StagesRunOneByOneAndSayWhatIsMissing) {
+  testing::TempDir lake;
+  const std::string common = fmt::format("--ingestion-date 2025-09-09 --lake {}", lake.path());
+  ExpectOneLineError(RunStreampro("report " + common), 1, "to-enriched");
+  for (const char* stage : {"to-raw", "to-trusted", "to-enriched"}) {
+    const RunResult r = RunStreampro(fmt::format("{} {}", stage, common));
+    EXPECT_EQ(r.exit_code, 0) << stage << ": " << r.err;
   }
+  const RunResult json = RunStreampro("report --format json " + common);
+  EXPECT_EQ(json.exit_code, 0) << json.err;
+  EXPECT_EQ(json.out.front(), '{') << json.out;
+  EXPECT_NE(json.out.find("\"new_users\": 96"), std::string::npos) << json.out;
+  EXPECT_EQ(json.out, testing::ReadOrDie(lake / "reports/ingestion_date=2025-09-09/report.json"));
 }
 
 TEST(CliTest, GenerateWritesTheLandingSetAndSummarises) {

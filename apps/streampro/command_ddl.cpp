@@ -1,0 +1,67 @@
+// `streampro ddl --engine trino`: CREATE statements for a query engine over the lake.
+
+#include <fmt/format.h>
+
+#include <memory>
+
+#include "cli.h"
+#include "lake/trino_ddl.h"
+
+namespace streampro::cli {
+
+namespace {
+
+struct DdlArgs {
+  CommonOptions common;
+  std::string engine;
+  lake::TrinoDdlOptions options;
+};
+
+Status RunDdl(const CLI::App& command, DdlArgs& args) {
+  if (args.engine != "trino") {
+    return Status::InvalidArgument(
+        fmt::format("--engine '{}' is not supported (supported: trino)", args.engine));
+  }
+  lake::TrinoDdlOptions options = args.options;
+  if (command.count("--lake") == 0) {
+    ASSIGN_OR_RETURN(const Config config, LoadConfig(command, args.common));
+    options.lake = config.GetOrDefault("STREAMPRO_LAKE_ROOT");
+  }
+  RETURN_NOT_OK(options.Validate());
+  fmt::print("{}", lake::TrinoDdl(options));
+  return Status::OK();
+}
+
+}  // namespace
+
+void RegisterDdlCommand(CLI::App* app, Action* action) {
+  auto args = std::make_shared<DdlArgs>();
+  CLI::App* command = app->add_subcommand(
+      "ddl",
+      "Print the SQL that declares the lake's trusted and enriched tables in a query engine "
+      "(CREATE SCHEMA, CREATE TABLE, partition sync)");
+  AddCommonOptions(command, &args->common, /*date_required=*/false);
+  // The DDL covers every date: only --env and --config apply.
+  command->remove_option(command->get_option("--ingestion-date"));
+  command->add_option("--engine", args->engine, "Query engine (trino)")
+      ->required()
+      ->type_name("ENGINE");
+  command
+      ->add_option("--lake", args->options.lake,
+                   "Lake folder or s3://bucket/prefix (default: STREAMPRO_LAKE_ROOT); a "
+                   "folder is written as file:///absolute/path")
+      ->type_name("DIR_OR_URI");
+  command->add_option("--catalog", args->options.catalog, "Trino catalog of the Hive connector")
+      ->capture_default_str();
+  command->add_option("--schema", args->options.schema, "Schema to create the tables in")
+      ->capture_default_str();
+  command
+      ->add_option("--timestamp-precision", args->options.timestamp_precision,
+                   "3 or 6; 6 keeps microseconds and needs hive.timestamp-precision="
+                   "MICROSECONDS in the catalog")
+      ->capture_default_str();
+  command->callback(
+      [command, args, action] { *action = [command, args] { return RunDdl(*command, *args); }; });
+}
+
+}  // namespace streampro::cli

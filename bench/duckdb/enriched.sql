@@ -1,0 +1,167 @@
+-- Enriched tables by SPEC §4/§5/§7 over trusted_events, trusted_users, trusted_videos:
+-- user_sessions, user_journey, genre_performance, and device_segments (the Q3 counts and
+-- z of every segment; p, q and abnormal are added by the runner, see pipeline.mjs).
+-- Parameter: {{min_sessions}} (integer). Input order is source_line (one date).
+
+CREATE OR REPLACE MACRO sp_us_between(a, b) AS epoch_us(b) - epoch_us(a);
+-- Wilson 95% interval of k successes in n, as proportions.
+CREATE OR REPLACE MACRO sp_wilson_z() AS 1.959963984540054::DOUBLE;
+CREATE OR REPLACE MACRO sp_wilson_center(k, n) AS
+  (k::DOUBLE / n + sp_wilson_z() * sp_wilson_z() / (2.0 * n))
+  / (1.0 + sp_wilson_z() * sp_wilson_z() / n);
+CREATE OR REPLACE MACRO sp_wilson_half(k, n) AS
+  sp_wilson_z() * sqrt((k::DOUBLE / n) * (1.0 - k::DOUBLE / n) / n
+                       + sp_wilson_z() * sp_wilson_z() / (4.0 * n * n))
+  / (1.0 + sp_wilson_z() * sp_wilson_z() / n);
+
+CREATE OR REPLACE TABLE user_sessions AS
+WITH events AS (
+  SELECT e.*, v.genre
+  FROM trusted_events e LEFT JOIN trusted_videos v USING (video_id)
+),
+totals AS (
+  SELECT user_id, session_id,
+         min("timestamp") AS session_start, max("timestamp") AS session_end,
+         count(*) AS event_count,
+         coalesce(sum(value ORDER BY source_line) FILTER (WHERE event_name = 'watch_time'),
+                  0.0) AS watch_seconds
+  FROM events
+  GROUP BY user_id, session_id
+),
+first_events AS (
+  SELECT user_id, session_id, device_os, app_version, device, network_type, country
+  FROM events
+  QUALIFY row_number() OVER (PARTITION BY user_id, session_id
+                             ORDER BY "timestamp", event_name, source_line) = 1
+),
+genre_seconds AS (
+  SELECT user_id, session_id, genre, sum(value ORDER BY source_line) AS seconds
+  FROM events
+  WHERE event_name = 'watch_time' AND genre IS NOT NULL
+  GROUP BY user_id, session_id, genre
+),
+top_genres AS (
+  SELECT user_id, session_id, genre
+  FROM genre_seconds
+  WHERE seconds > 0
+  QUALIFY row_number() OVER (PARTITION BY user_id, session_id ORDER BY seconds DESC, genre) = 1
+),
+fallback_genres AS (
+  SELECT user_id, session_id, genre
+  FROM events
+  WHERE genre IS NOT NULL
+  QUALIFY row_number() OVER (PARTITION BY user_id, session_id
+                             ORDER BY "timestamp", event_name, source_line) = 1
+)
+SELECT t.user_id, t.session_id,
+       row_number() OVER user_order AS session_number,
+       t.session_start, t.session_end,
+       sp_us_between(t.session_start, t.session_end) / 1e6 AS duration_seconds,
+       t.event_count, t.watch_seconds,
+       coalesce(g.genre, f.genre, 'Unknown') AS genre,
+       a.device_os, a.app_version, a.device, a.network_type, a.country,
+       t.watch_seconds >= 30 AS reached_30s,
+       sp_us_between(lag(t.session_start) OVER user_order, t.session_start) / 3.6e9
+         AS hours_since_previous_session
+FROM totals t
+JOIN first_events a USING (user_id, session_id)
+LEFT JOIN top_genres g USING (user_id, session_id)
+LEFT JOIN fallback_genres f USING (user_id, session_id)
+WINDOW user_order AS (PARTITION BY t.user_id ORDER BY t.session_start, t.session_id)
+ORDER BY t.user_id, session_number;
+
+CREATE OR REPLACE TABLE user_journey AS
+WITH activity AS (
+  SELECT user_id, count(*) AS total_sessions,
+         sum(watch_seconds ORDER BY session_number) AS total_watch_seconds,
+         count(DISTINCT session_start::DATE) AS active_days,
+         max(session_end) AS last_seen
+  FROM user_sessions
+  GROUP BY user_id
+)
+SELECT u.user_id, u.signup_date, u.subscription_tier, u.age_group,
+       s1.session_id AS first_session_id, s1.session_start AS first_session_start,
+       s1.watch_seconds AS first_session_watch_seconds,
+       s1.reached_30s AS first_session_reached_30s, s1.genre AS first_session_genre,
+       s2.session_start AS second_session_start,
+       sp_us_between(s1.session_start, s2.session_start) / 3.6e9 AS hours_to_second_session,
+       CASE WHEN s1.session_id IS NOT NULL THEN
+         coalesce(sp_us_between(s1.session_start, s2.session_start) <= 259200000000::BIGINT,  -- 72 h in µs
+                  false)
+       END AS returned_within_3d,
+       a.total_sessions, a.total_watch_seconds, a.active_days, a.last_seen
+FROM trusted_users u
+LEFT JOIN user_sessions s1 ON s1.user_id = u.user_id AND s1.session_number = 1
+LEFT JOIN user_sessions s2 ON s2.user_id = u.user_id AND s2.session_number = 2
+LEFT JOIN activity a ON a.user_id = u.user_id
+ORDER BY u.user_id;
+
+CREATE OR REPLACE TABLE genre_performance AS
+WITH counts AS (
+  SELECT first_session_genre AS genre, count(*) AS new_users,
+         count(*) FILTER (WHERE returned_within_3d) AS returned_within_3d,
+         sum(first_session_watch_seconds ORDER BY user_id) / count(*)
+           AS avg_first_session_watch_seconds
+  FROM user_journey
+  WHERE first_session_id IS NOT NULL
+  GROUP BY first_session_genre
+)
+SELECT genre, new_users, returned_within_3d,
+       returned_within_3d::DOUBLE / new_users AS retention_rate,
+       sp_wilson_center(returned_within_3d, new_users)
+         - sp_wilson_half(returned_within_3d, new_users) AS ci_low,
+       sp_wilson_center(returned_within_3d, new_users)
+         + sp_wilson_half(returned_within_3d, new_users) AS ci_high,
+       avg_first_session_watch_seconds,
+       CASE WHEN genre <> 'Unknown' THEN
+         row_number() OVER (PARTITION BY genre = 'Unknown'
+                            ORDER BY returned_within_3d::DOUBLE / new_users DESC,
+                                     new_users DESC, genre)
+       END AS rank
+FROM counts
+ORDER BY rank NULLS LAST, genre;
+
+-- Q3: every segment of device_os, app_version and the pair (null parts are not segments),
+-- against all other sessions; pooled two-proportion z (standard error 0 gives z = 0).
+CREATE OR REPLACE TABLE device_segments AS
+WITH sessions AS (
+  SELECT device_os, app_version, watch_seconds < 30 AS drop_off FROM user_sessions
+),
+overall AS (
+  SELECT count(*) AS sessions, count(*) FILTER (WHERE drop_off) AS drop_offs FROM sessions
+),
+segments AS (
+  SELECT 'device_os' AS dimension, device_os, NULL::VARCHAR AS app_version,
+         count(*) AS sessions, count(*) FILTER (WHERE drop_off) AS drop_offs
+  FROM sessions WHERE device_os IS NOT NULL GROUP BY device_os
+  UNION ALL
+  SELECT 'app_version', NULL, app_version, count(*), count(*) FILTER (WHERE drop_off)
+  FROM sessions WHERE app_version IS NOT NULL GROUP BY app_version
+  UNION ALL
+  SELECT 'device_os x app_version', device_os, app_version, count(*),
+         count(*) FILTER (WHERE drop_off)
+  FROM sessions WHERE device_os IS NOT NULL AND app_version IS NOT NULL
+  GROUP BY device_os, app_version
+),
+rates AS (
+  SELECT s.*,
+         s.drop_offs::DOUBLE / s.sessions AS drop_off_rate,
+         CASE WHEN o.sessions > s.sessions THEN
+           (o.drop_offs - s.drop_offs)::DOUBLE / (o.sessions - s.sessions) END AS rest_rate,
+         o.drop_offs::DOUBLE / o.sessions AS pooled_rate,
+         o.sessions - s.sessions AS rest_sessions,
+         s.sessions >= {{min_sessions}} AND o.sessions > s.sessions AS tested
+  FROM segments s, overall o
+)
+SELECT dimension, device_os, app_version, sessions, drop_offs, drop_off_rate, rest_rate,
+       CASE WHEN rest_rate > 0 THEN drop_off_rate / rest_rate END AS lift,
+       CASE WHEN tested AND standard_error > 0
+            THEN (drop_off_rate - rest_rate) / standard_error
+            WHEN tested THEN 0.0 END AS z,
+       tested AND standard_error = 0 AS zero_standard_error,
+       tested
+FROM (SELECT *,
+             sqrt(pooled_rate * (1 - pooled_rate) * (1.0 / sessions + 1.0 / rest_sessions))
+               AS standard_error
+      FROM rates)
+ORDER BY dimension, device_os NULLS FIRST, app_version NULLS FIRST;

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# End-to-end pipeline benchmark: `streampro pipeline` beside DuckDB running the same
+# pipeline in SQL (tools/duckdb/pipeline.mjs over bench/duckdb/*.sql) on the same landing
+# files, in one run on one machine.
+#
+#   bench/pipeline.sh                      # 1M and 10M events
+#   bench/pipeline.sh 300000 1000000       # chosen sizes
+#   BENCH_ENGINES=duckdb bench/pipeline.sh # one engine only (streampro, duckdb)
+#   BENCH_BINARY=build/x/apps/streampro/streampro bench/pipeline.sh   # another build
+#
+# Each size is generated once (streampro generate, dirty rate 0.02, like bench/generate.sh),
+# then each engine runs under /usr/bin/time -v. Printed per engine: wall seconds of each
+# stage, total wall, events/s and MB/s (landing bytes / total wall), peak RSS, and the
+# speed ratio DuckDB wall / StreamPro wall.
+#
+# Stage times: StreamPro prints `stage <name> <seconds>` lines on stderr; DuckDB's runner
+# prints `duckdb_step <name> <seconds>`. Both are summed per name. An engine that fails is
+# reported as failed with the tail of its log; the other still runs.
+# Needs a release build (make release) and DuckDB (scripts/bootstrap --test).
+set -uo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+bin=${BENCH_BINARY:-$root/build/release/apps/streampro/streampro}
+work=${BENCH_DIR:-$root/build/bench}
+engines=${BENCH_ENGINES:-"streampro duckdb"}
+date=2025-09-09
+if [[ $# -gt 0 ]]; then sizes="$*"; else sizes=${BENCH_EVENTS:-"1000000 10000000"}; fi
+
+[[ -x $bin ]] || { echo "bench: build first: make release" >&2; exit 1; }
+[[ -d $root/tools/duckdb/node_modules/@duckdb/node-api ]] ||
+  { echo "bench: DuckDB missing: scripts/bootstrap --test" >&2; exit 1; }
+[[ -x /usr/bin/time ]] || { echo "bench: /usr/bin/time (GNU time) is needed" >&2; exit 1; }
+mkdir -p "$work"
+
+# Runs "$@" under /usr/bin/time -v with output in $log; sets $wall (s), $rss (MiB), $rc.
+measure() {
+  local log=$1
+  shift
+  /usr/bin/time -v -o "$log.time" "$@" >"$log" 2>&1
+  rc=$?
+  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {
+      n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s }' \
+      "$log.time")
+  rss=$(awk -F': ' '/Maximum resident set size/ { printf "%d", $2 / 1024 }' "$log.time")
+}
+
+# "name=seconds ..." from the timing lines of a log: stage_lines LOG PREFIX
+stage_lines() {
+  awk -v prefix="$2" '$1 == prefix && NF >= 3 && $3 + 0 == $3 { t[$2] += $3; if (!($2 in seen)) { seen[$2] = 1; order[++n] = $2 } }
+    END { for (i = 1; i <= n; i++) printf "%s%s=%.2f", (i > 1 ? " " : ""), order[i], t[order[i]] }' "$1"
+}
+
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $(date -u +%Y-%m-%dT%H:%MZ)"
+echo "streampro: $bin"
+printf "%-10s %11s %9s %8s %12s %8s %9s %7s  %s\n" engine events "land MB" "wall s" \
+  "events/s" "MB/s" "peak MiB" ratio "stages (s)"
+for n in $sizes; do
+  landing=$work/pipeline-landing-$n
+  rm -rf "$landing"
+  "$bin" generate --out "$landing" --events "$n" --date "$date" >"$work/generate-$n.log" 2>&1 ||
+    { cat "$work/generate-$n.log" >&2; exit 1; }
+  events=$(sed -n 's/.*"events": {"rows_in": \([0-9]*\).*/\1/p' "$landing/truth.json")
+  bytes=$(cat "$landing"/*_"$date".* | wc -c)
+  ours_wall=""
+  for engine in $engines; do
+    lake=$work/pipeline-lake-$engine-$n
+    log=$work/pipeline-$engine-$n.log
+    rm -rf "$lake"
+    case $engine in
+      streampro)
+        measure "$log" "$bin" pipeline --landing "$landing" --lake "$lake" \
+          --ingestion-date "$date"
+        stages=$(stage_lines "$log" stage) ;;
+      duckdb)
+        measure "$log" node "$root/tools/duckdb/pipeline.mjs" --landing "$landing" \
+          --date "$date" --out "$lake"
+        stages=$(stage_lines "$log" duckdb_step) ;;
+      *) echo "bench: unknown engine $engine" >&2; exit 2 ;;
+    esac
+    if [[ $rc -ne 0 ]]; then
+      printf "%-10s %11d %9.1f %8s  failed (exit %d), log %s:\n" "$engine" "$events" \
+        "$(awk -v b="$bytes" 'BEGIN { print b / 1e6 }')" "$wall" "$rc" "$log"
+      tail -n 5 "$log" | sed 's/^/    /'
+      continue
+    fi
+    [[ -n $stages ]] || stages="(no stage lines)"
+    report=$lake/reports/ingestion_date=$date/report.json
+    [[ $engine == duckdb ]] && report=$lake/report.json
+    [[ -s $report ]] || stages="$stages; no report.json written"
+    ratio="-"
+    if [[ $engine == streampro ]]; then
+      ours_wall=$wall
+    elif [[ -n $ours_wall ]]; then
+      ratio=$(awk -v d="$wall" -v o="$ours_wall" 'BEGIN { if (o >= 0.01) printf "%.2fx", d / o; else print "-" }')
+    fi
+    awk -v engine="$engine" -v events="$events" -v bytes="$bytes" -v wall="$wall" \
+        -v rss="$rss" -v ratio="$ratio" -v stages="$stages" 'BEGIN {
+      if (wall < 0.01) { printf "%-10s %11d %9.1f %8.2f %12s %8s %9d %7s  %s\n", engine, events,
+        bytes / 1e6, wall, "-", "-", rss, ratio, stages; exit }
+      printf "%-10s %11d %9.1f %8.2f %12.0f %8.1f %9d %7s  %s\n", engine, events, bytes / 1e6,
+        wall, events / wall, bytes / wall / 1e6, rss, ratio, stages }'
+  done
+  rm -rf "$landing" "$work"/pipeline-lake-*-"$n"
+done
+echo "ratio = DuckDB wall / StreamPro wall (above 1: StreamPro is faster)"

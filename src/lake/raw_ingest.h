@@ -1,0 +1,46 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/date.h"
+#include "common/table.h"
+#include "lake/lake_lock.h"
+#include "pipeline/landing.h"
+#include "streampro/status.h"
+
+namespace streampro::lake {
+
+/// One landing file as it stands in the raw layer after IngestRaw.
+struct RawFileResult {
+  Table table;
+  std::string landing_name;  ///< the file name in landing, kept in raw
+  std::string raw_path;      ///< `{root}/raw/{table}/ingestion_date=D/{landing_name}`
+  int64_t bytes = 0;
+  std::string sha256;
+  /// True when the committed raw partition already held this very file (same name, size
+  /// and modification time), so nothing was copied.
+  bool unchanged = false;
+};
+
+/// Manifest properties IngestRaw records for each raw partition.
+inline constexpr std::string_view kLandingBytesProperty = "landing_bytes";
+inline constexpr std::string_view kLandingMtimeProperty = "landing_mtime_ns";
+inline constexpr std::string_view kLandingUndatedProperty = "landing_undated";
+
+/// Copies every taken landing file byte for byte to `raw/{table}/ingestion_date=D/` through
+/// a PartitionWriter (one partition per table), recording SHA-256 and size in the manifest
+/// and the landing file's size and mtime (ns) as properties. A file whose committed raw
+/// partition records the same name, size and mtime is skipped (unchanged = true). Tables
+/// without a landing file for D keep their raw partition. A landing file that changes
+/// while it is copied is an IOError, and its partition is not published.
+/// Results are in inventory order.
+Result<std::vector<RawFileResult>> IngestRaw(const LakeLock& lock,
+                                             const pipeline::LandingInventory& inventory,
+                                             Date date);
+
+/// Copy buffer size of IngestRaw (large reads keep the copy at disk speed).
+inline constexpr size_t kRawCopyBufferBytes = size_t{8} << 20;
+
+}  // namespace streampro::lake

@@ -1,0 +1,104 @@
+#include "pipeline/partition_io.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+
+#include "formats/common/batch_select.h"
+
+namespace streampro::pipeline {
+
+Status WriteParquetFile(lake::PartitionWriter* partition, const std::string& name,
+                        const RecordBatch& batch, const parquet::WriterOptions& options) {
+  ASSIGN_OR_RETURN(OutputStream * stream, partition->CreateFile(name));
+  ASSIGN_OR_RETURN(auto writer, parquet::FileWriter::Open(stream, batch.schema(), options));
+  RETURN_NOT_OK(writer->WriteBatch(batch));
+  RETURN_NOT_OK(writer->Close());
+  return partition->CloseFile(name, batch.num_rows());
+}
+
+std::string PartFileName(uint32_t index) { return fmt::format("part-{:05d}.parquet", index); }
+
+std::optional<uint32_t> PartFileIndex(std::string_view name) {
+  constexpr std::string_view kPrefix = "part-";
+  constexpr std::string_view kSuffix = ".parquet";
+  if (name.size() <= kPrefix.size() + kSuffix.size() || !name.starts_with(kPrefix) ||
+      !name.ends_with(kSuffix)) {
+    return std::nullopt;
+  }
+  const std::string_view digits =
+      name.substr(kPrefix.size(), name.size() - kPrefix.size() - kSuffix.size());
+  uint32_t index = 0;
+  const auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), index);
+  if (ec != std::errc() || ptr != digits.data() + digits.size()) return std::nullopt;
+  return index;
+}
+
+Result<std::optional<Date>> NewestPartitionAtOrBefore(const std::string& root,
+                                                      std::string_view layer,
+                                                      std::string_view table, Date date) {
+  ASSIGN_OR_RETURN(const std::vector<Date> dates, lake::ListPartitions(root, layer, table));
+  std::optional<Date> newest;
+  for (const Date d : dates) {
+    if (d <= date) newest = d;
+  }
+  return newest;
+}
+
+Result<RecordBatch> ReadParquetFile(const std::string& path,
+                                    const std::vector<std::string>& columns) {
+  ASSIGN_OR_RETURN(std::shared_ptr<RandomAccessFile> file, OpenLocalFile(path));
+  ASSIGN_OR_RETURN(auto reader, parquet::FileReader::Open(file));
+  std::vector<int> indices;
+  const Schema& schema = *reader->schema();
+  if (columns.empty()) {
+    for (int i = 0; i < schema.num_fields(); ++i) indices.push_back(i);
+  } else {
+    for (const std::string& name : columns) {
+      const int index = schema.FieldIndex(name);
+      if (index < 0) {
+        return Status::InvalidData(fmt::format("{}: has no column '{}'", path, name));
+      }
+      indices.push_back(index);
+    }
+  }
+  return reader->ReadAll(indices);
+}
+
+Result<RecordBatch> ReadPartition(const std::string& root, std::string_view layer,
+                                  std::string_view table, Date date,
+                                  const std::vector<std::string>& columns) {
+  ASSIGN_OR_RETURN(const std::optional<lake::PartitionManifest> manifest,
+                   lake::ReadManifest(root, layer, table, date));
+  if (!manifest) {
+    return Status::NotFound(fmt::format("{} has no committed partition",
+                                        lake::PartitionDir(root, layer, table, date)));
+  }
+  std::vector<std::string> names;
+  for (const lake::FileEntry& file : manifest->files) {
+    if (file.name.ends_with(".parquet")) names.push_back(file.name);
+  }
+  std::sort(names.begin(), names.end());
+  const std::string dir = lake::PartitionDir(root, layer, table, date);
+  std::optional<RecordBatch> all;
+  for (const std::string& name : names) {
+    ASSIGN_OR_RETURN(RecordBatch part, ReadParquetFile(fmt::format("{}/{}", dir, name), columns));
+    if (!all) {
+      all.emplace(std::move(part));
+      continue;
+    }
+    if (!(*part.schema() == *all->schema())) {
+      return Status::InvalidData(
+          fmt::format("{}/{}: schema differs from the partition's other files", dir, name));
+    }
+    for (int c = 0; c < all->num_columns(); ++c) all->column(c).AppendColumn(part.column(c));
+  }
+  if (!all) {
+    return Status::InvalidData(
+        fmt::format("{}: the manifest lists no Parquet file", lake::PartitionDir(root, layer, table, date)));
+  }
+  return std::move(*all);
+}
+
+}  // namespace streampro::pipeline

@@ -1,0 +1,25 @@
+#pragma once
+
+#include <string>
+
+#include "common/date.h"
+#include "lake/lake_lock.h"
+#include "lake/layout.h"
+#include "lake/manifest.h"
+#include "lake/partition_writer.h"
+#include "pipeline/stage_options.h"
+#include "report/report.h"
+#include "streampro/status.h"
+
+namespace streampro::pipeline {
+
+/// Enriched -> report for D (SPEC §5-6): builds the report from the enriched tables of D and
+/// the trusted counters of D's files, and publishes reports/ingestion_date=D/report.json and
+/// report.html as one partition. Returns the report for the terminal.
+Result<report::Report> PublishReport(const lake::LakeLock& lock, Date date,
+                                     const StageOptions& options);
+
+/// The report.json of D as published, or NotFound naming what to run first.
+Result<std::string> ReadPublishedReportJson(const std::string& root, Date date);
+
+}  // namespace streampro::pipeline

@@ -1,0 +1,355 @@
+#include "pipeline/trusted_stage.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <memory>
+#include <span>
+#include <string>
+
+#include "common/file.h"
+#include "formats/common/batch_select.h"
+#include "formats/common/key_set.h"
+#include "formats/common/reject_ledger.h"
+#include "formats/csv/csv_reader.h"
+#include "formats/csv/dimension_schema.h"
+#include "formats/jsonl/duplicate_filter.h"
+#include "formats/jsonl/event_reader.h"
+#include "formats/jsonl/event_schema.h"
+#include "pipeline/bucketing.h"
+#include "pipeline/parallel_for.h"
+#include "pipeline/partition_io.h"
+#include "pipeline/spill.h"
+
+namespace streampro::pipeline {
+
+namespace {
+
+using formats::FileCounters;
+using formats::RejectLedger;
+
+constexpr std::string_view kRaw = "raw";
+constexpr std::string_view kTrusted = "trusted";
+constexpr std::string_view kRejectsTable = "_rejects";
+// Rejects are written in row groups of this many rows as they arrive.
+constexpr int64_t kRejectFlushRows = 1 << 16;
+
+// The raw file of `table` for `date`, if the raw partition exists.
+Result<std::optional<std::string>> RawFilePath(const std::string& root, Table table,
+                                               Date date) {
+  ASSIGN_OR_RETURN(const auto manifest,
+                   lake::ReadManifest(root, kRaw, TableName(table), date));
+  if (!manifest) return std::optional<std::string>();
+  if (manifest->files.size() != 1) {
+    return Status::InvalidData(fmt::format("{}: a raw partition holds exactly one file, found {}",
+                                           lake::PartitionDir(root, kRaw, TableName(table), date),
+                                           manifest->files.size()));
+  }
+  return std::optional<std::string>(fmt::format(
+      "{}/{}", lake::PartitionDir(root, kRaw, TableName(table), date), manifest->files[0].name));
+}
+
+std::string BaseName(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// The ids of the newest trusted snapshot of `table` before `date`, or an empty set.
+Result<std::shared_ptr<const formats::KeySet>> EarlierSnapshotKeys(const std::string& root, Table table,
+                                                          Date date) {
+  ASSIGN_OR_RETURN(const std::optional<Date> newest,
+                   NewestPartitionAtOrBefore(root, kTrusted, TableName(table), date));
+  if (!newest) return formats::KeySet::FromColumn(Column(TypeId::kString));
+  const std::string key = std::string(formats::csv::DimensionSpecFor(table)
+                                          .schema->field(0)
+                                          .name);
+  ASSIGN_OR_RETURN(const RecordBatch ids,
+                   ReadPartition(root, kTrusted, TableName(table), *newest, {key}));
+  return formats::KeySet::FromColumn(ids.column(0));
+}
+
+// Kept events of one file, spread over user buckets as they arrive in file order. Buckets
+// stay in memory until they hold `spill_bytes` together; then every bucket's rows are
+// appended to its spill file, so memory stays bounded whatever the file size.
+class EventBuckets {
+ public:
+  EventBuckets(uint32_t buckets, std::string scratch_dir, int64_t spill_bytes)
+      : buckets_(buckets), scratch_dir_(std::move(scratch_dir)), spill_bytes_(spill_bytes) {
+    for (uint32_t b = 0; b < buckets; ++b) pending_.emplace_back(formats::jsonl::EventsSchema());
+  }
+
+  // Appends the rows of `kept` to their buckets.
+  Status Add(const RecordBatch& kept) {
+    if (buckets_ == 1) {
+      for (int c = 0; c < kept.num_columns(); ++c) {
+        pending_[0].column(c).AppendColumn(kept.column(c));
+      }
+    } else {
+      // Counting sort of the row indices by bucket, then one gather per bucket.
+      const Column& users = kept.column(formats::jsonl::kUserIdColumn);
+      const auto rows = static_cast<size_t>(kept.num_rows());
+      bucket_of_.resize(rows);
+      starts_.assign(buckets_ + 1, 0);
+      for (size_t row = 0; row < rows; ++row) {
+        bucket_of_[row] = UserBucket(users.string_value(static_cast<int64_t>(row)), buckets_);
+        ++starts_[bucket_of_[row] + 1];
+      }
+      for (uint32_t b = 0; b < buckets_; ++b) starts_[b + 1] += starts_[b];
+      order_.resize(rows);
+      fill_ = starts_;
+      for (size_t row = 0; row < rows; ++row) {
+        order_[fill_[bucket_of_[row]]++] = static_cast<int64_t>(row);
+      }
+      for (uint32_t b = 0; b < buckets_; ++b) {
+        const size_t count = starts_[b + 1] - starts_[b];
+        if (count == 0) continue;
+        formats::AppendRowsAt(kept, std::span<const int64_t>(order_.data() + starts_[b], count),
+                              &pending_[b]);
+      }
+    }
+    pending_bytes_ += kept.ByteSize();
+    if (pending_bytes_ >= spill_bytes_) return SpillAll();
+    return Status::OK();
+  }
+
+  // Every kept event of bucket `b` in file order; releases the bucket's memory. Different
+  // buckets may be taken concurrently.
+  Result<RecordBatch> Take(uint32_t b) {
+    RecordBatch pending = std::move(pending_[b]);
+    pending_[b] = RecordBatch(formats::jsonl::EventsSchema());
+    if (spills_.empty() || !spills_[b]) return pending;
+    RecordBatch out(formats::jsonl::EventsSchema());
+    RETURN_NOT_OK(spills_[b]->ReadAllInto(&out));
+    spills_[b].reset();
+    for (int c = 0; c < out.num_columns(); ++c) out.column(c).AppendColumn(pending.column(c));
+    return out;
+  }
+
+ private:
+  Status SpillAll() {
+    if (spills_.empty()) {
+      RETURN_NOT_OK(CreateDirectories(scratch_dir_));
+      spills_.resize(buckets_);
+    }
+    for (uint32_t b = 0; b < buckets_; ++b) {
+      if (pending_[b].num_rows() == 0) continue;
+      if (!spills_[b]) {
+        ASSIGN_OR_RETURN(SpillFile spill,
+                         SpillFile::Create(fmt::format("{}/bucket-{:05d}.spill", scratch_dir_, b),
+                                           formats::jsonl::EventsSchema()));
+        spills_[b] = std::make_unique<SpillFile>(std::move(spill));
+      }
+      RETURN_NOT_OK(spills_[b]->Append(pending_[b]));
+      pending_[b].Clear();
+    }
+    pending_bytes_ = 0;
+    return Status::OK();
+  }
+
+  uint32_t buckets_;
+  std::string scratch_dir_;
+  int64_t spill_bytes_;
+  int64_t pending_bytes_ = 0;
+  std::vector<RecordBatch> pending_;
+  std::vector<std::unique_ptr<SpillFile>> spills_;
+  std::vector<uint32_t> bucket_of_;
+  std::vector<size_t> starts_;
+  std::vector<size_t> fill_;
+  std::vector<int64_t> order_;
+};
+
+// Streams reject rows into the _rejects partition's single part file.
+class RejectWriter {
+ public:
+  static Result<RejectWriter> Open(lake::PartitionWriter* partition,
+                                   const parquet::WriterOptions& options) {
+    const std::string name = PartFileName(0);
+    ASSIGN_OR_RETURN(OutputStream * stream, partition->CreateFile(name));
+    ASSIGN_OR_RETURN(auto writer,
+                     parquet::FileWriter::Open(stream, RejectLedger::LedgerSchema(), options));
+    return RejectWriter(partition, name, std::move(writer));
+  }
+
+  Status Add(const RejectLedger& rejects) {
+    pending_.AppendAll(rejects);
+    if (pending_.num_rows() >= kRejectFlushRows) return Flush();
+    return Status::OK();
+  }
+
+  Status Close() {
+    RETURN_NOT_OK(Flush());
+    RETURN_NOT_OK(writer_->Close());
+    return partition_->CloseFile(name_, rows_);
+  }
+
+  int64_t rows() const { return rows_ + pending_.num_rows(); }
+
+ private:
+  RejectWriter(lake::PartitionWriter* partition, std::string name,
+               std::unique_ptr<parquet::FileWriter> writer)
+      : partition_(partition), name_(std::move(name)), writer_(std::move(writer)) {}
+
+  Status Flush() {
+    if (pending_.num_rows() == 0) return Status::OK();
+    RETURN_NOT_OK(writer_->WriteBatch(pending_.batch()));
+    rows_ += pending_.num_rows();
+    pending_.Clear();
+    return Status::OK();
+  }
+
+  lake::PartitionWriter* partition_;
+  std::string name_;
+  std::unique_ptr<parquet::FileWriter> writer_;
+  RejectLedger pending_;
+  int64_t rows_ = 0;
+};
+
+struct DimensionOutcome {
+  Table table;
+  std::string source_file;
+  formats::csv::DimensionTable data;
+};
+
+}  // namespace
+
+Result<TrustedResult> RawToTrusted(const lake::LakeLock& lock, Date date,
+                                   const StageOptions& options) {
+  RETURN_NOT_OK(options.Validate());
+  const std::string& root = lock.root();
+  const int threads = options.ResolvedThreads();
+  const parquet::WriterOptions parquet_options = options.ParquetOptions();
+
+  // Dimensions of D: read them all before anything is staged, so a bad header fails the
+  // run before it writes.
+  std::vector<DimensionOutcome> dimensions;
+  for (const Table table : {Table::kUsers, Table::kVideos, Table::kDevices}) {
+    ASSIGN_OR_RETURN(const std::optional<std::string> path, RawFilePath(root, table, date));
+    if (!path) continue;
+    ASSIGN_OR_RETURN(std::shared_ptr<RandomAccessFile> file, OpenLocalFile(*path));
+    formats::csv::CsvReadOptions csv_options;
+    csv_options.chunking.threads = threads;
+    ASSIGN_OR_RETURN(formats::csv::DimensionTable data,
+                     formats::csv::ReadDimensionCsv(*file, table, csv_options));
+    RETURN_NOT_OK(data.counters.CheckInvariant());
+    dimensions.push_back(DimensionOutcome{table, BaseName(*path), std::move(data)});
+  }
+  const auto find_dimension = [&](Table table) -> const DimensionOutcome* {
+    for (const auto& d : dimensions) {
+      if (d.table == table) return &d;
+    }
+    return nullptr;
+  };
+
+  TrustedResult result;
+  std::vector<std::unique_ptr<lake::PartitionWriter>> partitions;
+  ASSIGN_OR_RETURN(auto rejects_partition,
+                   lake::PartitionWriter::Begin(lock, std::string(kTrusted),
+                                                std::string(kRejectsTable), date));
+  ASSIGN_OR_RETURN(RejectWriter rejects, RejectWriter::Open(rejects_partition.get(), parquet_options));
+
+  for (const DimensionOutcome& d : dimensions) {
+    ASSIGN_OR_RETURN(auto partition, lake::PartitionWriter::Begin(
+                                         lock, std::string(kTrusted),
+                                         std::string(TableName(d.table)), date));
+    RETURN_NOT_OK(WriteParquetFile(partition.get(), PartFileName(0), d.data.rows, parquet_options));
+    partition->set_source_file(d.source_file);
+    partition->set_counters(d.data.counters);
+    RETURN_NOT_OK(rejects.Add(d.data.rejects));
+    partitions.push_back(std::move(partition));
+    result.tables.push_back(TrustedTableResult{d.table, d.source_file, d.data.counters});
+  }
+
+  // Events of D.
+  ASSIGN_OR_RETURN(const std::optional<std::string> events_path,
+                   RawFilePath(root, Table::kEvents, date));
+  if (events_path) {
+    formats::jsonl::EventReadOptions read_options;
+    read_options.chunking.threads = threads;
+    read_options.drop_duplicates = false;
+    if (const auto* users = find_dimension(Table::kUsers)) {
+      read_options.known_users = formats::KeySet::FromColumn(users->data.rows.column(0));
+    } else {
+      ASSIGN_OR_RETURN(read_options.known_users, EarlierSnapshotKeys(root, Table::kUsers, date));
+    }
+    if (const auto* videos = find_dimension(Table::kVideos)) {
+      read_options.known_videos = formats::KeySet::FromColumn(videos->data.rows.column(0));
+    } else {
+      ASSIGN_OR_RETURN(read_options.known_videos,
+                       EarlierSnapshotKeys(root, Table::kVideos, date));
+    }
+    ASSIGN_OR_RETURN(std::shared_ptr<RandomAccessFile> file, OpenLocalFile(*events_path));
+
+    // A bucket in memory (columns plus duplicate keys) takes about as many bytes as its
+    // JSON, and `threads` buckets are worked on at once; half the budget goes to them.
+    const int64_t bucket_json_bytes =
+        std::max<int64_t>(int64_t{8} << 20, options.memory_budget_bytes / (2 * threads));
+    const uint32_t buckets = BucketCountFor(static_cast<uint64_t>(
+        (file->size() + bucket_json_bytes - 1) / bucket_json_bytes));
+    EventBuckets event_buckets(
+        buckets, lock.NewStagingPath(fmt::format("scratch.events.{}", FormatIsoDate(date))),
+        options.memory_budget_bytes / 4);
+    ASSIGN_OR_RETURN(FileCounters counters,
+                     formats::jsonl::ReadEvents(
+                         *file, read_options, [&](formats::jsonl::EventChunk&& chunk) -> Status {
+                           RETURN_NOT_OK(rejects.Add(chunk.rejects));
+                           return event_buckets.Add(chunk.kept);
+                         }));
+
+    // Each bucket: drop exact duplicates (first occurrence in file order wins), write it.
+    ASSIGN_OR_RETURN(auto partition, lake::PartitionWriter::Begin(lock, std::string(kTrusted),
+                                                                  "events", date));
+    std::vector<int64_t> duplicates(buckets, 0);
+    std::vector<int64_t> kept_rows(buckets, 0);
+    // Buckets touch disjoint state, so they can be taken concurrently.
+    const Status buckets_written = ParallelFor(buckets, threads, [&](size_t b) -> Status {
+      ASSIGN_OR_RETURN(RecordBatch events, event_buckets.Take(static_cast<uint32_t>(b)));
+      ASSIGN_OR_RETURN(auto filter, formats::jsonl::DuplicateFilter::Make(*events.schema()));
+      ASSIGN_OR_RETURN(duplicates[b], filter.Filter(&events));
+      kept_rows[b] = events.num_rows();
+      if (events.num_rows() == 0 && !(b == 0 && buckets == 1)) return Status::OK();
+      return WriteParquetFile(partition.get(), PartFileName(static_cast<uint32_t>(b)), events,
+                              parquet_options);
+    });
+    RETURN_NOT_OK(buckets_written);
+    int64_t total_duplicates = 0;
+    int64_t total_kept = 0;
+    for (uint32_t b = 0; b < buckets; ++b) {
+      total_duplicates += duplicates[b];
+      total_kept += kept_rows[b];
+    }
+    if (total_kept == 0 && buckets > 1) {
+      // Keep the schema visible: an empty partition still has one (empty) file.
+      RETURN_NOT_OK(WriteParquetFile(partition.get(), PartFileName(0),
+                                     RecordBatch(formats::jsonl::EventsSchema()), parquet_options));
+    }
+    counters.rows_kept -= total_duplicates;
+    counters.rows_duplicate += total_duplicates;
+    if (counters.rows_kept != total_kept) {
+      return Status::Internal(fmt::format("{}: kept {} events but wrote {}", *events_path,
+                                          counters.rows_kept, total_kept));
+    }
+    RETURN_NOT_OK(counters.CheckInvariant());
+    partition->set_source_file(BaseName(*events_path));
+    partition->set_counters(counters);
+    partition->set_property("buckets", std::to_string(buckets));
+    partition->set_property("bucket_hash", "fnv1a64-fmix:user_id");
+    partitions.push_back(std::move(partition));
+    result.tables.push_back(TrustedTableResult{Table::kEvents, BaseName(*events_path), counters});
+    result.event_buckets = buckets;
+  }
+
+  RETURN_NOT_OK(rejects.Close());
+  result.rejects = rejects.rows();
+  int64_t expected_rejects = 0;
+  for (const auto& t : result.tables) expected_rejects += t.counters.rows_rejected;
+  if (expected_rejects != result.rejects) {
+    return Status::Internal(fmt::format("trusted {}: counters say {} rejects, the table holds {}",
+                                        FormatIsoDate(date), expected_rejects, result.rejects));
+  }
+  partitions.push_back(std::move(rejects_partition));
+  // Every partition is staged and verified; publish each in one step.
+  for (auto& partition : partitions) RETURN_NOT_OK(partition->Commit());
+  return result;
+}
+
+}  // namespace streampro::pipeline

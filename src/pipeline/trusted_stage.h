@@ -1,0 +1,47 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/date.h"
+#include "common/table.h"
+#include "formats/common/file_counters.h"
+#include "lake/lake_lock.h"
+#include "lake/layout.h"
+#include "lake/manifest.h"
+#include "lake/partition_writer.h"
+#include "pipeline/stage_options.h"
+#include "streampro/status.h"
+
+namespace streampro::pipeline {
+
+/// What raw -> trusted did with one table's file of date D.
+struct TrustedTableResult {
+  Table table;
+  std::string source_file;  ///< the raw file name
+  formats::FileCounters counters;
+};
+
+struct TrustedResult {
+  std::vector<TrustedTableResult> tables;  ///< tables with a raw file for D, table order
+  uint32_t event_buckets = 0;              ///< part files of the events partition
+  int64_t rejects = 0;                     ///< rows of the _rejects partition
+};
+
+/// Raw -> trusted for ingestion date D (SPEC §3, §7): every raw file of D is read,
+/// validated and typed; dimension rows and events go to trusted/{table}/ingestion_date=D,
+/// every rejected record of the four files to trusted/_rejects/ingestion_date=D, each
+/// partition with its file's counters in the manifest.
+///
+/// Referential checks use the users and videos of D when D has them, else the newest
+/// trusted snapshot before D. Events are spread over user buckets while they are parsed
+/// (spilled to the run's staging area), then each bucket is deduplicated and written as
+/// one part file: memory follows the bucket size, not the file size.
+///
+/// Nothing is published unless every file of D was read and every counter invariant
+/// holds; a header without a required column fails the run naming the file.
+Result<TrustedResult> RawToTrusted(const lake::LakeLock& lock, Date date,
+                                   const StageOptions& options);
+
+}  // namespace streampro::pipeline

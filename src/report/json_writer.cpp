@@ -1,0 +1,149 @@
+#include "report/json_writer.h"
+
+#include <cassert>
+#include <cmath>
+#include <iterator>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "report/escape.h"
+
+namespace streampro::report {
+
+std::string FormatJsonDouble(double value) {
+  // fmt's default presentation is the shortest representation that round-trips.
+  std::string text = fmt::format("{}", value);
+  if (text.find_first_of(".e") == std::string::npos) text.append(".0");
+  return text;
+}
+
+void JsonWriter::Indent(size_t depth) {
+  out_.push_back('\n');
+  out_.append(depth * 2, ' ');
+}
+
+void JsonWriter::BeforeValue() {
+  if (after_key_) {
+    after_key_ = false;
+    return;
+  }
+  if (levels_.empty()) {
+    assert(out_.empty() && "a JSON document holds one top-level value");
+    return;
+  }
+  Level& level = levels_.back();
+  assert(!level.is_object && "a value inside an object needs a Key() first");
+  if (level.count > 0) out_.push_back(',');
+  ++level.count;
+  Indent(levels_.size());
+}
+
+void JsonWriter::Key(std::string_view key) {
+  assert(!levels_.empty() && levels_.back().is_object && !after_key_);
+  Level& level = levels_.back();
+  if (level.count > 0) out_.push_back(',');
+  ++level.count;
+  Indent(levels_.size());
+  AppendJsonString(key, out_);
+  out_.append(": ");
+  after_key_ = true;
+}
+
+void JsonWriter::BeginObject() {
+  BeforeValue();
+  out_.push_back('{');
+  levels_.push_back({true, 0});
+}
+
+void JsonWriter::BeginArray() {
+  BeforeValue();
+  out_.push_back('[');
+  levels_.push_back({false, 0});
+}
+
+void JsonWriter::End([[maybe_unused]] bool is_object, char close) {
+  assert(!levels_.empty() && levels_.back().is_object == is_object && !after_key_);
+  const bool had_members = levels_.back().count > 0;
+  levels_.pop_back();
+  if (had_members) Indent(levels_.size());
+  out_.push_back(close);
+}
+
+void JsonWriter::EndObject() {
+  End(true, '}');
+}
+void JsonWriter::EndArray() {
+  End(false, ']');
+}
+
+void JsonWriter::String(std::string_view value) {
+  BeforeValue();
+  AppendJsonString(value, out_);
+}
+
+void JsonWriter::Int(int64_t value) {
+  BeforeValue();
+  fmt::format_to(std::back_inserter(out_), "{}", value);
+}
+
+void JsonWriter::Double(double value) {
+  if (!std::isfinite(value)) {
+    Null();
+    return;
+  }
+  BeforeValue();
+  out_.append(FormatJsonDouble(value));
+}
+
+void JsonWriter::Bool(bool value) {
+  BeforeValue();
+  out_.append(value ? "true" : "false");
+}
+
+void JsonWriter::Null() {
+  BeforeValue();
+  out_.append("null");
+}
+
+void JsonWriter::OptionalString(const std::optional<std::string>& value) {
+  if (value) {
+    String(*value);
+  } else {
+    Null();
+  }
+}
+
+void JsonWriter::OptionalDouble(std::optional<double> value) {
+  if (value) {
+    Double(*value);
+  } else {
+    Null();
+  }
+}
+
+void JsonWriter::OptionalInt(std::optional<int64_t> value) {
+  if (value) {
+    Int(*value);
+  } else {
+    Null();
+  }
+}
+
+void JsonWriter::OptionalBool(std::optional<bool> value) {
+  if (value) {
+    Bool(*value);
+  } else {
+    Null();
+  }
+}
+
+std::string JsonWriter::Finish() {
+  assert(levels_.empty() && !after_key_);
+  std::string document = std::move(out_);
+  document.push_back('\n');
+  out_.clear();
+  return document;
+}
+
+}  // namespace streampro::report

@@ -1,0 +1,93 @@
+#include "lake/lake_lock.h"
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "common/file.h"
+#include "support/temp_dir.h"
+
+namespace streampro::lake {
+namespace {
+
+TEST(LakeLockTest, SecondAcquireFailsNamingTheLockFile) {
+  testing::TempDir lake;
+  auto first = LakeLock::Acquire(lake.path());
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  auto second = LakeLock::Acquire(lake.path());
+  ASSERT_FALSE(second.ok());
+  EXPECT_NE(second.status().message().find(lake / "_lock"), std::string::npos)
+      << second.status().message();
+  EXPECT_NE(second.status().message().find(first->run_id()), std::string::npos)
+      << second.status().message();
+}
+
+TEST(LakeLockTest, ReleasedLockCanBeTakenAgainWithANewRunId) {
+  testing::TempDir lake;
+  std::string first_run;
+  {
+    auto first = LakeLock::Acquire(lake.path());
+    ASSERT_TRUE(first.ok());
+    first_run = first->run_id();
+    EXPECT_TRUE(std::filesystem::is_directory(first->staging_dir()));
+  }
+  auto again = LakeLock::Acquire(lake.path());
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_NE(again->run_id(), first_run);
+  EXPECT_FALSE(std::filesystem::exists(lake / ("_staging/" + first_run)));
+}
+
+TEST(LakeLockTest, LockHeldByAnotherProcessBlocksUntilItDies) {
+  testing::TempDir lake;
+  int ready[2];
+  ASSERT_EQ(::pipe(ready), 0);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    auto lock = LakeLock::Acquire(lake.path());
+    const char byte = lock.ok() ? '1' : '0';
+    if (::write(ready[1], &byte, 1) != 1) ::_exit(2);
+    ::pause();  // holds the lock until killed
+    ::_exit(0);
+  }
+  char byte = 0;
+  ASSERT_EQ(::read(ready[0], &byte, 1), 1);
+  ASSERT_EQ(byte, '1');
+  auto blocked = LakeLock::Acquire(lake.path());
+  EXPECT_FALSE(blocked.ok());
+  ::kill(child, SIGKILL);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  // The kernel released the dead run's lock; its staging folder is cleaned up.
+  auto next = LakeLock::Acquire(lake.path());
+  ASSERT_TRUE(next.ok()) << next.status().ToString();
+  EXPECT_EQ(next->recovery().removed_staging.size(), 1u);
+  ::close(ready[0]);
+  ::close(ready[1]);
+}
+
+TEST(LakeLockTest, AcquireRemovesStagingLeftovers) {
+  testing::TempDir lake;
+  ASSERT_TRUE(CreateDirectories(lake / "_staging/20250101T000000Z-1-dead/00001-raw.users").ok());
+  ASSERT_TRUE(
+      WriteFileAtomically(lake / "_staging/20250101T000000Z-1-dead/00001-raw.users/x", "x").ok());
+  auto lock = LakeLock::Acquire(lake.path());
+  ASSERT_TRUE(lock.ok());
+  EXPECT_FALSE(std::filesystem::exists(lake / "_staging/20250101T000000Z-1-dead"));
+  EXPECT_EQ(lock->recovery().removed_staging, std::vector<std::string>{"20250101T000000Z-1-dead"});
+}
+
+TEST(LakeLockTest, StagingPathsAreUnique) {
+  testing::TempDir lake;
+  auto lock = LakeLock::Acquire(lake.path());
+  ASSERT_TRUE(lock.ok());
+  const std::string a = lock->NewStagingPath("x");
+  const std::string b = lock->NewStagingPath("x");
+  EXPECT_NE(a, b);
+  EXPECT_TRUE(a.starts_with(lock->staging_dir() + "/"));
+}
+
+}  // namespace
+}  // namespace streampro::lake

@@ -1,0 +1,95 @@
+#include "lake/manifest.h"
+
+#include <gtest/gtest.h>
+
+#include "common/file.h"
+#include "lake/layout.h"
+#include "support/temp_dir.h"
+
+namespace streampro::lake {
+namespace {
+
+PartitionManifest Sample() {
+  PartitionManifest manifest;
+  manifest.layer = "trusted";
+  manifest.table = "events";
+  manifest.date = *ParseIsoDate("2025-09-09");
+  manifest.run_id = "20250909T101112Z-42-0000abcd";
+  manifest.committed_at = "2025-09-09T10:11:12.123456Z";
+  manifest.files = {{"part-00000.parquet", 1234, std::string(64, 'a'), 10},
+                    {"part-00001.parquet", 99, std::string(64, 'b'), 5},
+                    {"notes \"odd\"\n.txt", 7, std::string(64, 'c'), std::nullopt}};
+  manifest.source_file = "events_2025-09-09.jsonl";
+  formats::FileCounters counters;
+  counters.rows_in = 20;
+  counters.rows_kept = 15;
+  counters.rows_duplicate = 2;
+  counters.AddReject(formats::RejectReason::kInvalidTimestamp);
+  counters.AddReject(formats::RejectReason::kUnknownUser);
+  counters.AddReject(formats::RejectReason::kUnknownUser);
+  manifest.counters = counters;
+  manifest.properties = {{"buckets", "64"}, {"landing_mtime_ns", "1757412672000000000"}};
+  return manifest;
+}
+
+TEST(ManifestTest, JsonRoundTripKeepsEveryField) {
+  const PartitionManifest manifest = Sample();
+  EXPECT_EQ(manifest.total_rows(), 15);
+  const std::string json = manifest.ToJson();
+  EXPECT_NE(json.find("\"total_rows\": 15"), std::string::npos);
+  EXPECT_NE(json.find("\"unknown_user\": 2"), std::string::npos);
+  auto parsed = PartitionManifest::FromJson(json, "m.json");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_EQ(*parsed, manifest);
+}
+
+TEST(ManifestTest, MinimalManifestRoundTrips) {
+  PartitionManifest manifest;
+  manifest.layer = "reports";
+  manifest.date = *ParseIsoDate("2025-09-09");
+  auto parsed = PartitionManifest::FromJson(manifest.ToJson(), "m.json");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_EQ(*parsed, manifest);
+  EXPECT_FALSE(parsed->counters);
+  EXPECT_FALSE(parsed->source_file);
+}
+
+TEST(ManifestTest, FindFileByName) {
+  const PartitionManifest manifest = Sample();
+  ASSERT_NE(manifest.FindFile("part-00001.parquet"), nullptr);
+  EXPECT_EQ(manifest.FindFile("part-00001.parquet")->bytes, 99);
+  EXPECT_EQ(manifest.FindFile("missing"), nullptr);
+}
+
+TEST(ManifestTest, BadJsonIsInvalidDataNamingTheFile) {
+  for (const char* text : {"not json", "[]", "{\"format_version\": 1}",
+                           "{\"format_version\": 2, \"layer\": \"raw\"}"}) {
+    auto parsed = PartitionManifest::FromJson(text, "lake/x/_manifest.json");
+    ASSERT_FALSE(parsed.ok()) << text;
+    EXPECT_EQ(parsed.status().code(), StatusCode::kInvalidData);
+    EXPECT_NE(parsed.status().message().find("lake/x/_manifest.json"), std::string::npos);
+  }
+}
+
+TEST(ManifestTest, ReadManifestOfMissingPartitionIsEmpty) {
+  testing::TempDir lake;
+  auto missing = ReadManifest(lake.path(), kRawLayer, "users", *ParseIsoDate("2025-09-09"));
+  ASSERT_TRUE(missing.ok());
+  EXPECT_FALSE(missing->has_value());
+
+  const PartitionManifest manifest = Sample();
+  const std::string dir = PartitionDir(lake.path(), kTrustedLayer, "events", manifest.date);
+  ASSERT_TRUE(CreateDirectories(dir).ok());
+  ASSERT_TRUE(WriteFileAtomically(dir + "/_manifest.json", manifest.ToJson()).ok());
+  auto read = ReadManifest(lake.path(), kTrustedLayer, "events", manifest.date);
+  ASSERT_TRUE(read.ok());
+  ASSERT_TRUE(read->has_value());
+  EXPECT_EQ(**read, manifest);
+
+  ASSERT_TRUE(WriteFileAtomically(dir + "/_manifest.json", "{").ok());
+  auto corrupt = ReadManifest(lake.path(), kTrustedLayer, "events", manifest.date);
+  EXPECT_EQ(corrupt.status().code(), StatusCode::kInvalidData);
+}
+
+}  // namespace
+}  // namespace streampro::lake

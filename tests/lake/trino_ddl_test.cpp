@@ -1,0 +1,202 @@
+#include "lake/trino_ddl.h"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+
+#include "common/file.h"
+#include "formats/parquet/duckdb_runner.h"
+#include "lake/layout.h"
+#include "streampro/parquet.h"
+#include "support/temp_dir.h"
+
+namespace streampro::lake {
+namespace {
+
+using Columns = std::vector<std::pair<std::string, std::string>>;
+
+// Table name -> its (column, type) list, read back from the DDL text.
+std::map<std::string, Columns> ParseCreateTables(const std::string& sql,
+                                                 const std::string& prefix) {
+  std::map<std::string, Columns> tables;
+  const std::string create = "CREATE TABLE IF NOT EXISTS " + prefix;
+  size_t pos = 0;
+  while ((pos = sql.find(create, pos)) != std::string::npos) {
+    const size_t name_start = pos + create.size();
+    const size_t name_end = sql.find(' ', name_start);
+    const std::string name = sql.substr(name_start, name_end - name_start);
+    const size_t body_end = sql.find("\n)", name_end);
+    size_t line = sql.find('\n', name_end) + 1;
+    Columns& columns = tables[name];
+    while (line < body_end) {
+      const size_t end = sql.find('\n', line);
+      std::string text = sql.substr(line, end - line);
+      if (text.ends_with(",")) text.pop_back();
+      const size_t close_quote = text.find('"', 3);
+      columns.emplace_back(text.substr(3, close_quote - 3), text.substr(close_quote + 2));
+      line = end + 1;
+    }
+    pos = body_end;
+  }
+  return tables;
+}
+
+TEST(TrinoDdlTest, DeclaresEveryTableWithEveryColumnAndItsType) {
+  TrinoDdlOptions options;
+  options.lake = "s3://bucket/lake/";
+  ASSERT_TRUE(options.Validate().ok());
+  const std::string sql = TrinoDdl(options);
+  EXPECT_NE(sql.find("CREATE SCHEMA IF NOT EXISTS hive.streampro WITH (location = "
+                     "'s3://bucket/lake');"),
+            std::string::npos)
+      << sql;
+  const auto tables = ParseCreateTables(sql, "hive.streampro.");
+  const std::vector<QueryableTable> expected = QueryableTables();
+  ASSERT_EQ(tables.size(), expected.size());
+  for (const QueryableTable& table : expected) {
+    SCOPED_TRACE(table.sql_name);
+    ASSERT_TRUE(tables.contains(table.sql_name));
+    const Columns& columns = tables.at(table.sql_name);
+    ASSERT_EQ(columns.size(), static_cast<size_t>(table.schema->num_fields()) + 1);
+    for (int i = 0; i < table.schema->num_fields(); ++i) {
+      EXPECT_EQ(columns[i].first, table.schema->field(i).name);
+      EXPECT_EQ(columns[i].second, TrinoType(table.schema->field(i).type, 6));
+    }
+    EXPECT_EQ(columns.back(), (std::pair<std::string, std::string>{"ingestion_date", "date"}));
+    EXPECT_NE(sql.find(fmt::format("external_location = 's3://bucket/lake/{}/{}'", table.layer,
+                                   table.folder)),
+              std::string::npos);
+    EXPECT_NE(
+        sql.find(fmt::format("CALL hive.system.sync_partition_metadata('streampro', '{}', 'FULL');",
+                             table.sql_name)),
+        std::string::npos);
+  }
+  EXPECT_NE(sql.find("external_location = 's3://bucket/lake/trusted/_rejects'"), std::string::npos);
+  // Spot checks of the type mapping on real columns.
+  const auto type_of = [&](const std::string& table, const std::string& column) {
+    for (const auto& [name, type] : tables.at(table)) {
+      if (name == column) return type;
+    }
+    return std::string("<absent>");
+  };
+  EXPECT_EQ(type_of("events", "timestamp"), "timestamp(6)");
+  EXPECT_EQ(type_of("events", "value"), "double");
+  EXPECT_EQ(type_of("events", "source_line"), "bigint");
+  EXPECT_EQ(type_of("users", "signup_date"), "date");
+  EXPECT_EQ(type_of("videos", "duration_seconds"), "integer");
+  EXPECT_EQ(type_of("rejects", "raw_record"), "varchar");
+  EXPECT_EQ(type_of("user_sessions", "reached_30s"), "boolean");
+  EXPECT_EQ(type_of("user_journey", "total_sessions"), "bigint");
+  EXPECT_EQ(type_of("device_analytics", "abnormal"), "boolean");
+  const size_t partitioned = sql.find("partitioned_by = ARRAY['ingestion_date']");
+  EXPECT_NE(partitioned, std::string::npos);
+  EXPECT_NE(sql.find("format = 'PARQUET'"), std::string::npos);
+}
+
+TEST(TrinoDdlTest, OptionsAndLocations) {
+  TrinoDdlOptions options;
+  options.lake = "/data/lake/";
+  options.catalog = "lakehouse";
+  options.schema = "sp";
+  options.timestamp_precision = 3;
+  ASSERT_TRUE(options.Validate().ok());
+  const std::string sql = TrinoDdl(options);
+  EXPECT_NE(
+      sql.find("CREATE SCHEMA IF NOT EXISTS lakehouse.sp WITH (location = 'file:///data/lake');"),
+      std::string::npos);
+  EXPECT_NE(sql.find("\"timestamp\" timestamp(3),"), std::string::npos);
+  EXPECT_NE(sql.find("CALL lakehouse.system.sync_partition_metadata('sp', 'events', 'FULL');"),
+            std::string::npos);
+
+  EXPECT_EQ(LakeLocationUri("s3://b/p"), "s3://b/p");
+  EXPECT_EQ(LakeLocationUri("/a/./b/"), "file:///a/b");
+  const std::string relative = LakeLocationUri("lake");
+  EXPECT_EQ(relative, "file://" + (std::filesystem::current_path() / "lake").string());
+
+  options.timestamp_precision = 9;
+  EXPECT_FALSE(options.Validate().ok());
+  options.timestamp_precision = 6;
+  options.schema = "Bad-Name";
+  EXPECT_FALSE(options.Validate().ok());
+  options.schema = "ok";
+  options.catalog = "";
+  EXPECT_FALSE(options.Validate().ok());
+}
+
+// One row of plain values, so every column has data and statistics.
+RecordBatch OneRow(const SchemaPtr& schema) {
+  RecordBatch batch(schema);
+  for (int i = 0; i < schema->num_fields(); ++i) {
+    Column& column = batch.column(i);
+    switch (schema->field(i).type) {
+      case TypeId::kBool:
+        column.AppendBool(true);
+        break;
+      case TypeId::kInt32:
+      case TypeId::kDate32:
+        column.AppendInt32(1);
+        break;
+      case TypeId::kInt64:
+      case TypeId::kTimestampMicros:
+        column.AppendInt64(1);
+        break;
+      case TypeId::kDouble:
+        column.AppendDouble(1.5);
+        break;
+      case TypeId::kString:
+        column.AppendString("x");
+        break;
+    }
+  }
+  return batch;
+}
+
+// DuckDB's type names for the Trino types the DDL uses.
+std::string DuckDbTypeFor(const std::string& trino_type) {
+  static const std::map<std::string, std::string> kTypes = {
+      {"varchar", "VARCHAR"},
+      {"integer", "INTEGER"},
+      {"bigint", "BIGINT"},
+      {"double", "DOUBLE"},
+      {"boolean", "BOOLEAN"},
+      {"date", "DATE"},
+      {"timestamp(6)", "TIMESTAMP WITH TIME ZONE"}};
+  auto it = kTypes.find(trino_type);
+  return it == kTypes.end() ? "<unmapped " + trino_type + ">" : it->second;
+}
+
+TEST(TrinoDdlTest, ColumnsMatchWhatDuckDbReadsFromOurParquetFiles) {
+  testing::TempDir lake;
+  TrinoDdlOptions options;
+  options.lake = lake.path();
+  const auto tables = ParseCreateTables(TrinoDdl(options), "hive.streampro.");
+  const Date date = *ParseIsoDate("2025-09-09");
+  for (const QueryableTable& table : QueryableTables()) {
+    SCOPED_TRACE(table.sql_name);
+    const std::string dir = PartitionDir(lake.path(), table.layer, table.folder, date);
+    ASSERT_TRUE(CreateDirectories(dir).ok());
+    auto sink = AtomicFileWriter::Open(dir + "/part-00000.parquet");
+    ASSERT_TRUE(sink.ok());
+    auto writer = parquet::FileWriter::Open(&*sink, table.schema);
+    ASSERT_TRUE(writer.ok());
+    ASSERT_TRUE((*writer)->WriteBatch(OneRow(table.schema)).ok());
+    ASSERT_TRUE((*writer)->Close().ok());
+    ASSERT_TRUE(sink->Commit().ok());
+    ASSERT_TRUE(WriteFileAtomically(dir + "/_manifest.json", "{}").ok());
+
+    const std::vector<std::string> described = parquet::testing_duckdb::RunDuckDb(
+        fmt::format("SELECT column_name || ':' || column_type AS l FROM (DESCRIBE SELECT * FROM "
+                    "read_parquet('{}/{}/{}/*/*.parquet', hive_partitioning = true));",
+                    lake.path(), table.layer, table.folder));
+    std::vector<std::string> declared;
+    for (const auto& [name, type] : tables.at(table.sql_name)) {
+      declared.push_back(name + ":" + DuckDbTypeFor(type));
+    }
+    EXPECT_EQ(described, declared);
+  }
+}
+
+}  // namespace
+}  // namespace streampro::lake

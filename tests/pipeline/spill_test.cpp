@@ -1,0 +1,127 @@
+#include "pipeline/spill.h"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <memory>
+
+#include "pipeline/bucketing.h"
+#include "support/temp_dir.h"
+
+namespace streampro::pipeline {
+namespace {
+
+SchemaPtr MixedSchema() {
+  return std::make_shared<const Schema>(std::vector<Field>{
+      Field{"name", TypeId::kString, true},
+      Field{"ts", TypeId::kTimestampMicros, false},
+      Field{"value", TypeId::kDouble, true},
+      Field{"day", TypeId::kDate32, true},
+      Field{"flag", TypeId::kBool, true},
+  });
+}
+
+// Rows [first, first + count) with a null every third row.
+RecordBatch MakeRows(int first, int count) {
+  RecordBatch batch(MixedSchema());
+  for (int i = first; i < first + count; ++i) {
+    if (i % 3 == 0) {
+      batch.column(0).AppendNull();
+    } else {
+      batch.column(0).AppendString(std::string(static_cast<size_t>(i % 7), 'a' + (i % 26)));
+    }
+    batch.column(1).AppendInt64(int64_t{1000} * i);
+    if (i % 3 == 1) {
+      batch.column(2).AppendNull();
+    } else {
+      batch.column(2).AppendDouble(i * 0.5);
+    }
+    batch.column(3).AppendInt32(i);
+    batch.column(4).AppendBool(i % 2 == 0);
+  }
+  return batch;
+}
+
+TEST(SpillFileTest, RoundTripsBatchesInOrder) {
+  testing::TempDir dir;
+  auto spill = SpillFile::Create(dir / "bucket.spill", MixedSchema());
+  ASSERT_TRUE(spill.ok()) << spill.status().message();
+  ASSERT_TRUE(spill->Append(MakeRows(0, 10)).ok());
+  ASSERT_TRUE(spill->Append(MakeRows(10, 0)).ok());
+  ASSERT_TRUE(spill->Append(MakeRows(10, 1000)).ok());
+  EXPECT_EQ(spill->rows(), 1010);
+
+  RecordBatch read(MixedSchema());
+  ASSERT_TRUE(spill->ReadAllInto(&read).ok());
+  const RecordBatch expected = MakeRows(0, 1010);
+  EXPECT_TRUE(read.Equals(expected));
+  EXPECT_EQ(read.column(0).null_count(), expected.column(0).null_count());
+  EXPECT_TRUE(read.Validate().ok());
+}
+
+TEST(SpillFileTest, AppendsAfterRowsAlreadyInTheTarget) {
+  testing::TempDir dir;
+  auto spill = SpillFile::Create(dir / "bucket.spill", MixedSchema());
+  ASSERT_TRUE(spill.ok());
+  ASSERT_TRUE(spill->Append(MakeRows(5, 20)).ok());
+  RecordBatch read = MakeRows(0, 5);
+  ASSERT_TRUE(spill->ReadAllInto(&read).ok());
+  EXPECT_TRUE(read.Equals(MakeRows(0, 25)));
+}
+
+TEST(SpillFileTest, RemovesItsFile) {
+  testing::TempDir dir;
+  const std::string path = dir / "bucket.spill";
+  {
+    auto spill = SpillFile::Create(path, MixedSchema());
+    ASSERT_TRUE(spill.ok());
+    ASSERT_TRUE(spill->Append(MakeRows(0, 3)).ok());
+    EXPECT_EQ(::access(path.c_str(), F_OK), 0);
+  }
+  EXPECT_NE(::access(path.c_str(), F_OK), 0);
+}
+
+TEST(ColumnAppendColumnTest, CopiesStringsAfterAClear) {
+  Column source(TypeId::kString);
+  source.AppendString("dropped");
+  source.Clear();
+  source.AppendString("x");
+  source.AppendNull();
+  source.AppendString("yz");
+  Column target(TypeId::kString);
+  target.AppendString("first");
+  target.AppendColumn(source);
+  ASSERT_EQ(target.length(), 4);
+  EXPECT_EQ(target.string_value(0), "first");
+  EXPECT_EQ(target.string_value(1), "x");
+  EXPECT_TRUE(target.IsNull(2));
+  EXPECT_EQ(target.string_value(3), "yz");
+  EXPECT_EQ(target.null_count(), 1);
+}
+
+TEST(BucketingTest, IsStableAndSpreadsUsers) {
+  // The hash is part of the lake format: these values must never change.
+  EXPECT_EQ(UserHash("user_1"), 5788069260567319058ULL);
+  EXPECT_EQ(UserBucket("user_1", 1024), 530u);
+  EXPECT_EQ(UserBucket("user_1", 1), 0u);
+  EXPECT_NE(UserHash("user_2"), UserHash("user_1"));
+  std::vector<int> counts(16, 0);
+  for (int i = 0; i < 16000; ++i) ++counts[UserBucket(fmt::format("user_{}", i), 16)];
+  for (const int c : counts) {
+    EXPECT_GT(c, 800);
+    EXPECT_LT(c, 1200);
+  }
+  // A bucket of 2^k buckets splits into buckets b and b + 2^k of 2^(k+1).
+  for (int i = 0; i < 1000; ++i) {
+    const std::string id = fmt::format("u{}", i);
+    EXPECT_EQ(UserBucket(id, 32) & 7u, UserBucket(id, 8));
+  }
+  EXPECT_EQ(BucketCountFor(0), 1u);
+  EXPECT_EQ(BucketCountFor(3), 4u);
+  EXPECT_EQ(BucketCountFor(64), 64u);
+  EXPECT_EQ(BucketCountFor(100000, 4096), 4096u);
+}
+
+}  // namespace
+}  // namespace streampro::pipeline

@@ -1,0 +1,103 @@
+#include "report/svg_chart.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+#include <string>
+
+#include <gtest/gtest.h>
+
+namespace streampro::report {
+namespace {
+
+size_t Count(const std::string& text, std::string_view part) {
+  size_t count = 0;
+  for (size_t pos = text.find(part); pos != std::string::npos; pos = text.find(part, pos + 1)) {
+    ++count;
+  }
+  return count;
+}
+
+// Every x=, y=, width= and height= attribute holds a finite non-negative number.
+void ExpectFiniteCoordinates(const std::string& svg) {
+  for (std::string_view attribute :
+       {" x=\"", " y=\"", " x1=\"", " x2=\"", " y1=\"", " y2=\"", " width=\"", " height=\""}) {
+    for (size_t pos = svg.find(attribute); pos != std::string::npos;
+         pos = svg.find(attribute, pos + 1)) {
+      const size_t start = pos + attribute.size();
+      const std::string value = svg.substr(start, svg.find('"', start) - start);
+      char* end = nullptr;
+      const double number = std::strtod(value.c_str(), &end);
+      EXPECT_EQ(*end, '\0') << attribute << value;
+      EXPECT_TRUE(std::isfinite(number)) << attribute << value;
+      EXPECT_GE(number, 0) << attribute << value;
+    }
+  }
+}
+
+TEST(SvgChartTest, EmptyRowsGiveTheEmptyText) {
+  BarChartOptions options;
+  options.empty_text = "Nothing <here>";
+  EXPECT_EQ(RenderBarChart({}, options), "<p class=\"empty\">Nothing &lt;here&gt;</p>\n");
+}
+
+TEST(SvgChartTest, BarsWhiskersAndHighlight) {
+  std::vector<BarChartRow> rows(2);
+  rows[0].label = "Comedy";
+  rows[0].value = 50;
+  rows[0].low = 40;
+  rows[0].high = 60;
+  rows[0].highlight = true;
+  rows[0].value_text = "50.0% of 40";
+  rows[1].label = "Drama";
+  rows[1].value = 100;
+  BarChartOptions options;
+  options.title = "Retention";
+  options.reference = 25;
+  options.reference_label = "all";
+  const std::string svg = RenderBarChart(rows, options);
+  ExpectFiniteCoordinates(svg);
+  EXPECT_EQ(svg.rfind("<svg xmlns=\"http://www.w3.org/2000/svg\"", 0), 0u);
+  EXPECT_EQ(Count(svg, "<g class=\"row hl\">"), 1u);
+  EXPECT_EQ(Count(svg, "<g class=\"row\">"), 1u);
+  EXPECT_EQ(Count(svg, "class=\"ci\""), 3u);  // one whisker with two caps
+  // The plot runs from x=200 to x=640: 50% ends at 420, 100% at 640, the line at 310.
+  EXPECT_NE(svg.find("<rect class=\"bar\" x=\"200.0\" y=\"31.0\" width=\"220.0\""),
+            std::string::npos)
+      << svg;
+  EXPECT_NE(svg.find("width=\"440.0\""), std::string::npos);
+  EXPECT_NE(svg.find("<line class=\"ref\" x1=\"310.0\""), std::string::npos);
+  EXPECT_NE(svg.find(">50.0% of 40</text>"), std::string::npos);
+  EXPECT_EQ(svg.substr(svg.size() - 7), "</svg>\n");
+}
+
+TEST(SvgChartTest, OutOfRangeAndNonFiniteValuesAreClamped) {
+  std::vector<BarChartRow> rows(4);
+  rows[0].value = std::numeric_limits<double>::quiet_NaN();
+  rows[1].value = -5;
+  rows[2].value = 250;
+  rows[2].low = std::numeric_limits<double>::quiet_NaN();
+  rows[2].high = 300;
+  rows[3].value = std::numeric_limits<double>::infinity();
+  BarChartOptions options;
+  options.reference = std::numeric_limits<double>::infinity();
+  const std::string svg = RenderBarChart(rows, options);
+  ExpectFiniteCoordinates(svg);
+  EXPECT_EQ(Count(svg, "class=\"ci\""), 0u);
+  EXPECT_EQ(Count(svg, "class=\"ref\""), 0u);
+  EXPECT_EQ(svg.find("nan"), std::string::npos);
+  EXPECT_EQ(svg.find("inf"), std::string::npos);
+}
+
+TEST(SvgChartTest, LabelsAreEscapedAndCut) {
+  std::vector<BarChartRow> rows(1);
+  rows[0].label = "<script>alert(1)</script> and a long tail of text";
+  const std::string svg = RenderBarChart(rows, {});
+  EXPECT_EQ(svg.find("<script>"), std::string::npos);
+  EXPECT_NE(svg.find("<title>&lt;script&gt;alert(1)&lt;/script&gt; and a long tail of text"),
+            std::string::npos);
+  EXPECT_NE(svg.find(">&lt;script&gt;alert(1)&lt;/script&gt;...</text>"), std::string::npos) << svg;
+}
+
+}  // namespace
+}  // namespace streampro::report
