@@ -43,6 +43,17 @@ struct Event {
 };
 
 /// A watch_time event of `seconds` on `video`.
+/// Segment keys of the three Q3 dimensions.
+inline SegmentKey OsKey(std::string os) {
+  return {std::string(kDimensionOs), std::move(os), std::nullopt};
+}
+inline SegmentKey VersionKey(std::string version) {
+  return {std::string(kDimensionVersion), std::nullopt, std::move(version)};
+}
+inline SegmentKey PairKey(std::string os, std::string version) {
+  return {std::string(kDimensionOsVersion), std::move(os), std::move(version)};
+}
+
 inline Event Watch(std::string user, std::string session, int64_t timestamp,
                    std::optional<std::string> video, double seconds) {
   Event event;

@@ -11,16 +11,6 @@ namespace {
 
 using namespace testing;  // NOLINT(google-build-using-namespace)
 
-SegmentKey OsKey(std::string os) {
-  return {std::string(kDimensionOs), std::move(os), std::nullopt};
-}
-SegmentKey VersionKey(std::string version) {
-  return {std::string(kDimensionVersion), std::nullopt, std::move(version)};
-}
-SegmentKey PairKey(std::string os, std::string version) {
-  return {std::string(kDimensionOsVersion), std::move(os), std::move(version)};
-}
-
 FinalTables FinishOrDie(const Partials& partials, const Q3Options& options = {}) {
   Result<FinalTables> tables = Finish(partials, options);
   EXPECT_TRUE(tables.ok()) << tables.status().ToString();

@@ -9,16 +9,6 @@ namespace {
 
 using namespace testing;  // NOLINT(google-build-using-namespace)
 
-SegmentKey OsKey(std::string os) {
-  return {std::string(kDimensionOs), std::move(os), std::nullopt};
-}
-SegmentKey VersionKey(std::string version) {
-  return {std::string(kDimensionVersion), std::nullopt, std::move(version)};
-}
-SegmentKey PairKey(std::string os, std::string version) {
-  return {std::string(kDimensionOsVersion), std::move(os), std::move(version)};
-}
-
 Event Session(std::string user, std::string session, std::optional<std::string> os,
               std::optional<std::string> version, double watch) {
   Event event = Watch(std::move(user), std::move(session), kT0, std::nullopt, watch);
