@@ -53,7 +53,7 @@ sample: release
 	$(STREAMPRO) generate --out data/landing --date $(DEMO_DATE)
 
 format:
-	@git ls-files '*.cpp' '*.h' | xargs clang-format -i
+	@git ls-files --cached --others --exclude-standard '*.cpp' '*.h' | xargs clang-format -i
 
 clean:
 	rm -rf build

@@ -33,8 +33,7 @@ struct EventPartition {
 };
 
 Result<std::vector<EventPartition>> ListEventPartitions(const std::string& root, Date date) {
-  ASSIGN_OR_RETURN(const std::vector<Date> dates,
-                   lake::ListPartitions(root, kTrusted, "events"));
+  ASSIGN_OR_RETURN(const std::vector<Date> dates, lake::ListPartitions(root, kTrusted, "events"));
   std::vector<EventPartition> out;
   for (const Date d : dates) {
     if (d > date) continue;
@@ -48,15 +47,16 @@ Result<std::vector<EventPartition>> ListEventPartitions(const std::string& root,
       partition.buckets = static_cast<uint32_t>(std::stoul(it->second));
     }
     if (partition.buckets == 0 || (partition.buckets & (partition.buckets - 1)) != 0) {
-      return Status::InvalidData(fmt::format("{}: manifest property buckets={} is not a power of two",
-                                             dir, partition.buckets));
+      return Status::InvalidData(fmt::format(
+          "{}: manifest property buckets={} is not a power of two", dir, partition.buckets));
     }
     for (const lake::FileEntry& file : manifest->files) {
       const std::optional<uint32_t> index = PartFileIndex(file.name);
       if (!index) continue;
       if (*index >= partition.buckets) {
-        return Status::InvalidData(fmt::format("{}/{}: bucket {} is outside the partition's {} buckets",
-                                               dir, file.name, *index, partition.buckets));
+        return Status::InvalidData(
+            fmt::format("{}/{}: bucket {} is outside the partition's {} buckets", dir, file.name,
+                        *index, partition.buckets));
       }
       partition.files[*index] = fmt::format("{}/{}", dir, file.name);
       partition.bytes += file.bytes;
@@ -138,10 +138,11 @@ Result<EnrichedResult> TrustedToEnriched(const lake::LakeLock& lock, Date date,
     buckets = std::max(buckets, p.buckets);
     trusted_bytes += p.bytes;
   }
-  const int64_t per_bucket = std::max<int64_t>(int64_t{8} << 20,
-                                               options.memory_budget_bytes / (2 * threads));
-  buckets = std::max(buckets, BucketCountFor(static_cast<uint64_t>(
-                                  (trusted_bytes * 10 + per_bucket - 1) / per_bucket)));
+  const int64_t per_bucket =
+      std::max<int64_t>(int64_t{8} << 20, options.memory_budget_bytes / (2 * threads));
+  buckets = std::max(
+      buckets,
+      BucketCountFor(static_cast<uint64_t>((trusted_bytes * 10 + per_bucket - 1) / per_bucket)));
 
   // Users by bucket.
   std::vector<RecordBatch> users_by_bucket;
@@ -159,10 +160,11 @@ Result<EnrichedResult> TrustedToEnriched(const lake::LakeLock& lock, Date date,
     }
   }
 
-  ASSIGN_OR_RETURN(auto sessions_partition,
-                   lake::PartitionWriter::Begin(lock, std::string(kEnriched), "user_sessions", date));
-  ASSIGN_OR_RETURN(auto journey_partition,
-                   lake::PartitionWriter::Begin(lock, std::string(kEnriched), "user_journey", date));
+  ASSIGN_OR_RETURN(
+      auto sessions_partition,
+      lake::PartitionWriter::Begin(lock, std::string(kEnriched), "user_sessions", date));
+  ASSIGN_OR_RETURN(auto journey_partition, lake::PartitionWriter::Begin(
+                                               lock, std::string(kEnriched), "user_journey", date));
   std::vector<enrich::Partials> partials(buckets);
   std::vector<int64_t> events_read(buckets, 0), duplicates(buckets, 0), sessions(buckets, 0),
       journeys(buckets, 0);
@@ -198,8 +200,8 @@ Result<EnrichedResult> TrustedToEnriched(const lake::LakeLock& lock, Date date,
                                      output.user_sessions, parquet_options));
     }
     if (output.user_journey.num_rows() > 0 || only) {
-      RETURN_NOT_OK(WriteParquetFile(journey_partition.get(), PartFileName(b),
-                                     output.user_journey, parquet_options));
+      RETURN_NOT_OK(WriteParquetFile(journey_partition.get(), PartFileName(b), output.user_journey,
+                                     parquet_options));
     }
     return Status::OK();
   });
@@ -228,12 +230,12 @@ Result<EnrichedResult> TrustedToEnriched(const lake::LakeLock& lock, Date date,
   enrich::Q3Options q3;
   q3.min_sessions = options.min_segment_sessions;
   ASSIGN_OR_RETURN(const enrich::FinalTables tables, enrich::Finish(merged, q3));
-  ASSIGN_OR_RETURN(auto genre_partition, lake::PartitionWriter::Begin(
-                                             lock, std::string(kEnriched), "genre_performance", date));
+  ASSIGN_OR_RETURN(auto genre_partition, lake::PartitionWriter::Begin(lock, std::string(kEnriched),
+                                                                      "genre_performance", date));
   RETURN_NOT_OK(WriteParquetFile(genre_partition.get(), PartFileName(0), tables.genre_performance,
                                  parquet_options));
-  ASSIGN_OR_RETURN(auto device_partition, lake::PartitionWriter::Begin(
-                                              lock, std::string(kEnriched), "device_analytics", date));
+  ASSIGN_OR_RETURN(auto device_partition, lake::PartitionWriter::Begin(lock, std::string(kEnriched),
+                                                                       "device_analytics", date));
   RETURN_NOT_OK(WriteParquetFile(device_partition.get(), PartFileName(0), tables.device_analytics,
                                  parquet_options));
   sessions_partition->set_property("buckets", std::to_string(buckets));

@@ -18,7 +18,9 @@ Status WriteParquetFile(lake::PartitionWriter* partition, const std::string& nam
   return partition->CloseFile(name, batch.num_rows());
 }
 
-std::string PartFileName(uint32_t index) { return fmt::format("part-{:05d}.parquet", index); }
+std::string PartFileName(uint32_t index) {
+  return fmt::format("part-{:05d}.parquet", index);
+}
 
 std::optional<uint32_t> PartFileIndex(std::string_view name) {
   constexpr std::string_view kPrefix = "part-";
@@ -72,8 +74,8 @@ Result<RecordBatch> ReadPartition(const std::string& root, std::string_view laye
   ASSIGN_OR_RETURN(const std::optional<lake::PartitionManifest> manifest,
                    lake::ReadManifest(root, layer, table, date));
   if (!manifest) {
-    return Status::NotFound(fmt::format("{} has no committed partition",
-                                        lake::PartitionDir(root, layer, table, date)));
+    return Status::NotFound(
+        fmt::format("{} has no committed partition", lake::PartitionDir(root, layer, table, date)));
   }
   std::vector<std::string> names;
   for (const lake::FileEntry& file : manifest->files) {
@@ -95,8 +97,8 @@ Result<RecordBatch> ReadPartition(const std::string& root, std::string_view laye
     for (int c = 0; c < all->num_columns(); ++c) all->column(c).AppendColumn(part.column(c));
   }
   if (!all) {
-    return Status::InvalidData(
-        fmt::format("{}: the manifest lists no Parquet file", lake::PartitionDir(root, layer, table, date)));
+    return Status::InvalidData(fmt::format("{}: the manifest lists no Parquet file",
+                                           lake::PartitionDir(root, layer, table, date)));
   }
   return std::move(*all);
 }

@@ -29,13 +29,12 @@ Result<std::vector<report::TableCounts>> TableCountsOf(const std::string& root, 
 }
 
 Status RequireEnriched(const std::string& root, Date date) {
-  for (const std::string_view table :
-       {"user_journey", "genre_performance", "device_analytics"}) {
+  for (const std::string_view table : {"user_journey", "genre_performance", "device_analytics"}) {
     ASSIGN_OR_RETURN(const auto manifest, lake::ReadManifest(root, "enriched", table, date));
     if (!manifest) {
-      return Status::NotFound(fmt::format(
-          "{} is missing: run `streampro to-enriched --ingestion-date {}` first",
-          lake::PartitionDir(root, "enriched", table, date), FormatIsoDate(date)));
+      return Status::NotFound(
+          fmt::format("{} is missing: run `streampro to-enriched --ingestion-date {}` first",
+                      lake::PartitionDir(root, "enriched", table, date), FormatIsoDate(date)));
     }
   }
   return Status::OK();
@@ -70,7 +69,8 @@ Result<report::Report> PublishReport(const lake::LakeLock& lock, Date date,
   ASSIGN_OR_RETURN(report::Report built, report::BuildReport(date, std::move(tables), inputs));
   built.lake = root;
 
-  ASSIGN_OR_RETURN(auto partition, lake::PartitionWriter::Begin(lock, std::string(kReports), "", date));
+  ASSIGN_OR_RETURN(auto partition,
+                   lake::PartitionWriter::Begin(lock, std::string(kReports), "", date));
   for (const auto& [name, text] :
        {std::pair<std::string, std::string>{"report.json", report::RenderJson(built)},
         std::pair<std::string, std::string>{"report.html", report::RenderHtml(built)}}) {
@@ -85,12 +85,13 @@ Result<report::Report> PublishReport(const lake::LakeLock& lock, Date date,
 Result<std::string> ReadPublishedReportJson(const std::string& root, Date date) {
   ASSIGN_OR_RETURN(const auto manifest, lake::ReadManifest(root, kReports, "", date));
   if (!manifest) {
-    return Status::NotFound(fmt::format("{} has no report: run `streampro pipeline "
-                                        "--ingestion-date {}` first",
-                                        lake::PartitionDir(root, kReports, "", date),
-                                        FormatIsoDate(date)));
+    return Status::NotFound(
+        fmt::format("{} has no report: run `streampro pipeline "
+                    "--ingestion-date {}` first",
+                    lake::PartitionDir(root, kReports, "", date), FormatIsoDate(date)));
   }
-  return ReadFileToString(fmt::format("{}/report.json", lake::PartitionDir(root, kReports, "", date)));
+  return ReadFileToString(
+      fmt::format("{}/report.json", lake::PartitionDir(root, kReports, "", date)));
 }
 
 }  // namespace streampro::pipeline

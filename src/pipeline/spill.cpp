@@ -22,8 +22,8 @@ Status WriteAll(int fd, std::string_view bytes, const std::string& path) {
     const ssize_t written = ::write(fd, bytes.data(), bytes.size());
     if (written < 0) {
       if (errno == EINTR) continue;
-      return Status::IOError(fmt::format("{}: cannot write spill data: {}", path,
-                                         std::strerror(errno)));
+      return Status::IOError(
+          fmt::format("{}: cannot write spill data: {}", path, std::strerror(errno)));
     }
     bytes.remove_prefix(static_cast<size_t>(written));
   }
@@ -103,9 +103,9 @@ Status SpillFile::Append(const RecordBatch& batch) {
     if (StorageOf(column.type()) == StorageKind::kString) {
       // Only the characters the offsets cover (a column may start mid-buffer after Clear).
       const auto offsets = column.string_offsets();
-      const std::string_view chars = column.string_data().substr(
-          static_cast<size_t>(offsets.front()),
-          static_cast<size_t>(offsets.back() - offsets.front()));
+      const std::string_view chars =
+          column.string_data().substr(static_cast<size_t>(offsets.front()),
+                                      static_cast<size_t>(offsets.back() - offsets.front()));
       buffer_.clear();
       PutInt64(&buffer_, static_cast<int64_t>(chars.size()));
       RETURN_NOT_OK(WriteAll(fd_, buffer_, path_));
@@ -122,8 +122,8 @@ Status SpillFile::ReadAllInto(RecordBatch* out) const {
   std::string bytes(static_cast<size_t>(bytes_), '\0');
   size_t done = 0;
   while (done < bytes.size()) {
-    const ssize_t n = ::pread(fd_, bytes.data() + done, bytes.size() - done,
-                              static_cast<off_t>(done));
+    const ssize_t n =
+        ::pread(fd_, bytes.data() + done, bytes.size() - done, static_cast<off_t>(done));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       return Status::IOError(fmt::format("{}: cannot read spill data: {}", path_,

@@ -8,8 +8,7 @@ Result<StageOptions> StageOptions::FromConfig(const Config& config) {
   StageOptions options;
   ASSIGN_OR_RETURN(const int64_t threads, config.GetInt("STREAMPRO_THREADS"));
   ASSIGN_OR_RETURN(const int64_t budget_mb, config.GetInt("STREAMPRO_MEMORY_BUDGET_MB"));
-  ASSIGN_OR_RETURN(options.min_segment_sessions,
-                   config.GetInt("STREAMPRO_MIN_SEGMENT_SESSIONS"));
+  ASSIGN_OR_RETURN(options.min_segment_sessions, config.GetInt("STREAMPRO_MIN_SEGMENT_SESSIONS"));
   const std::string compression = config.GetOrDefault("STREAMPRO_COMPRESSION");
   if (compression == "snappy") {
     options.compression = parquet::Compression::kSnappy;
@@ -32,10 +31,9 @@ Result<StageOptions> StageOptions::FromConfig(const Config& config) {
                     config.SourceOf("STREAMPRO_MEMORY_BUDGET_MB"), budget_mb));
   }
   if (options.min_segment_sessions < 1) {
-    return Status::InvalidArgument(
-        fmt::format("STREAMPRO_MIN_SEGMENT_SESSIONS ({}): {} must be at least 1",
-                    config.SourceOf("STREAMPRO_MIN_SEGMENT_SESSIONS"),
-                    options.min_segment_sessions));
+    return Status::InvalidArgument(fmt::format(
+        "STREAMPRO_MIN_SEGMENT_SESSIONS ({}): {} must be at least 1",
+        config.SourceOf("STREAMPRO_MIN_SEGMENT_SESSIONS"), options.min_segment_sessions));
   }
   options.threads = static_cast<int>(threads);
   options.memory_budget_bytes = budget_mb << 20;

@@ -35,10 +35,8 @@ constexpr std::string_view kRejectsTable = "_rejects";
 constexpr int64_t kRejectFlushRows = 1 << 16;
 
 // The raw file of `table` for `date`, if the raw partition exists.
-Result<std::optional<std::string>> RawFilePath(const std::string& root, Table table,
-                                               Date date) {
-  ASSIGN_OR_RETURN(const auto manifest,
-                   lake::ReadManifest(root, kRaw, TableName(table), date));
+Result<std::optional<std::string>> RawFilePath(const std::string& root, Table table, Date date) {
+  ASSIGN_OR_RETURN(const auto manifest, lake::ReadManifest(root, kRaw, TableName(table), date));
   if (!manifest) return std::optional<std::string>();
   if (manifest->files.size() != 1) {
     return Status::InvalidData(fmt::format("{}: a raw partition holds exactly one file, found {}",
@@ -55,14 +53,12 @@ std::string BaseName(const std::string& path) {
 }
 
 // The ids of the newest trusted snapshot of `table` before `date`, or an empty set.
-Result<std::shared_ptr<const formats::KeySet>> EarlierSnapshotKeys(const std::string& root, Table table,
-                                                          Date date) {
+Result<std::shared_ptr<const formats::KeySet>> EarlierSnapshotKeys(const std::string& root,
+                                                                   Table table, Date date) {
   ASSIGN_OR_RETURN(const std::optional<Date> newest,
                    NewestPartitionAtOrBefore(root, kTrusted, TableName(table), date));
   if (!newest) return formats::KeySet::FromColumn(Column(TypeId::kString));
-  const std::string key = std::string(formats::csv::DimensionSpecFor(table)
-                                          .schema->field(0)
-                                          .name);
+  const std::string key = std::string(formats::csv::DimensionSpecFor(table).schema->field(0).name);
   ASSIGN_OR_RETURN(const RecordBatch ids,
                    ReadPartition(root, kTrusted, TableName(table), *newest, {key}));
   return formats::KeySet::FromColumn(ids.column(0));
@@ -242,15 +238,16 @@ Result<TrustedResult> RawToTrusted(const lake::LakeLock& lock, Date date,
 
   TrustedResult result;
   std::vector<std::unique_ptr<lake::PartitionWriter>> partitions;
-  ASSIGN_OR_RETURN(auto rejects_partition,
-                   lake::PartitionWriter::Begin(lock, std::string(kTrusted),
-                                                std::string(kRejectsTable), date));
-  ASSIGN_OR_RETURN(RejectWriter rejects, RejectWriter::Open(rejects_partition.get(), parquet_options));
+  ASSIGN_OR_RETURN(
+      auto rejects_partition,
+      lake::PartitionWriter::Begin(lock, std::string(kTrusted), std::string(kRejectsTable), date));
+  ASSIGN_OR_RETURN(RejectWriter rejects,
+                   RejectWriter::Open(rejects_partition.get(), parquet_options));
 
   for (const DimensionOutcome& d : dimensions) {
-    ASSIGN_OR_RETURN(auto partition, lake::PartitionWriter::Begin(
-                                         lock, std::string(kTrusted),
-                                         std::string(TableName(d.table)), date));
+    ASSIGN_OR_RETURN(auto partition,
+                     lake::PartitionWriter::Begin(lock, std::string(kTrusted),
+                                                  std::string(TableName(d.table)), date));
     RETURN_NOT_OK(WriteParquetFile(partition.get(), PartFileName(0), d.data.rows, parquet_options));
     partition->set_source_file(d.source_file);
     partition->set_counters(d.data.counters);
@@ -274,8 +271,7 @@ Result<TrustedResult> RawToTrusted(const lake::LakeLock& lock, Date date,
     if (const auto* videos = find_dimension(Table::kVideos)) {
       read_options.known_videos = formats::KeySet::FromColumn(videos->data.rows.column(0));
     } else {
-      ASSIGN_OR_RETURN(read_options.known_videos,
-                       EarlierSnapshotKeys(root, Table::kVideos, date));
+      ASSIGN_OR_RETURN(read_options.known_videos, EarlierSnapshotKeys(root, Table::kVideos, date));
     }
     ASSIGN_OR_RETURN(std::shared_ptr<RandomAccessFile> file, OpenLocalFile(*events_path));
 
@@ -283,21 +279,21 @@ Result<TrustedResult> RawToTrusted(const lake::LakeLock& lock, Date date,
     // JSON, and `threads` buckets are worked on at once; half the budget goes to them.
     const int64_t bucket_json_bytes =
         std::max<int64_t>(int64_t{8} << 20, options.memory_budget_bytes / (2 * threads));
-    const uint32_t buckets = BucketCountFor(static_cast<uint64_t>(
-        (file->size() + bucket_json_bytes - 1) / bucket_json_bytes));
+    const uint32_t buckets = BucketCountFor(
+        static_cast<uint64_t>((file->size() + bucket_json_bytes - 1) / bucket_json_bytes));
     EventBuckets event_buckets(
         buckets, lock.NewStagingPath(fmt::format("scratch.events.{}", FormatIsoDate(date))),
         options.memory_budget_bytes / 4);
     ASSIGN_OR_RETURN(FileCounters counters,
-                     formats::jsonl::ReadEvents(
-                         *file, read_options, [&](formats::jsonl::EventChunk&& chunk) -> Status {
-                           RETURN_NOT_OK(rejects.Add(chunk.rejects));
-                           return event_buckets.Add(chunk.kept);
-                         }));
+                     formats::jsonl::ReadEvents(*file, read_options,
+                                                [&](formats::jsonl::EventChunk&& chunk) -> Status {
+                                                  RETURN_NOT_OK(rejects.Add(chunk.rejects));
+                                                  return event_buckets.Add(chunk.kept);
+                                                }));
 
     // Each bucket: drop exact duplicates (first occurrence in file order wins), write it.
-    ASSIGN_OR_RETURN(auto partition, lake::PartitionWriter::Begin(lock, std::string(kTrusted),
-                                                                  "events", date));
+    ASSIGN_OR_RETURN(auto partition,
+                     lake::PartitionWriter::Begin(lock, std::string(kTrusted), "events", date));
     std::vector<int64_t> duplicates(buckets, 0);
     std::vector<int64_t> kept_rows(buckets, 0);
     // Buckets touch disjoint state, so they can be taken concurrently.

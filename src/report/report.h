@@ -71,15 +71,15 @@ struct SegmentRow {
 struct Q3 {
   int64_t min_sessions = 30;
   int64_t segments_tested = 0;
-  int64_t sessions = 0;   ///< all sessions in the lake
-  int64_t drop_offs = 0;  ///< of those
+  int64_t sessions = 0;              ///< all sessions in the lake
+  int64_t drop_offs = 0;             ///< of those
   std::vector<SegmentRow> abnormal;  ///< worst first (SPEC §7 order)
   std::vector<SegmentRow> tested;    ///< every tested segment, device_analytics order
 };
 
 struct Report {
   Date ingestion_date;
-  std::string lake;               ///< lake root as given, for the text and HTML headers
+  std::string lake;                 ///< lake root as given, for the text and HTML headers
   std::vector<TableCounts> tables;  ///< users, videos, devices, events
   Q1 q1;
   Q2 q2;
@@ -100,8 +100,8 @@ Result<Report> BuildReport(Date date, std::vector<TableCounts> tables,
 
 /// A person reads it in ten seconds: the three answers first, then the file counts.
 std::string RenderText(const Report& report);
-/// report.json with every SPEC §6 key (plus extra keys); doubles printed with 17
-/// significant digits so they round-trip; NaN/inf never appear (null instead).
+/// report.json with every SPEC §6 key (plus extra keys); doubles printed in the shortest
+/// form that reads back exactly; NaN/inf never appear (null instead).
 std::string RenderJson(const Report& report);
 /// One self-contained HTML page with inline SVG charts: no scripts or styles from the
 /// network, no external fonts or images.

@@ -5,9 +5,9 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <simdjson.h>
 #include <cstdlib>
 #include <map>
-#include <simdjson.h>
 #include <string>
 
 #include "support/temp_dir.h"
@@ -35,7 +35,8 @@ class PipelineRunTest : public ::testing::Test {
     dir_ = new testing::TempDir();
     landing_ = *dir_ / "landing";
     // About 150k clean events (45 MB) over 5 days, 2% dirty records.
-    ASSERT_EQ(RunCommand(fmt::format("{} generate --out {} --events 150000 --seed 7 >{}/generate.log 2>&1",
+    ASSERT_EQ(RunCommand(
+                  fmt::format("{} generate --out {} --events 150000 --seed 7 >{}/generate.log 2>&1",
                               STREAMPRO_BINARY, landing_, dir_->path())),
               0);
   }
@@ -43,9 +44,10 @@ class PipelineRunTest : public ::testing::Test {
 
   // Runs the pipeline into `lake` with extra environment settings; returns the exit code.
   static int RunPipeline(const std::string& lake, const std::string& env = "") {
-    return RunCommand(fmt::format("{} {} pipeline --env test --landing {} --lake {} --ingestion-date {} "
-                           ">{}.log 2>&1",
-                           env, STREAMPRO_BINARY, landing_, lake, kDate, lake));
+    return RunCommand(
+        fmt::format("{} {} pipeline --env test --landing {} --lake {} --ingestion-date {} "
+                    ">{}.log 2>&1",
+                    env, STREAMPRO_BINARY, landing_, lake, kDate, lake));
   }
 
   static testing::TempDir* dir_;
