@@ -7,6 +7,13 @@
 #   bench/pipeline.sh 300000 1000000       # chosen sizes
 #   BENCH_ENGINES=duckdb bench/pipeline.sh # one engine only (streampro, duckdb)
 #   BENCH_BINARY=build/x/apps/streampro/streampro bench/pipeline.sh   # another build
+#   BENCH_ENGINES="streampro streampro-s3 streampro-s3-landing duckdb" bench/pipeline.sh 1000000
+#
+# The S3 engines run the same binary against a Ceph RADOS Gateway that the script starts on
+# loopback (tests/storage/s3/rgw.sh, memstore: objects live in RAM) and stops at the end:
+# streampro-s3 uploads the local landing files into an S3 lake; streampro-s3-landing first
+# puts the landing files in the bucket (not timed) and has them copied server-side. The
+# gateway shares the machine's cores with StreamPro, so its CPU time is in the wall time.
 #
 # Each size is generated once (streampro generate, dirty rate 0.02, like bench/generate.sh),
 # then each engine runs under /usr/bin/time -v. Printed per engine: wall seconds of each
@@ -31,6 +38,24 @@ if [[ $# -gt 0 ]]; then sizes="$*"; else sizes=${BENCH_EVENTS:-"1000000 10000000
   { echo "bench: DuckDB missing: scripts/bootstrap --test" >&2; exit 1; }
 [[ -x /usr/bin/time ]] || { echo "bench: /usr/bin/time (GNU time) is needed" >&2; exit 1; }
 mkdir -p "$work"
+
+rgw_dir=$work/rgw
+if [[ $engines == *streampro-s3* ]]; then
+  "$root/tests/storage/s3/rgw.sh" start "$rgw_dir" >"$work/rgw-start.log" 2>&1 ||
+    { cat "$work/rgw-start.log" >&2; exit 1; }
+  trap '"$root/tests/storage/s3/rgw.sh" stop "$rgw_dir" >/dev/null 2>&1' EXIT
+  # shellcheck disable=SC1091
+  while IFS='=' read -r key value; do
+    case $key in
+      ENDPOINT) export MINIO_ENDPOINT=$value ;;
+      ACCESS_KEY) export MINIO_ACCESS_KEY=$value AWS_ACCESS_KEY_ID=$value ;;
+      SECRET_KEY) export MINIO_SECRET_KEY=$value AWS_SECRET_ACCESS_KEY=$value ;;
+    esac
+  done <"$rgw_dir/env"
+  export AWS_DEFAULT_REGION=us-east-1 AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
+  s3() { /usr/bin/aws --endpoint-url "$MINIO_ENDPOINT" s3 "$@"; }
+  s3 mb s3://bench >/dev/null || exit 1
+fi
 
 # Runs "$@" under /usr/bin/time -v with output in $log; sets $wall (s), $rss (MiB), $rc.
 measure() {
@@ -71,6 +96,22 @@ for n in $sizes; do
         measure "$log" "$bin" pipeline --landing "$landing" --lake "$lake" \
           --ingestion-date "$date"
         stages=$(stage_lines "$log" stage) ;;
+      streampro-s3)
+        measure "$log" "$bin" pipeline --landing "$landing" --lake "s3://bench/lake-$n" \
+          --ingestion-date "$date"
+        stages=$(stage_lines "$log" stage)
+        mkdir -p "$lake/reports/ingestion_date=$date"
+        s3 cp --only-show-errors "s3://bench/lake-$n/reports/ingestion_date=$date/report.json" \
+          "$lake/reports/ingestion_date=$date/report.json" ;;
+      streampro-s3-landing)
+        s3 cp --only-show-errors --recursive "$landing" "s3://bench/landing-$n" || exit 1
+        measure "$log" "$bin" pipeline --landing "s3://bench/landing-$n" \
+          --lake "s3://bench/lake-landing-$n" --ingestion-date "$date"
+        stages=$(stage_lines "$log" stage)
+        mkdir -p "$lake/reports/ingestion_date=$date"
+        s3 cp --only-show-errors \
+          "s3://bench/lake-landing-$n/reports/ingestion_date=$date/report.json" \
+          "$lake/reports/ingestion_date=$date/report.json" ;;
       duckdb)
         measure "$log" node "$root/tools/duckdb/pipeline.mjs" --landing "$landing" \
           --date "$date" --out "$lake"
@@ -88,7 +129,9 @@ for n in $sizes; do
     [[ $engine == duckdb ]] && report=$lake/report.json
     [[ -s $report ]] || stages="$stages; no report.json written"
     ratio="-"
-    if [[ $engine == streampro ]]; then
+    if [[ $engine == streampro-s3* && -n $ours_wall ]]; then
+      ratio=$(awk -v d="$wall" -v o="$ours_wall" 'BEGIN { if (o >= 0.01) printf "%.2fx", d / o; else print "-" }')
+    elif [[ $engine == streampro ]]; then
       ours_wall=$wall
     elif [[ -n $ours_wall ]]; then
       ratio=$(awk -v d="$wall" -v o="$ours_wall" 'BEGIN { if (o >= 0.01) printf "%.2fx", d / o; else print "-" }')
@@ -102,4 +145,5 @@ for n in $sizes; do
   done
   rm -rf "$landing" "$work"/pipeline-lake-*-"$n"
 done
-echo "ratio = DuckDB wall / StreamPro wall (above 1: StreamPro is faster)"
+echo "ratio = engine wall / StreamPro local wall (DuckDB above 1: StreamPro is faster;"
+echo "        StreamPro on S3 above 1: S3 costs that much more than the local disk)"

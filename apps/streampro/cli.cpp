@@ -1,5 +1,9 @@
 #include "cli.h"
 
+#include "lake/layout.h"
+#include "storage/s3_config.h"
+#include "storage/s3_store.h"
+
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -36,6 +40,51 @@ void AddCommonOptions(CLI::App* command, CommonOptions* options, bool date_requi
       ->add_option("--config", options->config_file,
                    "Settings file (KEY=VALUE lines) used instead of config/<env>.env")
       ->type_name("FILE");
+}
+
+Result<StorageLocations> ResolveStorage(const Config& config) {
+  ASSIGN_OR_RETURN(const std::optional<s3::S3Options> s3_options,
+                   storage::S3OptionsFromConfig(config));
+  if (s3_options) storage::SetS3Options(*s3_options);
+  lake::LayerFolders folders;
+  folders.raw = config.GetOrDefault("MINIO_RAW_PREFIX");
+  folders.trusted = config.GetOrDefault("MINIO_TRUSTED_PREFIX");
+  folders.enriched = config.GetOrDefault("MINIO_ENRICHED_PREFIX");
+  folders.reports = config.GetOrDefault("MINIO_REPORTS_PREFIX");
+
+  StorageLocations locations;
+  locations.landing = config.GetOrDefault("STREAMPRO_LANDING_DIR");
+  locations.lake = config.GetOrDefault("STREAMPRO_LAKE_ROOT");
+  const std::string kind = config.GetOrDefault("STREAMPRO_STORAGE");
+  if (kind == "s3") {
+    const std::string bucket = config.GetOrDefault("MINIO_BUCKET");
+    if (bucket.empty()) {
+      return Status::InvalidArgument(fmt::format("{}: STREAMPRO_STORAGE=s3 needs MINIO_BUCKET",
+                                                 config.SourceOf("STREAMPRO_STORAGE")));
+    }
+    const auto trim = [](std::string prefix) {
+      while (prefix.starts_with('/')) prefix.erase(0, 1);
+      while (prefix.ends_with('/')) prefix.pop_back();
+      return prefix;
+    };
+    const std::string lake_prefix = trim(config.GetOrDefault("MINIO_LAKE_PREFIX"));
+    locations.lake = lake_prefix.empty() ? fmt::format("s3://{}", bucket)
+                                         : fmt::format("s3://{}/{}", bucket, lake_prefix);
+    const std::string landing_prefix = trim(config.GetOrDefault("MINIO_LANDING_PREFIX"));
+    if (!landing_prefix.empty()) {
+      locations.landing = fmt::format("s3://{}/{}", bucket, landing_prefix);
+    }
+    RETURN_NOT_OK(lake::SetLayerFolders(folders));
+  } else if (kind != "local") {
+    return Status::InvalidArgument(
+        fmt::format("{}: STREAMPRO_STORAGE must be local or s3, got '{}'",
+                    config.SourceOf("STREAMPRO_STORAGE"), kind));
+  } else if (config.Get("MINIO_RAW_PREFIX") || config.Get("MINIO_TRUSTED_PREFIX") ||
+             config.Get("MINIO_ENRICHED_PREFIX") || config.Get("MINIO_REPORTS_PREFIX")) {
+    // An s3:// --lake on the command line takes the S3 layer folders too.
+    RETURN_NOT_OK(lake::SetLayerFolders(folders));
+  }
+  return locations;
 }
 
 Result<Config> LoadConfig(const CLI::App& command, const CommonOptions& options) {

@@ -34,6 +34,20 @@ void AddCommonOptions(CLI::App* command, CommonOptions* options, bool date_requi
 /// error only when --env was given explicitly), then the environment on top.
 Result<Config> LoadConfig(const CLI::App& command, const CommonOptions& options);
 
+/// Where a job reads landing files and writes the lake, from the settings (the command
+/// line's --landing / --lake override them).
+struct StorageLocations {
+  std::string landing;
+  std::string lake;
+};
+
+/// STREAMPRO_STORAGE=local: STREAMPRO_LANDING_DIR and STREAMPRO_LAKE_ROOT. =s3: the lake at
+/// `s3://MINIO_BUCKET/MINIO_LAKE_PREFIX`, landing at `s3://MINIO_BUCKET/MINIO_LANDING_PREFIX`
+/// when that is set (else the local STREAMPRO_LANDING_DIR, uploaded). Also hands the S3
+/// endpoint and keys to storage::SetS3Options and the MINIO_*_PREFIX layer folders to
+/// lake::SetLayerFolders, so `s3://` URIs given on the command line work too.
+Result<StorageLocations> ResolveStorage(const Config& config);
+
 /// Exit code for a failed Status: 2 bad usage, 1 bad input or I/O, 3 not implemented.
 int ExitCodeFor(const Status& status);
 

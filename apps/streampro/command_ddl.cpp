@@ -25,7 +25,8 @@ Status RunDdl(const CLI::App& command, DdlArgs& args) {
   lake::TrinoDdlOptions options = args.options;
   if (command.count("--lake") == 0) {
     ASSIGN_OR_RETURN(const Config config, LoadConfig(command, args.common));
-    options.lake = config.GetOrDefault("STREAMPRO_LAKE_ROOT");
+    ASSIGN_OR_RETURN(const StorageLocations locations, ResolveStorage(config));
+    options.lake = locations.lake;
   }
   RETURN_NOT_OK(options.Validate());
   fmt::print("{}", lake::TrinoDdl(options));

@@ -43,9 +43,9 @@ Result<JobContext> ResolveJob(const CLI::App& command, const JobArgs& args) {
   ASSIGN_OR_RETURN(const Config config, LoadConfig(command, args.common));
   JobContext context;
   context.date = *args.common.ingestion_date();
-  context.landing =
-      args.landing.empty() ? config.GetOrDefault("STREAMPRO_LANDING_DIR") : args.landing;
-  context.lake = args.lake.empty() ? config.GetOrDefault("STREAMPRO_LAKE_ROOT") : args.lake;
+  ASSIGN_OR_RETURN(const StorageLocations locations, ResolveStorage(config));
+  context.landing = args.landing.empty() ? locations.landing : args.landing;
+  context.lake = args.lake.empty() ? locations.lake : args.lake;
   context.format = args.format;
   if (context.format != "text") context.progress = stderr;
   ASSIGN_OR_RETURN(context.options, pipeline::StageOptions::FromConfig(config));
@@ -76,6 +76,13 @@ Result<lake::LakeLock> AcquireLake(const JobContext& context) {
   }
   for (const std::string& restored : lock.recovery().restored_partitions) {
     fmt::print(context.progress, "Cleaned up after an interrupted run: restored {}\n", restored);
+  }
+  for (const std::string& completed : lock.recovery().completed_partitions) {
+    fmt::print(context.progress, "Finished the publish of an interrupted run: {}\n", completed);
+  }
+  if (!lock.recovery().taken_over_lock.empty()) {
+    fmt::print(context.progress, "Took over the lake lock of run {}, which is gone\n",
+               lock.recovery().taken_over_lock);
   }
   return lock;
 }
@@ -188,7 +195,7 @@ void RegisterPipelineCommands(CLI::App* app, Action* action) {
       [](const JobContext& context) -> Status {
         // The landing folder is checked before the lake is touched.
         ASSIGN_OR_RETURN(const pipeline::LandingInventory inventory,
-                         pipeline::ScanLanding(context.landing, context.date));
+                         lake::ScanLandingAt(context.landing, context.date));
         ASSIGN_OR_RETURN(const lake::LakeLock lock, AcquireLake(context));
         StageTimer total("total");
         RETURN_NOT_OK(RunToRaw(lock, context, inventory));
@@ -209,7 +216,7 @@ void RegisterPipelineCommands(CLI::App* app, Action* action) {
          "Landing -> raw: byte-identical, checksummed copies under raw/{table}/ingestion_date=D",
          [](const JobContext& context) -> Status {
            ASSIGN_OR_RETURN(const pipeline::LandingInventory inventory,
-                            pipeline::ScanLanding(context.landing, context.date));
+                            lake::ScanLandingAt(context.landing, context.date));
            ASSIGN_OR_RETURN(const lake::LakeLock lock, AcquireLake(context));
            return RunToRaw(lock, context, inventory);
          });

@@ -56,6 +56,29 @@ const std::vector<Config::KeyInfo>& Config::KnownKeys() {
       {"STREAMPRO_MEMORY_BUDGET_MB", "512",
        "memory the trusted and enriched stages aim to stay under (sets the user buckets)"},
       {"STREAMPRO_COMPRESSION", "snappy", "Parquet compression: snappy, zstd or none"},
+      {"STREAMPRO_STORAGE", "local",
+       "local, or s3: the lake goes to s3://MINIO_BUCKET/MINIO_LAKE_PREFIX, and landing to "
+       "s3://MINIO_BUCKET/MINIO_LANDING_PREFIX when that is set"},
+      {"STREAMPRO_S3_ADDRESSING", "",
+       "path ({endpoint}/{bucket}/{key}) or virtual ({bucket}.{host}/{key}); default: path "
+       "with MINIO_ENDPOINT, virtual for AWS"},
+      {"STREAMPRO_S3_PART_SIZE_MB", "8", "multipart upload part size (at least 5)"},
+      {"STREAMPRO_S3_UPLOAD_PARALLELISM", "4", "parts of one object uploaded at a time"},
+      {"STREAMPRO_S3_MAX_ATTEMPTS", "5",
+       "tries per S3 request (retries on 5xx, 429, timeouts, resets; exponential backoff)"},
+      {"MINIO_ENDPOINT", "",
+       "S3 endpoint: http(s)://host:port or host:port (AWS_ENDPOINT_URL too)"},
+      {"MINIO_ACCESS_KEY", "", "S3 access key (or AWS_ACCESS_KEY_ID)"},
+      {"MINIO_SECRET_KEY", "", "S3 secret key (or AWS_SECRET_ACCESS_KEY); never printed"},
+      {"MINIO_SECURE", "false", "https for an endpoint given as host:port"},
+      {"MINIO_BUCKET", "", "bucket of the lake when STREAMPRO_STORAGE=s3"},
+      {"MINIO_LAKE_PREFIX", "", "key prefix of the lake in the bucket"},
+      {"MINIO_LANDING_PREFIX", "", "key prefix of the landing files in the bucket (unset: local)"},
+      {"MINIO_RAW_PREFIX", "raw", "folder of the raw layer in an S3 lake"},
+      {"MINIO_TRUSTED_PREFIX", "trusted", "folder of the trusted layer in an S3 lake"},
+      {"MINIO_ENRICHED_PREFIX", "enriched", "folder of the enriched layer in an S3 lake"},
+      {"MINIO_REPORTS_PREFIX", "reports", "folder of the reports in an S3 lake"},
+      {"AWS_REGION", "us-east-1", "S3 region for request signing (or AWS_DEFAULT_REGION)"},
   };
   return kKeys;
 }

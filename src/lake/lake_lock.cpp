@@ -9,13 +9,22 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <condition_variable>
+#include <csignal>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <mutex>
 #include <random>
+#include <thread>
+
+#include <simdjson.h>
 
 #include "common/file.h"
 #include "lake/durable_fs.h"
 #include "lake/layout.h"
+#include "lake/object_publish.h"
+#include "streampro/object_store.h"
 
 namespace streampro::lake {
 
@@ -23,15 +32,52 @@ struct LakeLock::State {
   std::string root;
   std::string run_id;
   std::string staging_dir;
+  std::string scratch_dir;
   LakeRecovery recovery;
   int fd = -1;
   mutable std::atomic<int64_t> next_sequence{1};
 
+  // S3 lake: the lock object and the thread renewing its lease.
+  bool remote = false;
+  std::string lock_uri;
+  std::thread renewer;
+  std::mutex renew_mutex;
+  std::condition_variable renew_wake;
+  bool stopping = false;
+
   ~State() {
+    if (remote) {
+      ReleaseRemote();
+      return;
+    }
     if (fd < 0) return;
     std::error_code ec;
     std::filesystem::remove_all(staging_dir, ec);
     ::close(fd);  // releases the flock
+  }
+
+  void ReleaseRemote() {
+    if (renewer.joinable()) {
+      {
+        std::lock_guard guard(renew_mutex);
+        stopping = true;
+      }
+      renew_wake.notify_all();
+      renewer.join();
+    }
+    std::error_code ec;
+    if (!scratch_dir.empty()) std::filesystem::remove_all(scratch_dir, ec);
+    if (lock_uri.empty()) return;
+    // Best effort: our staging prefix is empty after a clean run; delete the lock only if
+    // it is still ours (an expired lease may have been taken over).
+    (void)internal::RemoveObjectsUnder(staging_dir);
+    Result<std::string> current = storage::ReadObject(lock_uri);
+    if (current.ok() &&
+        current->find(fmt::format("\"run_id\": \"{}\"", run_id)) != std::string::npos) {
+      if (Result<storage::ObjectRef> ref = storage::Resolve(lock_uri); ref.ok()) {
+        (void)ref->store->Delete(ref->key);
+      }
+    }
   }
 };
 
@@ -78,6 +124,115 @@ Status CleanStaging(const std::string& root, LakeRecovery* recovery) {
   return internal::FsyncDirectory(staging);
 }
 
+std::string HostName() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof(name) - 1) != 0) return "unknown";
+  return name;
+}
+
+int64_t UnixNow() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string LockBody(const std::string& run_id, int64_t expires) {
+  return fmt::format(
+      "{{\"run_id\": \"{}\", \"host\": \"{}\", \"pid\": {}, \"expires_unix\": {}}}\n", run_id,
+      HostName(), ::getpid(), expires);
+}
+
+struct LockHolder {
+  std::string run_id;
+  std::string host;
+  int64_t pid = 0;
+  int64_t expires_unix = 0;
+};
+
+Result<LockHolder> ParseLockBody(const std::string& body, const std::string& uri) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  LockHolder holder;
+  std::string_view run_id;
+  std::string_view host;
+  if (parser.parse(body).get(root) != simdjson::SUCCESS ||
+      root["run_id"].get_string().get(run_id) != simdjson::SUCCESS ||
+      root["host"].get_string().get(host) != simdjson::SUCCESS ||
+      root["pid"].get_int64().get(holder.pid) != simdjson::SUCCESS ||
+      root["expires_unix"].get_int64().get(holder.expires_unix) != simdjson::SUCCESS) {
+    return Status::InvalidData(fmt::format(
+        "{}: not a StreamPro lake lock; if no run is active, delete it and run again", uri));
+  }
+  holder.run_id = std::string(run_id);
+  holder.host = std::string(host);
+  return holder;
+}
+
+bool HolderIsGone(const LockHolder& holder) {
+  if (holder.expires_unix < UnixNow()) return true;
+  if (holder.host != HostName()) return false;
+  return ::kill(static_cast<pid_t>(holder.pid), 0) != 0 && errno == ESRCH;
+}
+
+// Takes the lock object of an S3 lake, or fails naming the live holder.
+Status AcquireRemote(LakeLock::State* state) {
+  const std::string lock_uri = storage::JoinUri(state->root, kLockFileName);
+  ASSIGN_OR_RETURN(const storage::ObjectRef lock, storage::Resolve(lock_uri));
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    const std::string body = LockBody(state->run_id, UnixNow() + kS3LeaseSeconds);
+    ASSIGN_OR_RETURN(const bool created, lock.store->PutIfAbsent(lock.key, body));
+    if (created) {
+      // Two runs that both took over the same expired lock: only one body survives.
+      ASSIGN_OR_RETURN(const std::string now_there, storage::ReadObject(lock_uri));
+      if (now_there == body) {
+        state->lock_uri = lock_uri;  // from here on, released by ~State
+        return Status::OK();
+      }
+      continue;
+    }
+    Result<std::string> existing = storage::ReadObject(lock_uri);
+    if (!existing.ok()) {
+      if (existing.status().code() == StatusCode::kNotFound) continue;  // released meanwhile
+      return existing.status();
+    }
+    ASSIGN_OR_RETURN(const LockHolder holder, ParseLockBody(*existing, lock_uri));
+    if (!HolderIsGone(holder)) {
+      return Status::IOError(fmt::format(
+          "{}: another StreamPro run holds the lake lock (pid {} on {}, run {}, lease ends in "
+          "{} s); wait for it to finish",
+          lock_uri, holder.pid, holder.host, holder.run_id, holder.expires_unix - UnixNow()));
+    }
+    state->recovery.taken_over_lock = holder.run_id;
+    RETURN_NOT_OK(lock.store->Delete(lock.key));
+  }
+  return Status::IOError(fmt::format(
+      "{}: could not take the lake lock (another run took it at the same time)", lock_uri));
+}
+
+void RenewLease(LakeLock::State* state) {
+  std::unique_lock guard(state->renew_mutex);
+  while (!state->renew_wake.wait_for(guard, std::chrono::seconds(kS3LeaseSeconds / 4),
+                                     [&] { return state->stopping; })) {
+    guard.unlock();
+    (void)storage::WriteObject(state->lock_uri,
+                               LockBody(state->run_id, UnixNow() + kS3LeaseSeconds));
+    guard.lock();
+  }
+}
+
+Status AcquireS3(LakeLock::State* state) {
+  state->remote = true;
+  state->staging_dir =
+      storage::JoinUri(state->root, fmt::format("{}/{}", kStagingFolderName, state->run_id));
+  const char* tmp = std::getenv("TMPDIR");
+  state->scratch_dir =
+      fmt::format("{}/streampro-{}", tmp != nullptr && *tmp ? tmp : "/tmp", state->run_id);
+  RETURN_NOT_OK(AcquireRemote(state));
+  state->renewer = std::thread(RenewLease, state);
+  RETURN_NOT_OK(internal::RecoverDeadRuns(state->root, state->run_id, &state->recovery));
+  return CreateDirectories(state->scratch_dir);
+}
+
 }  // namespace
 
 LakeLock::LakeLock(std::unique_ptr<State> state) : state_(std::move(state)) {}
@@ -86,6 +241,14 @@ LakeLock& LakeLock::operator=(LakeLock&&) noexcept = default;
 LakeLock::~LakeLock() = default;
 
 Result<LakeLock> LakeLock::Acquire(const std::string& root) {
+  if (storage::IsS3Uri(root)) {
+    auto state = std::make_unique<State>();
+    state->root = root;
+    while (state->root.ends_with('/')) state->root.pop_back();
+    state->run_id = NewRunId();
+    RETURN_NOT_OK(AcquireS3(state.get()));
+    return LakeLock(std::move(state));
+  }
   RETURN_NOT_OK(CreateDirectories(root));
   const std::string lock_path = fmt::format("{}/{}", root, kLockFileName);
   auto state = std::make_unique<State>();
@@ -118,6 +281,7 @@ Result<LakeLock> LakeLock::Acquire(const std::string& root) {
   }
   RETURN_NOT_OK(CleanStaging(root, &state->recovery));
   RETURN_NOT_OK(CreateDirectories(state->staging_dir));
+  state->scratch_dir = state->staging_dir;
   return LakeLock(std::move(state));
 }
 
@@ -134,9 +298,21 @@ const LakeRecovery& LakeLock::recovery() const {
   return state_->recovery;
 }
 
+bool LakeLock::remote() const {
+  return state_->remote;
+}
+const std::string& LakeLock::scratch_dir() const {
+  return state_->scratch_dir;
+}
+
 std::string LakeLock::NewStagingPath(std::string_view label) const {
   const int64_t sequence = state_->next_sequence.fetch_add(1);
   return fmt::format("{}/{:05}-{}", state_->staging_dir, sequence, label);
+}
+
+std::string LakeLock::NewScratchPath(std::string_view label) const {
+  const int64_t sequence = state_->next_sequence.fetch_add(1);
+  return fmt::format("{}/{:05}-{}", state_->scratch_dir, sequence, label);
 }
 
 }  // namespace streampro::lake

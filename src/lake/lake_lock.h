@@ -15,15 +15,27 @@ struct LakeRecovery {
   std::vector<std::string> removed_staging;
   /// Partitions put back from a rename-aside publish that a crash cut in two.
   std::vector<std::string> restored_partitions;
+  /// S3 lake: partitions whose publish a dead run had committed but not finished (its
+  /// manifest still pointed at staged objects), now finished.
+  std::vector<std::string> completed_partitions;
+  /// S3 lake: the run id of a dead or expired holder whose lock was taken over.
+  std::string taken_over_lock;
 };
 
-/// One writer per lake per run: an exclusive flock(2) on `{root}/_lock`, held until the
-/// lock is destroyed (the kernel drops it when the process dies, however it dies). A
-/// second concurrent Acquire, from this or another process, fails with a message naming
-/// the lock file and its holder. On acquiring, it repairs and removes what runs that died
-/// left under `{root}/_staging/` (safe: their owners are gone, or they would hold the
-/// lock), then creates this run's staging folder `{root}/_staging/{run_id}`.
+/// One writer per lake per run. A second concurrent Acquire, from this or another process,
+/// fails with a message naming the lock and its holder. On acquiring, it repairs and
+/// removes what runs that died left under `{root}/_staging/` (safe: their owners are gone,
+/// or they would hold the lock), then creates this run's staging folder.
+///  - Local lake: an exclusive flock(2) on `{root}/_lock`, held until the lock is
+///    destroyed (the kernel drops it when the process dies, however it dies).
+///  - S3 lake (`s3://bucket/prefix`): the object `{root}/_lock`, created with
+///    `If-None-Match: *` and holding the run, host, pid and a lease that a background
+///    thread renews every kS3LeaseSeconds / 4. A lock whose lease ran out, or whose holder
+///    was a process of this host that is gone, is taken over (docs/publish.md).
 /// Movable; the accessors are safe to call from several threads.
+/// Lease of an S3 lake lock; renewed every quarter of it while the run lives.
+inline constexpr int kS3LeaseSeconds = 60;
+
 class LakeLock {
  public:
   static Result<LakeLock> Acquire(const std::string& root);
@@ -40,14 +52,23 @@ class LakeLock {
   const std::string& run_id() const;
   /// `{root}/_staging/{run_id}`.
   const std::string& staging_dir() const;
+  /// True when the lake is in S3 (publish by commit manifest instead of rename).
+  bool remote() const;
+  /// A local folder for this run's temporary files (spills): the staging folder of a
+  /// local lake, `$TMPDIR/streampro-{run_id}` for an S3 lake. Created by Acquire, removed
+  /// with the lock.
+  const std::string& scratch_dir() const;
   const LakeRecovery& recovery() const;
 
   /// A path under staging_dir() that no other call returns (the folder is not created);
   /// `label` makes it readable, e.g. "trusted.events.2025-09-09". Thread-safe.
   std::string NewStagingPath(std::string_view label) const;
+  /// Like NewStagingPath, under scratch_dir() (always local).
+  std::string NewScratchPath(std::string_view label) const;
+
+  struct State;
 
  private:
-  struct State;
   explicit LakeLock(std::unique_ptr<State> state);
   std::unique_ptr<State> state_;
 };

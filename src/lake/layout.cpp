@@ -1,9 +1,11 @@
 #include "lake/layout.h"
 
+#include "streampro/object_store.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <filesystem>
+#include <mutex>
 
 namespace streampro::lake {
 
@@ -41,9 +43,50 @@ std::optional<Date> ParsePartitionFolderName(std::string_view name) {
   return ParseIsoDate(name.substr(kPartitionKey.size() + 1));
 }
 
+namespace {
+
+struct LayerFolderMap {
+  std::mutex mutex;
+  LayerFolders folders;
+};
+
+LayerFolderMap& TheLayerFolders() {
+  static LayerFolderMap* map = new LayerFolderMap();
+  return *map;
+}
+
+}  // namespace
+
+Status SetLayerFolders(const LayerFolders& folders) {
+  for (const std::string* folder :
+       {&folders.raw, &folders.trusted, &folders.enriched, &folders.reports}) {
+    if (folder->empty() || folder->front() == '/' || folder->back() == '/' ||
+        folder->find("..") != std::string::npos || folder->front() == '_') {
+      return Status::InvalidArgument(fmt::format(
+          "layer folder '{}' must be a relative key such as 'raw' or 'lake/raw' (no leading or "
+          "trailing '/', no '..', not starting with '_')",
+          *folder));
+    }
+  }
+  LayerFolderMap& map = TheLayerFolders();
+  std::lock_guard guard(map.mutex);
+  map.folders = folders;
+  return Status::OK();
+}
+
+std::string LayerFolder(std::string_view layer) {
+  LayerFolderMap& map = TheLayerFolders();
+  std::lock_guard guard(map.mutex);
+  if (layer == kRawLayer) return map.folders.raw;
+  if (layer == kTrustedLayer) return map.folders.trusted;
+  if (layer == kEnrichedLayer) return map.folders.enriched;
+  if (layer == kReportsLayer) return map.folders.reports;
+  return std::string(layer);
+}
+
 std::string TableDir(const std::string& root, std::string_view layer, std::string_view table) {
-  if (table.empty()) return fmt::format("{}/{}", root, layer);
-  return fmt::format("{}/{}/{}", root, layer, table);
+  if (table.empty()) return fmt::format("{}/{}", root, LayerFolder(layer));
+  return fmt::format("{}/{}/{}", root, LayerFolder(layer), table);
 }
 
 std::string PartitionDir(const std::string& root, std::string_view layer, std::string_view table,
@@ -59,19 +102,19 @@ Result<std::vector<Date>> ListPartitions(const std::string& root, std::string_vi
                                          std::string_view table) {
   RETURN_NOT_OK(ValidateLocation(layer, table));
   const std::string dir = TableDir(root, layer, table);
+  ASSIGN_OR_RETURN(const storage::ObjectRef ref, storage::Resolve(dir));
+  ASSIGN_OR_RETURN(const std::vector<storage::ObjectInfo> objects, ref.store->List(ref.key));
+  // One listing of the table: the partitions are the `ingestion_date=D/_manifest.json` keys.
+  const std::string prefix = ref.key.empty() ? std::string() : ref.key + "/";
+  const std::string suffix = fmt::format("/{}", kManifestFileName);
   std::vector<Date> dates;
-  std::error_code ec;
-  std::filesystem::directory_iterator it(dir, ec);
-  if (ec) {
-    if (ec == std::errc::no_such_file_or_directory) return dates;
-    return Status::IOError(fmt::format("{}: cannot list partitions: {}", dir, ec.message()));
-  }
-  for (const auto& entry : it) {
-    const std::optional<Date> date = ParsePartitionFolderName(entry.path().filename().string());
-    if (!date) continue;
-    if (std::filesystem::is_regular_file(entry.path() / kManifestFileName, ec)) {
-      dates.push_back(*date);
-    }
+  for (const storage::ObjectInfo& object : objects) {
+    std::string_view key = object.key;
+    if (!key.starts_with(prefix) || !key.ends_with(suffix)) continue;
+    key.remove_prefix(prefix.size());
+    key.remove_suffix(suffix.size());
+    if (key.find('/') != std::string_view::npos) continue;
+    if (const std::optional<Date> date = ParsePartitionFolderName(key)) dates.push_back(*date);
   }
   std::sort(dates.begin(), dates.end());
   return dates;

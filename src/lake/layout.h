@@ -45,7 +45,21 @@ std::string PartitionFolderName(Date date);
 /// The date of a partition folder name, or nullopt for any other name.
 std::optional<Date> ParsePartitionFolderName(std::string_view name);
 
-/// `{root}/{layer}/{table}`, or `{root}/reports` when `table` is empty.
+/// The folder of each layer under the lake root. SPEC §2 names them raw, trusted, enriched
+/// and reports; an S3 lake may place them elsewhere (MINIO_RAW_PREFIX and the like).
+struct LayerFolders {
+  std::string raw = "raw";
+  std::string trusted = "trusted";
+  std::string enriched = "enriched";
+  std::string reports = "reports";
+};
+/// Process-wide (set once at start-up, before any lake access); InvalidArgument for a
+/// folder that is not a plain relative key.
+Status SetLayerFolders(const LayerFolders& folders);
+/// The folder of `layer` (the layer name itself unless SetLayerFolders changed it).
+std::string LayerFolder(std::string_view layer);
+
+/// `{root}/{layer folder}/{table}`, or `{root}/{reports folder}` when `table` is empty.
 std::string TableDir(const std::string& root, std::string_view layer, std::string_view table);
 /// `{root}/{layer}/{table}/ingestion_date=D` (`{root}/reports/ingestion_date=D` for an
 /// empty table). Pure path arithmetic; see ValidateLocation for the checks.

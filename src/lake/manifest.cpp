@@ -9,6 +9,7 @@
 
 #include "common/file.h"
 #include "lake/layout.h"
+#include "streampro/object_store.h"
 
 namespace streampro::lake {
 
@@ -129,6 +130,7 @@ std::string PartitionManifest::ToJson() const {
     out += fmt::format("{}\n    {{\"name\": {}, \"bytes\": {}, \"sha256\": {}", i ? "," : "",
                        JsonString(file.name), file.bytes, JsonString(file.sha256));
     if (file.rows) out += fmt::format(", \"rows\": {}", *file.rows);
+    if (file.object) out += fmt::format(", \"object\": {}", JsonString(*file.object));
     out += "}";
   }
   out += files.empty() ? "],\n" : "\n  ],\n";
@@ -198,6 +200,14 @@ Result<PartitionManifest> PartitionManifest::FromJson(std::string_view json,
     if (Has(file_object, "rows")) {
       ASSIGN_OR_RETURN(file.rows, GetInt(file_object, "rows", origin));
     }
+    if (Has(file_object, "object")) {
+      ASSIGN_OR_RETURN(std::string location, GetString(file_object, "object", origin));
+      if (location.empty() || location.front() == '/' || location.find("..") != std::string::npos) {
+        return Invalid(origin, fmt::format("file '{}': object '{}' is not a key inside the lake",
+                                           file.name, location));
+      }
+      file.object = std::move(location);
+    }
     manifest.files.push_back(std::move(file));
   }
   if (Has(object, "counters")) {
@@ -229,16 +239,25 @@ Result<std::optional<PartitionManifest>> ReadManifest(const std::string& root,
   RETURN_NOT_OK(ValidateLocation(layer, table));
   const std::string path =
       fmt::format("{}/{}", PartitionDir(root, layer, table, date), kManifestFileName);
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) {
-    if (ec && ec != std::errc::no_such_file_or_directory) {
-      return Status::IOError(fmt::format("{}: cannot stat: {}", path, ec.message()));
-    }
-    return std::optional<PartitionManifest>();
+  Result<std::string> read = storage::ReadObject(path);
+  if (!read.ok()) {
+    if (read.status().code() == StatusCode::kNotFound) return std::optional<PartitionManifest>();
+    return read.status();
   }
-  ASSIGN_OR_RETURN(const std::string json, ReadFileToString(path));
+  const std::string json = std::move(read).value();
   ASSIGN_OR_RETURN(PartitionManifest manifest, PartitionManifest::FromJson(json, path));
   return std::optional<PartitionManifest>(std::move(manifest));
+}
+
+}  // namespace streampro::lake
+
+namespace streampro::lake {
+
+std::string FileUri(const std::string& root, const PartitionManifest& manifest,
+                    const FileEntry& file) {
+  if (file.object) return storage::JoinUri(root, *file.object);
+  return fmt::format("{}/{}", PartitionDir(root, manifest.layer, manifest.table, manifest.date),
+                     file.name);
 }
 
 }  // namespace streampro::lake

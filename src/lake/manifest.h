@@ -20,6 +20,10 @@ struct FileEntry {
   std::string sha256;  ///< 64 lower-case hex digits of the file's bytes
   /// Rows the file holds (Parquet: the footer's num_rows); unset for raw copies.
   std::optional<int64_t> rows;
+  /// Where the bytes are, relative to the lake root, when not at `{partition}/{name}`: on
+  /// S3, a replaced partition's manifest first points at the run's staged copies, until
+  /// they are copied into place (docs/publish.md). Never set on a local lake.
+  std::optional<std::string> object;
 
   bool operator==(const FileEntry&) const = default;
 };
@@ -56,6 +60,11 @@ struct PartitionManifest {
 /// The manifest of a committed partition, or nullopt when the partition does not exist
 /// (or has no manifest, i.e. it is not committed). A manifest that does not parse is
 /// InvalidData naming the file.
+/// Where the bytes of `file` of a committed partition are: `{partition}/{name}`, or the
+/// entry's `object` key under `root`.
+std::string FileUri(const std::string& root, const PartitionManifest& manifest,
+                    const FileEntry& file);
+
 Result<std::optional<PartitionManifest>> ReadManifest(const std::string& root,
                                                       std::string_view layer,
                                                       std::string_view table, Date date);

@@ -12,6 +12,7 @@
 #include "lake/lake_lock.h"
 #include "lake/manifest.h"
 #include "streampro/io.h"
+#include "streampro/object_store.h"
 #include "streampro/status.h"
 
 namespace streampro::lake {
@@ -40,6 +41,14 @@ class PartitionWriter {
   /// count (nullopt: not a table file, e.g. a raw copy or a report). Thread-safe.
   Status CloseFile(const std::string& name, std::optional<int64_t> rows);
 
+  /// S3 lake and S3 source in the same service: copies `source_uri` server-side as the
+  /// file `name` (failing if its ETag is no longer `source.etag`), reads it back once for
+  /// the SHA-256, and records it as closed. Returns false, doing nothing, when a
+  /// server-side copy is not possible (a local side, or over 5 GiB); then the caller
+  /// streams the bytes through CreateFile. Thread-safe.
+  Result<bool> CopyFileFrom(const std::string& name, const std::string& source_uri,
+                            const storage::ObjectInfo& source);
+
   void set_source_file(std::string name);
   void set_counters(const formats::FileCounters& counters);
   void set_property(std::string key, std::string value);
@@ -66,6 +75,10 @@ class PartitionWriter {
                   std::string staging_dir, std::string partition_dir);
 
   Status VerifyStagedFiles();
+  Status CommitToObjectStore();
+  /// Where the object of `name` is written: the staging folder, or (S3, a partition not
+  /// yet published) the partition itself.
+  std::string ObjectUri(const std::string& name) const;
 
   const LakeLock& lock_;
   std::string layer_;
@@ -83,6 +96,7 @@ class PartitionWriter {
   std::map<std::string, StagedFile> files_;
   PartitionManifest manifest_;
   bool committed_ = false;
+  bool in_place_ = false;
 };
 
 /// Removes a committed partition in one step (rename into the run's staging folder, then

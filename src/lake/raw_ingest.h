@@ -22,17 +22,27 @@ struct RawFileResult {
   /// True when the committed raw partition already held this very file (same name, size
   /// and modification time), so nothing was copied.
   bool unchanged = false;
+  /// True when S3 copied the landing object into raw without the bytes passing through
+  /// this process (they are read back once for the SHA-256).
+  bool server_side_copy = false;
 };
 
 /// Manifest properties IngestRaw records for each raw partition.
 inline constexpr std::string_view kLandingBytesProperty = "landing_bytes";
 inline constexpr std::string_view kLandingMtimeProperty = "landing_mtime_ns";
 inline constexpr std::string_view kLandingUndatedProperty = "landing_undated";
+inline constexpr std::string_view kLandingEtagProperty = "landing_etag";
+
+/// Lists a landing folder, or an `s3://bucket/prefix` (its objects directly under the
+/// prefix), and classifies the entries for `date` (pipeline::ClassifyLanding).
+Result<pipeline::LandingInventory> ScanLandingAt(const std::string& uri, Date date);
 
 /// Copies every taken landing file byte for byte to `raw/{table}/ingestion_date=D/` through
 /// a PartitionWriter (one partition per table), recording SHA-256 and size in the manifest
-/// and the landing file's size and mtime (ns) as properties. A file whose committed raw
-/// partition records the same name, size and mtime is skipped (unchanged = true). Tables
+/// and the landing file's size, mtime (ns) and S3 ETag as properties. A file whose
+/// committed raw partition records the same name, size, mtime and ETag is skipped
+/// (unchanged = true). Local or S3 landing into a local or S3 lake; S3 to S3 in the same
+/// service is a server-side copy. Tables
 /// without a landing file for D keep their raw partition. A landing file that changes
 /// while it is copied is an IOError, and its partition is not published.
 /// Results are in inventory order.

@@ -58,7 +58,7 @@ Result<std::vector<EventPartition>> ListEventPartitions(const std::string& root,
             fmt::format("{}/{}: bucket {} is outside the partition's {} buckets", dir, file.name,
                         *index, partition.buckets));
       }
-      partition.files[*index] = fmt::format("{}/{}", dir, file.name);
+      partition.files[*index] = lake::FileUri(root, *manifest, file);
       partition.bytes += file.bytes;
     }
     out.push_back(std::move(partition));

@@ -1,6 +1,7 @@
 #include "pipeline/landing.h"
 
 #include <fmt/format.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -53,12 +54,32 @@ Result<LandingInventory> ScanLanding(const std::string& folder, Date date) {
     return Status::NotFound(
         fmt::format("{}: cannot list landing folder: {}", folder, ec.message()));
   }
+  std::vector<LandingEntry> entries;
+  for (const auto& entry : it) {
+    LandingEntry item;
+    item.name = entry.path().filename().string();
+    item.path = entry.path().string();
+    item.regular_file = entry.is_regular_file(ec);
+    if (item.regular_file) {
+      struct stat info;
+      if (::stat(item.path.c_str(), &info) == 0) {
+        item.bytes = info.st_size;
+        item.mtime_ns =
+            static_cast<int64_t>(info.st_mtim.tv_sec) * 1'000'000'000 + info.st_mtim.tv_nsec;
+      }
+    }
+    entries.push_back(std::move(item));
+  }
+  return ClassifyLanding(entries, date);
+}
+
+LandingInventory ClassifyLanding(const std::vector<LandingEntry>& entries, Date date) {
   LandingInventory inventory;
   std::map<Table, LandingFile> dated;
   std::map<Table, LandingFile> undated;
-  for (const auto& entry : it) {
-    const std::string name = entry.path().filename().string();
-    if (!entry.is_regular_file(ec)) {
+  for (const LandingEntry& entry : entries) {
+    const std::string& name = entry.name;
+    if (!entry.regular_file) {
       inventory.skipped.push_back({name, "not a regular file"});
       continue;
     }
@@ -74,9 +95,14 @@ Result<LandingInventory> ScanLanding(const std::string& folder, Date date) {
            fmt::format("dated {}, not {}", FormatIsoDate(*parsed->date), FormatIsoDate(date))});
       continue;
     }
-    const auto size = entry.file_size(ec);
-    LandingFile file{parsed->table, name, entry.path().string(),
-                     ec ? 0 : static_cast<int64_t>(size), !parsed->date.has_value()};
+    LandingFile file;
+    file.table = parsed->table;
+    file.name = name;
+    file.path = entry.path;
+    file.bytes = entry.bytes;
+    file.undated = !parsed->date.has_value();
+    file.mtime_ns = entry.mtime_ns;
+    file.etag = entry.etag;
     (parsed->date ? dated : undated).emplace(parsed->table, std::move(file));
   }
   for (Table table : kAllTables) {

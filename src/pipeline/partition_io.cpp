@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <charconv>
+#include <map>
 
 #include "formats/common/batch_select.h"
+#include "streampro/object_store.h"
 
 namespace streampro::pipeline {
 
@@ -50,7 +52,7 @@ Result<std::optional<Date>> NewestPartitionAtOrBefore(const std::string& root,
 
 Result<RecordBatch> ReadParquetFile(const std::string& path,
                                     const std::vector<std::string>& columns) {
-  ASSIGN_OR_RETURN(std::shared_ptr<RandomAccessFile> file, OpenLocalFile(path));
+  ASSIGN_OR_RETURN(std::shared_ptr<RandomAccessFile> file, storage::OpenForRead(path));
   ASSIGN_OR_RETURN(auto reader, parquet::FileReader::Open(file));
   std::vector<int> indices;
   const Schema& schema = *reader->schema();
@@ -77,15 +79,16 @@ Result<RecordBatch> ReadPartition(const std::string& root, std::string_view laye
     return Status::NotFound(
         fmt::format("{} has no committed partition", lake::PartitionDir(root, layer, table, date)));
   }
-  std::vector<std::string> names;
+  std::map<std::string, std::string> names;  // name -> where its bytes are
   for (const lake::FileEntry& file : manifest->files) {
-    if (file.name.ends_with(".parquet")) names.push_back(file.name);
+    if (file.name.ends_with(".parquet")) {
+      names.emplace(file.name, lake::FileUri(root, *manifest, file));
+    }
   }
-  std::sort(names.begin(), names.end());
   const std::string dir = lake::PartitionDir(root, layer, table, date);
   std::optional<RecordBatch> all;
-  for (const std::string& name : names) {
-    ASSIGN_OR_RETURN(RecordBatch part, ReadParquetFile(fmt::format("{}/{}", dir, name), columns));
+  for (const auto& [name, uri] : names) {
+    ASSIGN_OR_RETURN(RecordBatch part, ReadParquetFile(uri, columns));
     if (!all) {
       all.emplace(std::move(part));
       continue;

@@ -5,6 +5,7 @@
 #include "common/file.h"
 #include "common/table.h"
 #include "pipeline/partition_io.h"
+#include "streampro/object_store.h"
 
 namespace streampro::pipeline {
 
@@ -90,8 +91,12 @@ Result<std::string> ReadPublishedReportJson(const std::string& root, Date date) 
                     "--ingestion-date {}` first",
                     lake::PartitionDir(root, kReports, "", date), FormatIsoDate(date)));
   }
-  return ReadFileToString(
-      fmt::format("{}/report.json", lake::PartitionDir(root, kReports, "", date)));
+  const lake::FileEntry* file = manifest->FindFile("report.json");
+  if (file == nullptr) {
+    return Status::InvalidData(fmt::format("{}: the manifest lists no report.json",
+                                           lake::PartitionDir(root, kReports, "", date)));
+  }
+  return storage::ReadObject(lake::FileUri(root, *manifest, *file));
 }
 
 }  // namespace streampro::pipeline

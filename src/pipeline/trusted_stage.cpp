@@ -1,5 +1,7 @@
 #include "pipeline/trusted_stage.h"
 
+#include "streampro/object_store.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -43,8 +45,7 @@ Result<std::optional<std::string>> RawFilePath(const std::string& root, Table ta
                                            lake::PartitionDir(root, kRaw, TableName(table), date),
                                            manifest->files.size()));
   }
-  return std::optional<std::string>(fmt::format(
-      "{}/{}", lake::PartitionDir(root, kRaw, TableName(table), date), manifest->files[0].name));
+  return std::optional<std::string>(lake::FileUri(root, *manifest, manifest->files[0]));
 }
 
 std::string BaseName(const std::string& path) {
@@ -221,7 +222,7 @@ Result<TrustedResult> RawToTrusted(const lake::LakeLock& lock, Date date,
   for (const Table table : {Table::kUsers, Table::kVideos, Table::kDevices}) {
     ASSIGN_OR_RETURN(const std::optional<std::string> path, RawFilePath(root, table, date));
     if (!path) continue;
-    ASSIGN_OR_RETURN(std::shared_ptr<RandomAccessFile> file, OpenLocalFile(*path));
+    ASSIGN_OR_RETURN(std::shared_ptr<RandomAccessFile> file, storage::OpenForRead(*path));
     formats::csv::CsvReadOptions csv_options;
     csv_options.chunking.threads = threads;
     ASSIGN_OR_RETURN(formats::csv::DimensionTable data,
@@ -273,7 +274,7 @@ Result<TrustedResult> RawToTrusted(const lake::LakeLock& lock, Date date,
     } else {
       ASSIGN_OR_RETURN(read_options.known_videos, EarlierSnapshotKeys(root, Table::kVideos, date));
     }
-    ASSIGN_OR_RETURN(std::shared_ptr<RandomAccessFile> file, OpenLocalFile(*events_path));
+    ASSIGN_OR_RETURN(std::shared_ptr<RandomAccessFile> file, storage::OpenForRead(*events_path));
 
     // A bucket in memory (columns plus duplicate keys) takes about as many bytes as its
     // JSON, and `threads` buckets are worked on at once; half the budget goes to them.
@@ -282,7 +283,7 @@ Result<TrustedResult> RawToTrusted(const lake::LakeLock& lock, Date date,
     const uint32_t buckets = BucketCountFor(
         static_cast<uint64_t>((file->size() + bucket_json_bytes - 1) / bucket_json_bytes));
     EventBuckets event_buckets(
-        buckets, lock.NewStagingPath(fmt::format("scratch.events.{}", FormatIsoDate(date))),
+        buckets, lock.NewScratchPath(fmt::format("scratch.events.{}", FormatIsoDate(date))),
         options.memory_budget_bytes / 4);
     ASSIGN_OR_RETURN(FileCounters counters,
                      formats::jsonl::ReadEvents(*file, read_options,

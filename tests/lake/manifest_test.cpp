@@ -16,9 +16,11 @@ PartitionManifest Sample() {
   manifest.date = *ParseIsoDate("2025-09-09");
   manifest.run_id = "20250909T101112Z-42-0000abcd";
   manifest.committed_at = "2025-09-09T10:11:12.123456Z";
-  manifest.files = {{"part-00000.parquet", 1234, std::string(64, 'a'), 10},
-                    {"part-00001.parquet", 99, std::string(64, 'b'), 5},
-                    {"notes \"odd\"\n.txt", 7, std::string(64, 'c'), std::nullopt}};
+  manifest.files = {
+      {"part-00000.parquet", 1234, std::string(64, 'a'), 10, std::nullopt},
+      {"part-00001.parquet", 99, std::string(64, 'b'), 5,
+       "_staging/20250909T101112Z-42-0000abcd/00003-trusted.events.2025-09-09/part-00001.parquet"},
+      {"notes \"odd\"\n.txt", 7, std::string(64, 'c'), std::nullopt, std::nullopt}};
   manifest.source_file = "events_2025-09-09.jsonl";
   formats::FileCounters counters;
   counters.rows_in = 20;
@@ -59,6 +61,26 @@ TEST(ManifestTest, FindFileByName) {
   ASSERT_NE(manifest.FindFile("part-00001.parquet"), nullptr);
   EXPECT_EQ(manifest.FindFile("part-00001.parquet")->bytes, 99);
   EXPECT_EQ(manifest.FindFile("missing"), nullptr);
+}
+
+TEST(ManifestTest, FileUriFollowsTheObjectKeyWhenSet) {
+  const PartitionManifest manifest = Sample();
+  EXPECT_EQ(FileUri("s3://b/lake", manifest, manifest.files[0]),
+            "s3://b/lake/trusted/events/ingestion_date=2025-09-09/part-00000.parquet");
+  EXPECT_EQ(FileUri("s3://b/lake", manifest, manifest.files[1]),
+            "s3://b/lake/_staging/20250909T101112Z-42-0000abcd/00003-trusted.events.2025-09-09/"
+            "part-00001.parquet");
+}
+
+TEST(ManifestTest, ObjectKeyOutsideTheLakeIsInvalid) {
+  for (const char* object : {"../elsewhere/x.parquet", "/abs/x.parquet", ""}) {
+    PartitionManifest manifest = Sample();
+    manifest.files[0].object = object;
+    auto parsed = PartitionManifest::FromJson(manifest.ToJson(), "m.json");
+    ASSERT_FALSE(parsed.ok()) << object;
+    EXPECT_NE(parsed.status().message().find("is not a key inside the lake"), std::string::npos)
+        << parsed.status().message();
+  }
 }
 
 TEST(ManifestTest, BadJsonIsInvalidDataNamingTheFile) {

@@ -1,0 +1,415 @@
+// The pipeline on S3 (a real Ceph RADOS Gateway started by the `rgw` ctest fixture): the
+// same report as on local disk, objects the aws CLI sees byte for byte, multipart and
+// ranged reads over 16 MB, clear failures that publish nothing, and crash recovery.
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "e2e/e2e_support.h"
+#include "storage/s3/rgw_env.h"
+#include "storage/s3/s3_client.h"
+#include "storage/s3/sigv4.h"
+
+namespace streampro::e2e {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kDate = "2025-09-09";
+constexpr const char* kAwsCli = "/usr/bin/aws";
+
+std::string SampleLanding() {
+  return std::string(STREAMPRO_SOURCE_DIR) + "/data/landing";
+}
+
+// The report without its "lake" member (the lake's location is the one thing that differs).
+std::string ReportWithoutLake(const std::string& json) {
+  JsonDocument document(json);
+  EXPECT_TRUE(document.ok()) << document.error();
+  std::string out;
+  for (const std::string& key : document.Keys("")) {
+    if (key == "lake") continue;
+    out += key + "=" + document.Minified("/" + key) + "\n";
+  }
+  return out;
+}
+
+// Runs a shell command, returns its exit status and stdout.
+std::pair<int, std::string> Shell(const std::string& command) {
+  std::string out;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) return {-1, out};
+  char buffer[65536];
+  size_t n;
+  while ((n = std::fread(buffer, 1, sizeof(buffer), pipe)) > 0) out.append(buffer, n);
+  const int status = ::pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+class S3PipelineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    bucket_ = testing::NewBucket(info->name());
+    auto client = s3::S3Client::Make(testing::RgwOptions());
+    ASSERT_TRUE(client.ok()) << client.status().ToString();
+    client_ = *client;
+    local_ = fs::temp_directory_path() / fmt_name("streampro-s3-e2e-", info->name());
+    fs::remove_all(local_);
+    fs::create_directories(local_);
+  }
+  void TearDown() override { fs::remove_all(local_); }
+
+  static std::string fmt_name(const std::string& prefix, const std::string& name) {
+    return prefix + name + "-" + std::to_string(::getpid());
+  }
+
+  std::map<std::string, std::string> S3Env(std::map<std::string, std::string> extra = {}) const {
+    const testing::RgwServer& rgw = testing::Rgw();
+    std::map<std::string, std::string> env = {
+        {"MINIO_ENDPOINT", rgw.endpoint},
+        {"MINIO_ACCESS_KEY", rgw.access_key},
+        {"MINIO_SECRET_KEY", rgw.secret_key},
+        // Parts of 5 MiB, so the 16 MB+ test files go up in several parts.
+        {"STREAMPRO_S3_PART_SIZE_MB", "5"},
+    };
+    for (auto& [key, value] : extra) env[key] = value;
+    return env;
+  }
+
+  std::string Lake(const std::string& prefix = "lake") const {
+    return "s3://" + bucket_ + "/" + prefix;
+  }
+
+  // key -> (size, etag) of every object under `prefix`.
+  std::map<std::string, std::pair<int64_t, std::string>> Objects(const std::string& prefix) const {
+    std::map<std::string, std::pair<int64_t, std::string>> out;
+    auto listed = client_->ListAll(bucket_, prefix);
+    EXPECT_TRUE(listed.ok()) << listed.status().ToString();
+    if (!listed.ok()) return out;
+    for (const s3::ObjectMeta& meta : *listed) out[meta.key] = {meta.size, meta.etag};
+    return out;
+  }
+
+  std::string Get(const std::string& key) const {
+    std::string bytes;
+    const Status status = client_->GetObjectStream(bucket_, key, [&](std::string_view piece) {
+      bytes.append(piece);
+      return Status::OK();
+    });
+    EXPECT_TRUE(status.ok()) << status.ToString();
+    return bytes;
+  }
+
+  void Upload(const std::string& folder, const std::string& prefix) const {
+    for (const auto& entry : fs::directory_iterator(folder)) {
+      const std::string bytes = ReadFileOrEmpty(entry.path().string());
+      auto put =
+          client_->PutObject(bucket_, prefix + "/" + entry.path().filename().string(), bytes);
+      ASSERT_TRUE(put.ok()) << put.status().ToString();
+    }
+  }
+
+  // Every manifest under `lake_prefix` with the objects it names: each must exist with the
+  // size and SHA-256 the manifest records, and be the only objects of its partition.
+  void ExpectOnlyCompletePartitions(const std::string& lake_prefix) const {
+    const auto objects = Objects(lake_prefix);
+    std::set<std::string> named;
+    int manifests = 0;
+    for (const auto& [key, meta] : objects) {
+      if (!key.ends_with("/_manifest.json")) continue;
+      ++manifests;
+      const std::string partition =
+          key.substr(0, key.size() - std::string("_manifest.json").size());
+      named.insert(key);
+      JsonDocument manifest(Get(key));
+      ASSERT_TRUE(manifest.ok()) << key;
+      for (size_t i = 0; i < manifest.Size("/files"); ++i) {
+        const std::string file = "/files/" + std::to_string(i);
+        ASSERT_FALSE(manifest.Has(file + "/object")) << key << " still points at staged objects";
+        const std::string object = partition + manifest.String(file + "/name");
+        named.insert(object);
+        const auto it = objects.find(object);
+        ASSERT_NE(it, objects.end()) << object << " is named by " << key << " but missing";
+        EXPECT_EQ(it->second.first, manifest.Int(file + "/bytes")) << object;
+        EXPECT_EQ(s3::Sha256Hex(Get(object)), manifest.String(file + "/sha256")) << object;
+      }
+    }
+    EXPECT_GT(manifests, 10);
+    for (const auto& [key, meta] : objects) {
+      EXPECT_TRUE(named.contains(key)) << key << " belongs to no manifest";
+    }
+  }
+
+  // What a reader that follows the manifests gets: every file of every committed partition,
+  // wherever the manifest says its bytes are, with the recorded SHA-256.
+  void ExpectReadableThroughManifests(const std::string& lake_prefix) const {
+    int files = 0;
+    for (const auto& [key, meta] : Objects(lake_prefix)) {
+      if (!key.ends_with("/_manifest.json") || key.find("/_staging/") != std::string::npos) {
+        continue;
+      }
+      const std::string partition =
+          key.substr(0, key.size() - std::string("_manifest.json").size());
+      JsonDocument manifest(Get(key));
+      ASSERT_TRUE(manifest.ok()) << key;
+      for (size_t i = 0; i < manifest.Size("/files"); ++i) {
+        const std::string file = "/files/" + std::to_string(i);
+        const std::string object = manifest.Has(file + "/object")
+                                       ? lake_prefix + "/" + manifest.String(file + "/object")
+                                       : partition + manifest.String(file + "/name");
+        EXPECT_EQ(s3::Sha256Hex(Get(object)), manifest.String(file + "/sha256")) << object;
+        ++files;
+      }
+    }
+    EXPECT_GT(files, 12);
+  }
+
+  std::string bucket_;
+  std::shared_ptr<s3::S3Client> client_;
+  fs::path local_;
+};
+
+TEST_F(S3PipelineTest, ReportEqualsTheLocalRunWithLocalOrS3Landing) {
+  const std::string local_lake = (local_ / "lake").string();
+  const RunResult local = RunPipeline(SampleLanding(), local_lake, kDate);
+  ASSERT_EQ(local.exit_code, 0) << local.err;
+  const std::string expected = ReportWithoutLake(ReadFileOrEmpty(ReportPath(local_lake, kDate)));
+
+  // Local landing, uploaded.
+  const RunResult uploaded = RunPipeline(SampleLanding(), Lake(), kDate, S3Env());
+  ASSERT_EQ(uploaded.exit_code, 0) << uploaded.err;
+  const std::string report_key = "lake/reports/ingestion_date=2025-09-09/report.json";
+  EXPECT_EQ(ReportWithoutLake(Get(report_key)), expected);
+  EXPECT_NE(Get(report_key).find("\"lake\": \"" + Lake() + "\""), std::string::npos);
+  EXPECT_EQ(Objects("lake/_staging").size(), 0u);
+  EXPECT_EQ(Objects("lake/_lock").size(), 0u) << "the lock is released";
+
+  // Landing in the bucket: copied server-side into raw.
+  Upload(SampleLanding(), "landing");
+  const RunResult copied =
+      RunPipeline("s3://" + bucket_ + "/landing", Lake("lake2"), kDate, S3Env());
+  ASSERT_EQ(copied.exit_code, 0) << copied.err;
+  EXPECT_EQ(ReportWithoutLake(Get("lake2/reports/ingestion_date=2025-09-09/report.json")),
+            expected);
+  JsonDocument raw_manifest(Get("lake2/raw/events/ingestion_date=2025-09-09/_manifest.json"));
+  EXPECT_TRUE(raw_manifest.Has("/properties/landing_etag"));
+  EXPECT_EQ(Get("lake2/raw/events/ingestion_date=2025-09-09/events_2025-09-09.jsonl"),
+            ReadFileOrEmpty(SampleLanding() + "/events_2025-09-09.jsonl"));
+
+  // The --format json of `report` reads the published file back from S3.
+  const RunResult report = RunStreampro(
+      {"report", "--env", "test", "--lake", Lake(), "--ingestion-date", kDate, "--format", "json"},
+      S3Env());
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  EXPECT_EQ(ReportWithoutLake(report.out), expected);
+
+  // Re-running replaces every partition (staged, then copied into place) and leaves only
+  // complete partitions behind.
+  const RunResult again = RunPipeline(SampleLanding(), Lake(), kDate, S3Env());
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(ReportWithoutLake(Get(report_key)), expected);
+  ExpectOnlyCompletePartitions("lake");
+}
+
+TEST_F(S3PipelineTest, AwsCliListsAndDownloadsOurObjectsByteIdentical) {
+  const RunResult run = RunPipeline(SampleLanding(), Lake(), kDate, S3Env());
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const testing::RgwServer& rgw = testing::Rgw();
+  const std::string aws = "AWS_ACCESS_KEY_ID='" + rgw.access_key + "' AWS_SECRET_ACCESS_KEY='" +
+                          rgw.secret_key +
+                          "' AWS_DEFAULT_REGION=us-east-1 AWS_CONFIG_FILE=/dev/null "
+                          "AWS_SHARED_CREDENTIALS_FILE=/dev/null " +
+                          kAwsCli + " --endpoint-url " + rgw.endpoint + " ";
+  const auto [listed_status, listing] =
+      Shell(aws + "s3 ls --recursive s3://" + bucket_ + "/lake/ 2>&1");
+  ASSERT_EQ(listed_status, 0) << listing;
+  // `aws s3 ls --recursive`: "DATE TIME SIZE KEY" per object.
+  std::map<std::string, int64_t> seen;
+  std::istringstream lines(listing);
+  std::string date, time, key;
+  int64_t size = 0;
+  while (lines >> date >> time >> size >> key) seen[key] = size;
+  std::map<std::string, int64_t> ours;
+  for (const auto& [object, meta] : Objects("lake")) ours[object] = meta.first;
+  EXPECT_EQ(seen, ours);
+  EXPECT_TRUE(seen.contains("lake/raw/events/ingestion_date=2025-09-09/events_2025-09-09.jsonl"));
+  EXPECT_TRUE(seen.contains("lake/trusted/events/ingestion_date=2025-09-09/part-00000.parquet"));
+
+  // Downloads equal the landing bytes (raw) and the SHA-256 the manifests record.
+  const fs::path download = local_ / "download";
+  const auto [copy_status, copy_out] = Shell(aws + "s3 cp --recursive --only-show-errors s3://" +
+                                             bucket_ + "/lake/ " + download.string() + " 2>&1");
+  ASSERT_EQ(copy_status, 0) << copy_out;
+  for (const char* table : {"users", "videos", "devices", "events"}) {
+    const std::string name =
+        std::string(table) + "_2025-09-09." + (std::string(table) == "events" ? "jsonl" : "csv");
+    EXPECT_EQ(
+        ReadFileOrEmpty((download / "raw" / table / "ingestion_date=2025-09-09" / name).string()),
+        ReadFileOrEmpty(SampleLanding() + "/" + name))
+        << name;
+  }
+  int checked = 0;
+  for (const auto& [object, meta] : Objects("lake")) {
+    if (!object.ends_with("/_manifest.json")) continue;
+    JsonDocument manifest(ReadFileOrEmpty((download / object.substr(5)).string()));
+    ASSERT_TRUE(manifest.ok()) << object;
+    const fs::path folder = (download / object.substr(5)).parent_path();
+    for (size_t i = 0; i < manifest.Size("/files"); ++i) {
+      const std::string file = "/files/" + std::to_string(i);
+      EXPECT_EQ(s3::Sha256Hex(ReadFileOrEmpty((folder / manifest.String(file + "/name")).string())),
+                manifest.String(file + "/sha256"))
+          << object;
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 12);
+}
+
+TEST_F(S3PipelineTest, MultipartUploadAndRangedReadsOverSixteenMegabytes) {
+  const std::string landing = (local_ / "landing").string();
+  const RunResult generated = RunStreampro(
+      {"generate", "--out", landing, "--date", kDate, "--events", "70000", "--seed", "11"});
+  ASSERT_EQ(generated.exit_code, 0) << generated.err;
+  const std::string events = landing + "/events_2025-09-09.jsonl";
+  ASSERT_GT(fs::file_size(events), uint64_t{16} << 20);
+
+  const std::string local_lake = (local_ / "lake").string();
+  const RunResult local = RunPipeline(landing, local_lake, kDate);
+  ASSERT_EQ(local.exit_code, 0) << local.err;
+  const RunResult remote = RunPipeline(landing, Lake(), kDate, S3Env());
+  ASSERT_EQ(remote.exit_code, 0) << remote.err;
+  EXPECT_EQ(ReportWithoutLake(Get("lake/reports/ingestion_date=2025-09-09/report.json")),
+            ReportWithoutLake(ReadFileOrEmpty(ReportPath(local_lake, kDate))));
+
+  // The raw copy went up in 5 MiB parts: a multipart ETag ends in "-{parts}".
+  const std::string raw_key = "lake/raw/events/ingestion_date=2025-09-09/events_2025-09-09.jsonl";
+  auto head = client_->HeadObject(bucket_, raw_key);
+  ASSERT_TRUE(head.ok() && head->has_value());
+  EXPECT_NE((*head)->etag.find('-'), std::string::npos) << (*head)->etag;
+  EXPECT_EQ(Get(raw_key), ReadFileOrEmpty(events));
+
+  // The same object read back through ranged GETs across part boundaries.
+  auto object = s3::OpenObject(client_, bucket_, raw_key);
+  ASSERT_TRUE(object.ok()) << object.status().ToString();
+  const std::string expected = ReadFileOrEmpty(events);
+  for (const int64_t offset : {int64_t{0}, (int64_t{5} << 20) - 7, (int64_t{10} << 20) - 1,
+                               static_cast<int64_t>(expected.size()) - 100}) {
+    std::string bytes;
+    ASSERT_TRUE((*object)->ReadAt(offset, 4096, &bytes).ok());
+    EXPECT_EQ(bytes, expected.substr(static_cast<size_t>(offset), 4096)) << offset;
+  }
+}
+
+TEST_F(S3PipelineTest, WrongCredentialsFailClearlyAndPublishNothing) {
+  const RunResult first = RunPipeline(SampleLanding(), Lake(), kDate, S3Env());
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  const auto before = Objects("lake");
+
+  const RunResult wrong_secret = RunPipeline(
+      SampleLanding(), Lake(), kDate, S3Env({{"MINIO_SECRET_KEY", "not-the-secret-0123456789"}}));
+  EXPECT_EQ(wrong_secret.exit_code, 1);
+  EXPECT_NE(wrong_secret.err.find("SignatureDoesNotMatch"), std::string::npos) << wrong_secret.err;
+  EXPECT_EQ(wrong_secret.err.find("not-the-secret"), std::string::npos) << "secret printed";
+  EXPECT_EQ(wrong_secret.out.find("not-the-secret"), std::string::npos) << "secret printed";
+
+  const RunResult unknown_key =
+      RunPipeline(SampleLanding(), Lake(), kDate, S3Env({{"MINIO_ACCESS_KEY", "NOSUCHKEY000"}}));
+  EXPECT_EQ(unknown_key.exit_code, 1);
+  EXPECT_NE(unknown_key.err.find("InvalidAccessKeyId"), std::string::npos) << unknown_key.err;
+
+  EXPECT_EQ(Objects("lake"), before);
+}
+
+TEST_F(S3PipelineTest, MissingBucketFailsClearly) {
+  const std::string missing = "s3://" + bucket_ + "-missing/lake";
+  const RunResult run = RunPipeline(SampleLanding(), missing, kDate, S3Env());
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.err.find("bucket does not exist"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find(bucket_ + "-missing"), std::string::npos) << run.err;
+  EXPECT_FALSE(client_->HeadBucket(bucket_ + "-missing").ok());
+}
+
+TEST_F(S3PipelineTest, UnreachableEndpointFailsClearly) {
+  const RunResult run = RunPipeline(
+      SampleLanding(), Lake(), kDate,
+      S3Env({{"MINIO_ENDPOINT", "http://127.0.0.1:9"}, {"STREAMPRO_S3_MAX_ATTEMPTS", "2"}}));
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.err.find("127.0.0.1:9"), std::string::npos) << run.err;
+  EXPECT_EQ(Objects("lake").size(), 0u);
+}
+
+TEST_F(S3PipelineTest, NotConfiguredFailsClearly) {
+  const RunResult run = RunPipeline(SampleLanding(), Lake(), kDate, {});
+  EXPECT_EQ(run.exit_code, 2) << run.err;
+  EXPECT_NE(run.err.find("MINIO_ENDPOINT"), std::string::npos) << run.err;
+}
+
+// A run killed at each step of the publish leaves only complete partitions readable; the
+// next run takes over the lock, finishes or undoes what was left, and cleans up.
+TEST_F(S3PipelineTest, CrashesLeaveCompletePartitionsAndTheNextRunCleansUp) {
+  const std::string local_lake = (local_ / "lake").string();
+  ASSERT_EQ(RunPipeline(SampleLanding(), local_lake, kDate).exit_code, 0);
+  const std::string expected = ReportWithoutLake(ReadFileOrEmpty(ReportPath(local_lake, kDate)));
+  const std::string report_key = "lake/reports/ingestion_date=2025-09-09/report.json";
+
+  // First publish of every partition (in place), killed after the files are written.
+  const RunResult first_crash = RunPipeline(SampleLanding(), Lake(), kDate,
+                                            S3Env({{"LAKE_TEST_CRASH_AFTER", "files_verified"}}));
+  ASSERT_EQ(first_crash.exit_code, 86) << first_crash.err;
+  EXPECT_GT(Objects("lake/raw").size(), 0u) << "the dead run left its objects";
+  EXPECT_EQ(Objects("lake/_lock").size(), 1u) << "and its lock";
+  const RunResult recovered = RunPipeline(SampleLanding(), Lake(), kDate, S3Env());
+  ASSERT_EQ(recovered.exit_code, 0) << recovered.err;
+  EXPECT_NE(recovered.out.find("Took over the lake lock"), std::string::npos) << recovered.out;
+  EXPECT_EQ(ReportWithoutLake(Get(report_key)), expected);
+  ExpectOnlyCompletePartitions("lake");
+
+  // Replacing partitions: killed before the manifest, after it (objects still staged), and
+  // while the staged objects are copied into place.
+  for (const char* step : {"files_verified", "published", "moved_aside"}) {
+    SCOPED_TRACE(step);
+    const RunResult crash =
+        RunPipeline(SampleLanding(), Lake(), kDate, S3Env({{"LAKE_TEST_CRASH_AFTER", step}}));
+    ASSERT_EQ(crash.exit_code, 86) << crash.err;
+    EXPECT_GT(Objects("lake/_staging").size(), 0u);
+    // Readers still see complete partitions: the old version, or the new one through the
+    // staged copies its manifest names.
+    ExpectReadableThroughManifests("lake");
+
+    const RunResult next = RunPipeline(SampleLanding(), Lake(), kDate, S3Env());
+    ASSERT_EQ(next.exit_code, 0) << next.err;
+    if (std::string(step) != "files_verified") {
+      EXPECT_NE(next.out.find("Finished the publish of an interrupted run"), std::string::npos)
+          << next.out;
+    }
+    EXPECT_EQ(Objects("lake/_staging").size(), 0u);
+    EXPECT_EQ(ReportWithoutLake(Get(report_key)), expected);
+    ExpectOnlyCompletePartitions("lake");
+  }
+
+  // `report` takes the lock too, so it is also the run that finishes an interrupted publish.
+  ASSERT_EQ(
+      RunPipeline(SampleLanding(), Lake(), kDate, S3Env({{"LAKE_TEST_CRASH_AFTER", "published"}}))
+          .exit_code,
+      86);
+  const RunResult read = RunStreampro(
+      {"report", "--env", "test", "--lake", Lake(), "--ingestion-date", kDate, "--format", "json"},
+      S3Env());
+  ASSERT_EQ(read.exit_code, 0) << read.err;
+  EXPECT_EQ(ReportWithoutLake(read.out), expected);
+  EXPECT_NE(read.err.find("Finished the publish of an interrupted run"), std::string::npos)
+      << read.err;
+  ExpectOnlyCompletePartitions("lake");
+}
+
+}  // namespace
+}  // namespace streampro::e2e
