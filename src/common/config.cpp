@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <charconv>
 #include <cstring>
 #include <fstream>
@@ -38,6 +39,13 @@ const Config::KeyInfo* FindKnownKey(std::string_view key) {
     if (key == info.name) return &info;
   }
   return nullptr;
+}
+
+bool MayHoldSecret(std::string_view text) {
+  std::string upper(text);
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return upper.find("SECRET") != std::string::npos || upper.find("TOKEN") != std::string::npos ||
+         upper.find("PASSWORD") != std::string::npos;
 }
 
 bool IsOverlaidVariable(std::string_view name) {
@@ -106,6 +114,12 @@ Result<Config> Config::Parse(const std::string& text, const std::string& origin)
 
     const size_t eq = line.find('=');
     if (eq == std::string_view::npos) {
+      // A line that may hold a secret is not echoed (error messages reach logs).
+      if (MayHoldSecret(line)) {
+        return Status::InvalidArgument(
+            fmt::format("{}:{}: expected KEY=VALUE (the line is not shown: it may hold a secret)",
+                        origin, line_number));
+      }
       return Status::InvalidArgument(
           fmt::format("{}:{}: expected KEY=VALUE, got '{}'", origin, line_number, line));
     }

@@ -131,7 +131,8 @@ std::string TrinoDdl(const TrinoDdlOptions& options) {
         "  format = 'PARQUET',\n"
         "  partitioned_by = ARRAY['{}']\n"
         ");\n",
-        SqlString(fmt::format("{}/{}/{}", location, table.layer, table.folder)), kPartitionKey);
+        SqlString(fmt::format("{}/{}/{}", location, LayerFolder(table.layer), table.folder)),
+        kPartitionKey);
     sql += fmt::format("CALL {}.system.sync_partition_metadata({}, {}, 'FULL');\n", options.catalog,
                        SqlString(options.schema), SqlString(table.sql_name));
   }

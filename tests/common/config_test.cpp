@@ -24,6 +24,11 @@ TEST(ConfigTest, ErrorsNameFileAndLine) {
   ASSERT_FALSE(bad_line.ok());
   EXPECT_EQ(bad_line.status().message(), "dev.env:2: expected KEY=VALUE, got 'not a setting'");
 
+  auto secret = Config::Parse("MINIO_SECRET_KEY wJalrXUtnFEMI\n", "dev.env");
+  ASSERT_FALSE(secret.ok());
+  EXPECT_EQ(secret.status().message().find("wJalrXUtnFEMI"), std::string::npos);
+  EXPECT_NE(secret.status().message().find("dev.env:1: expected KEY=VALUE"), std::string::npos);
+
   auto typo = Config::Parse("STREAMPRO_LAKE_ROTO=x\n", "dev.env");
   ASSERT_FALSE(typo.ok());
   EXPECT_EQ(typo.status().message(), "dev.env:1: unknown key 'STREAMPRO_LAKE_ROTO'");

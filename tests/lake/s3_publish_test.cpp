@@ -1,0 +1,187 @@
+// The lake lock and partition publish on S3 (the commit-manifest protocol of
+// docs/storage.md), against the RADOS Gateway of the `rgw` ctest fixture.
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+#include <string>
+
+#include "lake/lake_lock.h"
+#include "lake/layout.h"
+#include "lake/manifest.h"
+#include "lake/partition_writer.h"
+#include "storage/s3/rgw_env.h"
+#include "storage/s3_store.h"
+#include "streampro/object_store.h"
+
+namespace streampro::lake {
+namespace {
+
+const Date kDate = *ParseIsoDate("2025-09-09");
+using Files = std::map<std::string, std::string>;
+
+class S3PublishTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    storage::SetS3Options(streampro::testing::RgwOptions());
+    bucket_ = streampro::testing::NewBucket(
+        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    root_ = fmt::format("s3://{}/lake", bucket_);
+  }
+
+  // Every key under the lake (relative to it) -> content.
+  std::map<std::string, std::string> Objects() const {
+    std::map<std::string, std::string> out;
+    auto lake = storage::Resolve(root_);
+    EXPECT_TRUE(lake.ok());
+    auto listed = lake->store->List(lake->key);
+    EXPECT_TRUE(listed.ok()) << listed.status().ToString();
+    if (!listed.ok()) return out;
+    for (const storage::ObjectInfo& object : *listed) {
+      auto bytes = storage::ReadObject(lake->store->Uri(object.key));
+      EXPECT_TRUE(bytes.ok());
+      out[object.key.substr(lake->key.size() + 1)] = bytes.ok() ? *bytes : "";
+    }
+    return out;
+  }
+
+  static Status Write(PartitionWriter* writer, const Files& files) {
+    for (const auto& [name, content] : files) {
+      ASSIGN_OR_RETURN(OutputStream * out, writer->CreateFile(name));
+      RETURN_NOT_OK(out->Write(content));
+      RETURN_NOT_OK(writer->CloseFile(name, std::nullopt));
+    }
+    return Status::OK();
+  }
+
+  Status Publish(const LakeLock& lock, const Files& files) {
+    ASSIGN_OR_RETURN(auto writer, PartitionWriter::Begin(lock, "trusted", "events", kDate));
+    RETURN_NOT_OK(Write(writer.get(), files));
+    return writer->Commit();
+  }
+
+  std::string bucket_;
+  std::string root_;
+};
+
+const char* kPartition = "trusted/events/ingestion_date=2025-09-09/";
+
+TEST_F(S3PublishTest, CommitPutsFilesUnderTheirSpecKeysWithAManifest) {
+  auto lock = LakeLock::Acquire(root_);
+  ASSERT_TRUE(lock.ok()) << lock.status().ToString();
+  EXPECT_TRUE(lock->remote());
+  ASSERT_TRUE(Publish(*lock, {{"a.txt", "alpha"}, {"b.txt", "beta"}}).ok());
+  const auto objects = Objects();
+  EXPECT_EQ(objects.at(std::string(kPartition) + "a.txt"), "alpha");
+  EXPECT_EQ(objects.at(std::string(kPartition) + "b.txt"), "beta");
+  auto manifest = ReadManifest(root_, "trusted", "events", kDate);
+  ASSERT_TRUE(manifest.ok() && manifest->has_value());
+  ASSERT_EQ((*manifest)->files.size(), 2u);
+  EXPECT_FALSE((*manifest)->files[0].object.has_value());
+  auto dates = ListPartitions(root_, "trusted", "events");
+  ASSERT_TRUE(dates.ok());
+  EXPECT_EQ(*dates, std::vector<Date>{kDate});
+}
+
+TEST_F(S3PublishTest, ReplacingLeavesExactlyTheNewVersion) {
+  auto lock = LakeLock::Acquire(root_);
+  ASSERT_TRUE(lock.ok()) << lock.status().ToString();
+  ASSERT_TRUE(Publish(*lock, {{"a.txt", "v1"}, {"old.txt", "gone soon"}}).ok());
+  ASSERT_TRUE(Publish(*lock, {{"a.txt", "v2"}, {"new.txt", "fresh"}}).ok());
+  std::set<std::string> keys;
+  for (const auto& [key, content] : Objects()) {
+    if (!key.starts_with("_lock")) keys.insert(key);
+  }
+  EXPECT_EQ(keys, (std::set<std::string>{std::string(kPartition) + "_manifest.json",
+                                         std::string(kPartition) + "a.txt",
+                                         std::string(kPartition) + "new.txt"}));
+  EXPECT_EQ(Objects().at(std::string(kPartition) + "a.txt"), "v2");
+}
+
+TEST_F(S3PublishTest, AbandonedWritersLeaveThePublishedStateAlone) {
+  auto lock = LakeLock::Acquire(root_);
+  ASSERT_TRUE(lock.ok()) << lock.status().ToString();
+  {
+    // A first version never committed: written in place, then removed.
+    auto writer = PartitionWriter::Begin(*lock, "trusted", "events", kDate);
+    ASSERT_TRUE(writer.ok());
+    ASSERT_TRUE(Write(writer->get(), {{"a.txt", "never"}}).ok());
+  }
+  for (const auto& [key, content] : Objects()) {
+    EXPECT_TRUE(key == "_lock") << key << " left behind";
+  }
+  ASSERT_TRUE(Publish(*lock, {{"a.txt", "v1"}}).ok());
+  const auto published = Objects();
+  {
+    // A replacement never committed: staged, then removed.
+    auto writer = PartitionWriter::Begin(*lock, "trusted", "events", kDate);
+    ASSERT_TRUE(writer.ok());
+    ASSERT_TRUE(Write(writer->get(), {{"a.txt", "v2"}, {"b.txt", "v2"}}).ok());
+  }
+  auto after = Objects();
+  after["_lock"] = published.at("_lock");  // its lease may have been renewed
+  EXPECT_EQ(after, published);
+}
+
+TEST_F(S3PublishTest, DropPartitionRemovesEveryObject) {
+  auto lock = LakeLock::Acquire(root_);
+  ASSERT_TRUE(lock.ok()) << lock.status().ToString();
+  ASSERT_TRUE(Publish(*lock, {{"a.txt", "v1"}}).ok());
+  ASSERT_TRUE(DropPartition(*lock, "trusted", "events", kDate).ok());
+  for (const auto& [key, content] : Objects()) EXPECT_EQ(key, "_lock");
+  EXPECT_TRUE(DropPartition(*lock, "trusted", "events", kDate).ok()) << "missing is fine";
+}
+
+TEST_F(S3PublishTest, ASecondRunFailsNamingTheHolderAndTheLockIsReleased) {
+  {
+    auto first = LakeLock::Acquire(root_);
+    ASSERT_TRUE(first.ok()) << first.status().ToString();
+    auto second = LakeLock::Acquire(root_);
+    ASSERT_FALSE(second.ok());
+    EXPECT_NE(second.status().message().find("another StreamPro run holds the lake lock"),
+              std::string::npos)
+        << second.status().message();
+    EXPECT_NE(second.status().message().find(first->run_id()), std::string::npos);
+  }
+  EXPECT_TRUE(Objects().empty()) << "released on destruction";
+  EXPECT_TRUE(LakeLock::Acquire(root_).ok());
+}
+
+TEST_F(S3PublishTest, AnExpiredLockIsTakenOver) {
+  ASSERT_TRUE(storage::WriteObject(root_ + "/_lock",
+                                   "{\"run_id\": \"20200101T000000Z-1-deadbeef\", \"host\": "
+                                   "\"elsewhere\", \"pid\": 1, \"expires_unix\": 1}\n")
+                  .ok());
+  auto lock = LakeLock::Acquire(root_);
+  ASSERT_TRUE(lock.ok()) << lock.status().ToString();
+  EXPECT_EQ(lock->recovery().taken_over_lock, "20200101T000000Z-1-deadbeef");
+}
+
+TEST_F(S3PublishTest, ALiveLockOfAnotherHostIsRespected) {
+  const int64_t future = 4102444800;  // 2100-01-01
+  ASSERT_TRUE(storage::WriteObject(root_ + "/_lock",
+                                   fmt::format("{{\"run_id\": \"r\", \"host\": \"elsewhere\", "
+                                               "\"pid\": 1, \"expires_unix\": {}}}\n",
+                                               future))
+                  .ok());
+  auto lock = LakeLock::Acquire(root_);
+  ASSERT_FALSE(lock.ok());
+  EXPECT_NE(lock.status().message().find("pid 1 on elsewhere"), std::string::npos)
+      << lock.status().message();
+}
+
+TEST_F(S3PublishTest, LayerFoldersMoveTheTables) {
+  ASSERT_TRUE(SetLayerFolders(LayerFolders{"bronze", "silver", "gold", "reports"}).ok());
+  auto lock = LakeLock::Acquire(root_);
+  ASSERT_TRUE(lock.ok()) << lock.status().ToString();
+  const Status published = Publish(*lock, {{"a.txt", "v1"}});
+  ASSERT_TRUE(SetLayerFolders(LayerFolders{}).ok());
+  ASSERT_TRUE(published.ok()) << published.ToString();
+  EXPECT_TRUE(Objects().contains("silver/events/ingestion_date=2025-09-09/a.txt"));
+  EXPECT_FALSE(SetLayerFolders(LayerFolders{"../x", "t", "e", "r"}).ok());
+}
+
+}  // namespace
+}  // namespace streampro::lake
