@@ -220,16 +220,50 @@ void RenewLease(LakeLock::State* state) {
   }
 }
 
+// The pid inside a run id (`{stamp}-{pid}-{random}`), or 0 when `run_id` is not one.
+pid_t PidOfRunId(std::string_view run_id) {
+  const size_t first = run_id.find('-');
+  const size_t last = run_id.rfind('-');
+  if (first != 16 || last == first || run_id.size() - last - 1 != 8) return 0;
+  const std::string_view digits = run_id.substr(first + 1, last - first - 1);
+  if (digits.empty() || digits.size() > 9 ||
+      digits.find_first_not_of("0123456789") != std::string_view::npos) {
+    return 0;
+  }
+  return static_cast<pid_t>(std::stol(std::string(digits)));
+}
+
+// Removes the local scratch folders (`{tmp}/streampro-{run_id}`) of S3 runs on this host
+// whose process is gone: a run that was killed cannot remove its own, and one may hold
+// spilled columns. Best effort; a folder of a live process or of another user is kept.
+void RemoveDeadScratchFolders(const std::string& tmp, LakeRecovery* recovery) {
+  std::error_code ec;
+  std::filesystem::directory_iterator entries(tmp, ec);
+  if (ec) return;
+  constexpr std::string_view kPrefix = "streampro-";
+  for (const auto& entry : entries) {
+    const std::string name = entry.path().filename().string();
+    if (!name.starts_with(kPrefix)) continue;
+    const pid_t pid = PidOfRunId(std::string_view(name).substr(kPrefix.size()));
+    if (pid <= 0 || !entry.is_directory(ec)) continue;
+    if (::kill(pid, 0) == 0 || errno != ESRCH) continue;  // alive, or not ours to judge
+    if (std::filesystem::remove_all(entry.path(), ec) != static_cast<std::uintmax_t>(-1) && !ec) {
+      recovery->removed_scratch.push_back(entry.path().string());
+    }
+  }
+}
+
 Status AcquireS3(LakeLock::State* state) {
   state->remote = true;
   state->staging_dir =
       storage::JoinUri(state->root, fmt::format("{}/{}", kStagingFolderName, state->run_id));
-  const char* tmp = std::getenv("TMPDIR");
-  state->scratch_dir =
-      fmt::format("{}/streampro-{}", tmp != nullptr && *tmp ? tmp : "/tmp", state->run_id);
+  const char* tmp_env = std::getenv("TMPDIR");
+  const std::string tmp = tmp_env != nullptr && *tmp_env ? tmp_env : "/tmp";
+  state->scratch_dir = fmt::format("{}/streampro-{}", tmp, state->run_id);
   RETURN_NOT_OK(AcquireRemote(state));
   state->renewer = std::thread(RenewLease, state);
   RETURN_NOT_OK(internal::RecoverDeadRuns(state->root, state->run_id, &state->recovery));
+  RemoveDeadScratchFolders(tmp, &state->recovery);
   return CreateDirectories(state->scratch_dir);
 }
 

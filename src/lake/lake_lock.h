@@ -20,7 +20,13 @@ struct LakeRecovery {
   std::vector<std::string> completed_partitions;
   /// S3 lake: the run id of a dead or expired holder whose lock was taken over.
   std::string taken_over_lock;
+  /// S3 lake: local scratch folders (`$TMPDIR/streampro-{run_id}`) of runs on this host
+  /// whose process is gone, now removed.
+  std::vector<std::string> removed_scratch;
 };
+
+/// Lease of an S3 lake lock; renewed every quarter of it while the run lives.
+inline constexpr int kS3LeaseSeconds = 60;
 
 /// One writer per lake per run. A second concurrent Acquire, from this or another process,
 /// fails with a message naming the lock and its holder. On acquiring, it repairs and
@@ -31,11 +37,9 @@ struct LakeRecovery {
 ///  - S3 lake (`s3://bucket/prefix`): the object `{root}/_lock`, created with
 ///    `If-None-Match: *` and holding the run, host, pid and a lease that a background
 ///    thread renews every kS3LeaseSeconds / 4. A lock whose lease ran out, or whose holder
-///    was a process of this host that is gone, is taken over (docs/publish.md).
+///    was a process of this host that is gone, is taken over (docs/publish.md). Scratch
+///    folders that killed S3 runs of this host left in `$TMPDIR` are removed too.
 /// Movable; the accessors are safe to call from several threads.
-/// Lease of an S3 lake lock; renewed every quarter of it while the run lives.
-inline constexpr int kS3LeaseSeconds = 60;
-
 class LakeLock {
  public:
   static Result<LakeLock> Acquire(const std::string& root);

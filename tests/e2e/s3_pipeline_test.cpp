@@ -64,7 +64,7 @@ class S3PipelineTest : public ::testing::Test {
     client_ = *client;
     local_ = fs::temp_directory_path() / fmt_name("streampro-s3-e2e-", info->name());
     fs::remove_all(local_);
-    fs::create_directories(local_);
+    fs::create_directories(local_ / "tmp");
   }
   void TearDown() override { fs::remove_all(local_); }
 
@@ -80,6 +80,8 @@ class S3PipelineTest : public ::testing::Test {
         {"MINIO_SECRET_KEY", rgw.secret_key},
         // Parts of 5 MiB, so the 16 MB+ test files go up in several parts.
         {"STREAMPRO_S3_PART_SIZE_MB", "5"},
+        // Local scratch (spills) of S3 runs, so the tests can see what runs leave there.
+        {"TMPDIR", (local_ / "tmp").string()},
     };
     for (auto& [key, value] : extra) env[key] = value;
     return env;
@@ -87,6 +89,15 @@ class S3PipelineTest : public ::testing::Test {
 
   std::string Lake(const std::string& prefix = "lake") const {
     return "s3://" + bucket_ + "/" + prefix;
+  }
+
+  // Local scratch folders that S3 runs left in their TMPDIR.
+  size_t ScratchFolders() const {
+    size_t count = 0;
+    for (const auto& entry : fs::directory_iterator(local_ / "tmp")) {
+      count += entry.path().filename().string().starts_with("streampro-") ? 1 : 0;
+    }
+    return count;
   }
 
   // key -> (size, etag) of every object under `prefix`.
@@ -367,8 +378,10 @@ TEST_F(S3PipelineTest, CrashesLeaveCompletePartitionsAndTheNextRunCleansUp) {
   ASSERT_EQ(first_crash.exit_code, 86) << first_crash.err;
   EXPECT_GT(Objects("lake/raw").size(), 0u) << "the dead run left its objects";
   EXPECT_EQ(Objects("lake/_lock").size(), 1u) << "and its lock";
+  EXPECT_EQ(ScratchFolders(), 1u) << "and its local scratch folder";
   const RunResult recovered = RunPipeline(SampleLanding(), Lake(), kDate, S3Env());
   ASSERT_EQ(recovered.exit_code, 0) << recovered.err;
+  EXPECT_EQ(ScratchFolders(), 0u) << "the next run removes the dead run's scratch and its own";
   EXPECT_NE(recovered.out.find("Took over the lake lock"), std::string::npos) << recovered.out;
   EXPECT_EQ(ReportWithoutLake(Get(report_key)), expected);
   ExpectOnlyCompletePartitions("lake");
@@ -392,6 +405,7 @@ TEST_F(S3PipelineTest, CrashesLeaveCompletePartitionsAndTheNextRunCleansUp) {
           << next.out;
     }
     EXPECT_EQ(Objects("lake/_staging").size(), 0u);
+    EXPECT_EQ(ScratchFolders(), 0u);
     EXPECT_EQ(ReportWithoutLake(Get(report_key)), expected);
     ExpectOnlyCompletePartitions("lake");
   }
@@ -409,6 +423,7 @@ TEST_F(S3PipelineTest, CrashesLeaveCompletePartitionsAndTheNextRunCleansUp) {
   EXPECT_NE(read.err.find("Finished the publish of an interrupted run"), std::string::npos)
       << read.err;
   ExpectOnlyCompletePartitions("lake");
+  EXPECT_EQ(ScratchFolders(), 0u);
 }
 
 }  // namespace

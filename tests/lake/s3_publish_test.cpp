@@ -4,9 +4,16 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "lake/lake_lock.h"
 #include "lake/layout.h"
@@ -170,6 +177,48 @@ TEST_F(S3PublishTest, ALiveLockOfAnotherHostIsRespected) {
   ASSERT_FALSE(lock.ok());
   EXPECT_NE(lock.status().message().find("pid 1 on elsewhere"), std::string::npos)
       << lock.status().message();
+}
+
+TEST_F(S3PublishTest, ScratchFoldersOfKilledRunsOnThisHostAreRemoved) {
+  // A pid that no longer exists: a child that has exited and been reaped.
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) ::_exit(0);
+  ASSERT_EQ(::waitpid(child, nullptr, 0), child);
+
+  const std::string tmp = ::testing::TempDir() + "/scratch-sweep-" + bucket_;
+  std::filesystem::remove_all(tmp);
+  const std::string dead = fmt::format("{}/streampro-20200101T000000Z-{}-0badf00d", tmp, child);
+  const std::string live =
+      fmt::format("{}/streampro-20200101T000000Z-{}-0badf00d", tmp, ::getpid());
+  const std::string not_a_run = tmp + "/streampro-notes";
+  for (const std::string& folder : {dead, live, not_a_run}) {
+    std::filesystem::create_directories(folder + "/spill");
+    std::ofstream(folder + "/spill/col.bin") << "columns";
+  }
+
+  const char* saved = std::getenv("TMPDIR");
+  const std::string saved_tmpdir = saved != nullptr ? saved : "";
+  ::setenv("TMPDIR", tmp.c_str(), 1);
+  std::string scratch;
+  {
+    auto lock = LakeLock::Acquire(root_);
+    if (saved != nullptr) {
+      ::setenv("TMPDIR", saved_tmpdir.c_str(), 1);
+    } else {
+      ::unsetenv("TMPDIR");
+    }
+    ASSERT_TRUE(lock.ok()) << lock.status().ToString();
+    EXPECT_EQ(lock->recovery().removed_scratch, std::vector<std::string>{dead});
+    scratch = lock->scratch_dir();
+    EXPECT_TRUE(scratch.starts_with(tmp + "/streampro-")) << scratch;
+    EXPECT_TRUE(std::filesystem::is_directory(scratch));
+  }
+  EXPECT_FALSE(std::filesystem::exists(dead));
+  EXPECT_TRUE(std::filesystem::exists(live + "/spill/col.bin"));
+  EXPECT_TRUE(std::filesystem::exists(not_a_run + "/spill/col.bin"));
+  EXPECT_FALSE(std::filesystem::exists(scratch));  // a clean run removes its own
+  std::filesystem::remove_all(tmp);
 }
 
 TEST_F(S3PublishTest, LayerFoldersMoveTheTables) {
