@@ -504,12 +504,7 @@ TEST(S3ClientResume, BrokenTransferResumesAtTheFirstUndeliveredByte) {
             std::string_view(bytes).substr(40'000), 60'000),
   });
   auto client = MakeClient(ScriptedOptions(server));
-  std::string streamed;
-  const Status status = client->GetObjectStream("b", "k", [&](std::string_view piece) {
-    streamed.append(piece);
-    return Status::OK();
-  });
-  ASSERT_TRUE(status.ok()) << status.ToString();
+  const std::string streamed = GetAll(*client, "b", "k");
   EXPECT_TRUE(streamed == bytes) << streamed.size();
   EXPECT_EQ(client->requests_retried(), 1);
   const std::vector<std::string> requests = server.requests();
@@ -526,12 +521,7 @@ TEST(S3ClientResume, ServerThatIgnoresTheRangeStillDeliversEachByteOnce) {
       Reply("200 OK", "ETag: \"v1\"\r\n", bytes, bytes.size()),
   });
   auto client = MakeClient(ScriptedOptions(server));
-  std::string streamed;
-  const Status status = client->GetObjectStream("b", "k", [&](std::string_view piece) {
-    streamed.append(piece);
-    return Status::OK();
-  });
-  ASSERT_TRUE(status.ok()) << status.ToString();
+  const std::string streamed = GetAll(*client, "b", "k");
   EXPECT_TRUE(streamed == bytes) << streamed.size();
 }
 
