@@ -86,12 +86,44 @@ std::string Base64(const unsigned char* bytes, size_t size) {
   return out;
 }
 
-/// Content-MD5: base64 of the body's MD5.
-std::string ContentMd5(std::string_view body) {
+std::array<unsigned char, 16> Md5(std::string_view body) {
   std::array<unsigned char, 16> digest{};
   unsigned int length = 0;
   EVP_Digest(body.data(), body.size(), digest.data(), &length, EVP_md5(), nullptr);
-  return Base64(digest.data(), length);
+  return digest;
+}
+
+/// Content-MD5: base64 of the body's MD5.
+std::string ContentMd5(std::string_view body) {
+  const std::array<unsigned char, 16> digest = Md5(body);
+  return Base64(digest.data(), digest.size());
+}
+
+std::string Hex(const std::array<unsigned char, 16>& digest) {
+  std::string hex;
+  hex.reserve(2 * digest.size());
+  for (const unsigned char byte : digest) hex += fmt::format("{:02x}", byte);
+  return hex;
+}
+
+/// Lowercase hex of the body's MD5: the ETag S3 gives an object stored by one plain PUT.
+std::string Md5Hex(std::string_view body) {
+  return Hex(Md5(body));
+}
+
+/// The ETag S3 gives the object a multipart upload completes: the MD5 of the parts' binary
+/// MD5s, then `-{parts}`. Empty when a part's ETag is not a plain MD5 (encrypted objects).
+std::string MultipartEtag(const std::vector<std::string>& part_etags) {
+  std::string digests;
+  for (const std::string& etag : part_etags) {
+    if (etag.size() != 32 || etag.find_first_not_of("0123456789abcdef") != std::string::npos) {
+      return {};
+    }
+    for (size_t i = 0; i < etag.size(); i += 2) {
+      digests += static_cast<char>(std::stoi(etag.substr(i, 2), nullptr, 16));
+    }
+  }
+  return fmt::format("{}-{}", Md5Hex(digests), part_etags.size());
 }
 
 std::string_view StripQuotes(std::string_view etag) {
@@ -239,6 +271,8 @@ struct Call {
   /// (keeping the connection alive with a trickle of whitespace at best), and may answer 200
   /// with an `<Error>` body.
   bool server_side_work = false;
+  /// Set, when not null, to the number of attempts a successful Execute made.
+  int* attempts_made = nullptr;
 
   void SetBody(std::string_view bytes) {
     body = bytes;
@@ -340,6 +374,7 @@ Result<http::Response> S3Client::Impl::Execute(const Call& call) {
     const long status = response.status;
     if (status >= 200 && status < 300) {
       if (!call.server_side_work || response.body.find("<Error>") == std::string::npos) {
+        if (call.attempts_made != nullptr) *call.attempts_made = attempt;
         return std::move(response);
       }
       const S3Error error = ParseError(response.body);
@@ -350,6 +385,7 @@ Result<http::Response> S3Client::Impl::Execute(const Call& call) {
     }
     if (std::find(call.accepted_statuses.begin(), call.accepted_statuses.end(), status) !=
         call.accepted_statuses.end()) {
+      if (call.attempts_made != nullptr) *call.attempts_made = attempt;
       return std::move(response);
     }
     const S3Error error = ParseError(response.body);
@@ -456,8 +492,16 @@ Result<bool> S3Client::PutObject(const std::string& bucket, const std::string& k
     call.headers.emplace_back("If-None-Match", "*");
     call.accepted_statuses = {412};
   }
+  int attempts = 0;
+  call.attempts_made = &attempts;
   ASSIGN_OR_RETURN(const http::Response response, impl_->Execute(call));
-  return response.status != 412;
+  if (response.status != 412) return true;
+  if (attempts == 1) return false;
+  // An earlier attempt may have landed and lost its answer: the object is ours when it holds
+  // exactly our bytes (a unique body, such as a lock's, cannot have come from anyone else).
+  ASSIGN_OR_RETURN(const std::optional<ObjectMeta> existing, HeadObject(bucket, key));
+  return existing.has_value() && existing->size == std::ssize(body) &&
+         existing->etag == Md5Hex(body);
 }
 
 Result<std::optional<ObjectMeta>> S3Client::HeadObject(const std::string& bucket,
@@ -756,7 +800,23 @@ Status S3Client::CompleteMultipartUpload(const std::string& bucket, const std::s
   call.headers.emplace_back("Content-Type", "application/xml");
   call.SetBody(document);
   call.server_side_work = true;
-  return impl_->Execute(call).status();
+  call.accepted_statuses = {404};
+  int attempts = 0;
+  call.attempts_made = &attempts;
+  ASSIGN_OR_RETURN(const http::Response response, impl_->Execute(call));
+  if (response.status != 404) return Status::OK();
+  const S3Error error = ParseError(response.body);
+  if (error.code == "NoSuchUpload" && attempts > 1) {
+    // An earlier attempt may have completed the upload and lost its answer: then the object
+    // is there with the ETag these parts make.
+    const std::string expected = MultipartEtag(part_etags);
+    ASSIGN_OR_RETURN(const std::optional<ObjectMeta> existing, HeadObject(bucket, key));
+    if (!expected.empty() && existing.has_value() && existing->etag == expected) {
+      return Status::OK();
+    }
+  }
+  return impl_->Failure(call, attempts, Impl::HttpDetail(response.status, error),
+                        error.code == "NoSuchKey" || error.code == "NoSuchBucket");
 }
 
 Status S3Client::AbortMultipartUpload(const std::string& bucket, const std::string& key,

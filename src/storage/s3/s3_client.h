@@ -95,8 +95,9 @@ class S3Client {
   Status CreateBucket(const std::string& bucket);
 
   /// Single PUT with Content-MD5 and the signed payload SHA-256 (the server checks both).
-  /// Returns false only when `options.if_none_match` and the key exists (HTTP 412). (A retry
-  /// after a lost answer to a PUT that did land also sees 412: S3 cannot tell the two apart.)
+  /// Returns false only when `options.if_none_match` and the key exists (HTTP 412). A retry
+  /// after a lost answer to a PUT that did land also sees 412; then the object is read back
+  /// (HEAD) and counts as created when its size and ETag (the MD5 of a plain PUT) are ours.
   Result<bool> PutObject(const std::string& bucket, const std::string& key, std::string_view body,
                          const PutOptions& options = {});
 
@@ -141,7 +142,9 @@ class S3Client {
                                  const std::string& upload_id, int part_number,
                                  std::string_view body);
   /// `part_etags[i]` is part i + 1's. A 200 answer with an `<Error>` body is a failure
-  /// (retried when its code is InternalError, SlowDown or RequestTimeout).
+  /// (retried when its code is InternalError, SlowDown or RequestTimeout). A retry that
+  /// finds the upload gone (`NoSuchUpload`: an earlier attempt completed it and its answer
+  /// was lost) succeeds when the object's ETag is the one these parts make.
   Status CompleteMultipartUpload(const std::string& bucket, const std::string& key,
                                  const std::string& upload_id,
                                  const std::vector<std::string>& part_etags);

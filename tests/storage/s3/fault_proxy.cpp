@@ -68,6 +68,12 @@ bool WouldBlock(int error) {
   return error == EAGAIN || error == EWOULDBLOCK || error == EINTR;
 }
 
+// Makes the close of `fd` send RST instead of FIN.
+void Abort(int fd) {
+  const linger abort_on_close{1, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof(abort_on_close));
+}
+
 void SetNoDelay(int fd) {
   const int one = 1;
   ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
@@ -204,10 +210,10 @@ struct FaultProxy::Impl {
       JoinFinishedWorkers();
       Worker& worker = workers.emplace_back();
       worker.thread = std::thread([this, &worker, fault, socket = std::move(client)]() mutable {
-        if (fault) {
+        if (fault && *fault != Fault::kLoseReply) {
           Inject(std::move(socket), *fault);
         } else {
-          Forward(std::move(socket));
+          Forward(std::move(socket), fault.has_value());
         }
         worker.done = true;
       });
@@ -245,8 +251,9 @@ struct FaultProxy::Impl {
   }
 
   // Copies bytes both ways until both sides have closed, either side fails, or the proxy
-  // stops. A side that closes for writing is passed on as a shutdown for writing.
-  void Forward(Fd client) {
+  // stops. A side that closes for writing is passed on as a shutdown for writing. With
+  // `lose_reply`, the first bytes of the upstream's answer reset the client instead.
+  void Forward(Fd client, bool lose_reply) {
     Fd upstream = ConnectUpstream();
     if (!upstream.valid()) return;  // the client sees its connection closed
     Flow up(client.get(), upstream.get());
@@ -271,6 +278,10 @@ struct FaultProxy::Impl {
       constexpr short kReadable = POLLIN | POLLHUP;
       if ((fds[1].revents & kReadable) != 0 && up.wants_read() && !up.Read()) return;
       if ((fds[2].revents & kReadable) != 0 && down.wants_read() && !down.Read()) return;
+      if (lose_reply && !down.buffer.empty()) {
+        Abort(client.get());
+        return;
+      }
       if (up.wants_write() && !up.Write()) return;
       if (down.wants_write() && !down.Write()) return;
       up.FinishIfDrained();
@@ -346,13 +357,13 @@ struct FaultProxy::Impl {
         answer = ErrorAnswer(429, "Too Many Requests", "TooManyRequests",
                              "Please reduce your request rate.");
         break;
-      case Fault::kReset: {
-        const linger abort_on_close{1, 0};
-        ::setsockopt(client.get(), SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof(abort_on_close));
-        return;  // closing now sends RST
-      }
+      case Fault::kReset:
+        Abort(client.get());
+        return;
       case Fault::kStall:
         Discard(client.get(), -1);
+        return;
+      case Fault::kLoseReply:  // played by Forward
         return;
     }
     if (!SendAll(client.get(), answer)) return;

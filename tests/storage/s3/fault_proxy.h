@@ -16,12 +16,14 @@ namespace streampro::testing {
 class FaultProxy {
  public:
   enum class Fault {
-    kHttp503,  ///< `503 Service Unavailable` with an S3 `SlowDown` error body, then close
-    kHttp500,  ///< `500 Internal Server Error` with an `InternalError` body, then close
-    kHttp429,  ///< `429 Too Many Requests` with a `TooManyRequests` body, then close
-    kReset,    ///< read the request head, then close with RST (SO_LINGER 0)
-    kStall,    ///< read the request head, then send nothing until the client gives up
-               ///< (closes) or the proxy is destroyed
+    kHttp503,    ///< `503 Service Unavailable` with an S3 `SlowDown` error body, then close
+    kHttp500,    ///< `500 Internal Server Error` with an `InternalError` body, then close
+    kHttp429,    ///< `429 Too Many Requests` with a `TooManyRequests` body, then close
+    kReset,      ///< read the request head, then close with RST (SO_LINGER 0)
+    kStall,      ///< read the request head, then send nothing until the client gives up
+                 ///< (closes) or the proxy is destroyed
+    kLoseReply,  ///< forward the connection, but close it with RST as soon as the upstream
+                 ///< starts to answer: the upstream did the work, the client never hears
   };
   // The HTTP faults answer with `Connection: close`, then read and drop what the client still
   // sends (a request body) for up to 2 s before closing, so that the answer is not lost to a

@@ -315,6 +315,30 @@ TEST(FaultProxy, ResetAbortsTheConnectionAfterTheRequestHead) {
   EXPECT_EQ(echo->connections(), 0);
 }
 
+TEST(FaultProxy, LoseReplyForwardsTheRequestThenResetsOnTheAnswer) {
+  auto echo = EchoServer::Start();
+  ASSERT_NE(echo, nullptr);
+  auto proxy = FaultProxy::Start("127.0.0.1", echo->port());
+  ASSERT_NE(proxy, nullptr);
+  proxy->InjectFaults(Fault::kLoseReply, 1);
+  // The echo answers with the request itself: the proxy resets instead of passing it on.
+  const Received received = Exchange(*proxy);
+  EXPECT_FALSE(received.timed_out);
+  EXPECT_EQ(received.error, ECONNRESET) << std::strerror(received.error);
+  EXPECT_EQ(received.bytes, "");
+  EXPECT_EQ(proxy->faults_injected(), 1);
+  EXPECT_EQ(echo->connections(), 1) << "the request reached the upstream";
+
+  // The next connection is forwarded whole.
+  auto client = Connect(proxy->port());
+  ASSERT_NE(client, nullptr);
+  ASSERT_TRUE(SendAll(client->fd(), kRequestHead));
+  ::shutdown(client->fd(), SHUT_WR);
+  const Received next = ReadUntilClosed(client->fd(), 5000);
+  EXPECT_EQ(next.error, 0);
+  EXPECT_EQ(next.bytes, kRequestHead);
+}
+
 TEST(FaultProxy, StallSendsNothingUntilTheProxyIsDestroyed) {
   auto echo = EchoServer::Start();
   ASSERT_NE(echo, nullptr);

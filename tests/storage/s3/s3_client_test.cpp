@@ -574,6 +574,53 @@ TEST(S3ClientScripted, InternalErrorInsideA200CompleteIsRetried) {
   EXPECT_EQ(requests[0].rfind("POST /b/k?uploadId=upload-1 HTTP/1.1\r\n", 0), 0u) << requests[0];
 }
 
+// The parts' ETags are MD5("") and MD5("a"); the object they make has ETag
+// MD5(binary MD5("") + binary MD5("a")) + "-2", computed with Python's hashlib.
+const std::vector<std::string> kTwoPartEtags = {"d41d8cd98f00b204e9800998ecf8427e",
+                                                "0cc175b9c0f1b6a831c399e269772661"};
+constexpr std::string_view kTwoPartObjectEtag = "68083ea43d0307eecfa2b4749f19df15-2";
+constexpr std::string_view kNoSuchUpload =
+    "<?xml version=\"1.0\"?>\n<Error><Code>NoSuchUpload</Code><Message>The specified upload "
+    "does not exist.</Message></Error>";
+
+TEST(S3ClientScripted, CompleteRetriedAfterALostAnswerFindsTheObjectItMade) {
+  ScriptedServer server({
+      "",  // the completion lands; its answer is lost (the connection closes unanswered)
+      Reply("404 Not Found", "", kNoSuchUpload, kNoSuchUpload.size()),
+      Reply("200 OK", fmt::format("ETag: \"{}\"\r\n", kTwoPartObjectEtag), "", 5),  // HEAD
+  });
+  auto client = MakeClient(ScriptedOptions(server));
+  const Status status = client->CompleteMultipartUpload("b", "k", "upload-1", kTwoPartEtags);
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  EXPECT_EQ(client->requests_retried(), 1);
+  const std::vector<std::string> requests = server.requests();
+  ASSERT_EQ(requests.size(), 3u);
+  EXPECT_EQ(requests[2].rfind("HEAD /b/k HTTP/1.1\r\n", 0), 0u) << requests[2];
+}
+
+TEST(S3ClientScripted, CompleteThatFindsNoUploadAndNoMatchingObjectFails) {
+  ScriptedServer server({
+      "",
+      Reply("404 Not Found", "", kNoSuchUpload, kNoSuchUpload.size()),
+      Reply("200 OK", "ETag: \"68083ea43d0307eecfa2b4749f19df15-3\"\r\n", "", 5),
+  });
+  auto client = MakeClient(ScriptedOptions(server));
+  const Status status = client->CompleteMultipartUpload("b", "k", "upload-1", kTwoPartEtags);
+  ASSERT_FALSE(status.ok());
+  EXPECT_NE(status.message().find("after 2 attempts: HTTP 404 NoSuchUpload"), std::string::npos)
+      << status.message();
+}
+
+TEST(S3ClientScripted, CompleteThatFindsNoUploadAtFirstFailsWithoutLooking) {
+  ScriptedServer server({Reply("404 Not Found", "", kNoSuchUpload, kNoSuchUpload.size())});
+  auto client = MakeClient(ScriptedOptions(server));
+  const Status status = client->CompleteMultipartUpload("b", "k", "upload-1", kTwoPartEtags);
+  ASSERT_FALSE(status.ok());
+  EXPECT_NE(status.message().find("after 1 attempt: HTTP 404 NoSuchUpload"), std::string::npos)
+      << status.message();
+  EXPECT_EQ(server.requests().size(), 1u);
+}
+
 // --- Listing --------------------------------------------------------------------------------
 
 TEST(S3ClientList, PaginatesWithMaxKeys) {
@@ -933,6 +980,68 @@ TEST_F(S3ClientRetry, TooManyRequestsThen500ThenSuccess) {
   auto put = fresh->PutObject(bucket_, "k", "x");
   ASSERT_TRUE(put.ok()) << put.status().ToString();
   EXPECT_EQ(fresh->requests_retried(), 1);
+}
+
+TEST_F(S3ClientRetry, ConditionalPutWhoseAnswerWasLostCountsAsCreated) {
+  // The first PUT lands but its answer is lost; the retry sees 412 for our own object.
+  auto client = ProxiedClient();
+  proxy_->InjectFaults(FaultProxy::Fault::kLoseReply, 1);
+  const std::string body = "{\"run_id\": \"mine\"}\n";
+  PutOptions if_absent;
+  if_absent.if_none_match = true;
+  const auto put = client->PutObject(bucket_, "_lock", body, if_absent);
+  ASSERT_TRUE(put.ok()) << put.status().ToString();
+  EXPECT_TRUE(*put);
+  EXPECT_EQ(client->requests_retried(), 1);
+  EXPECT_EQ(proxy_->faults_injected(), 1);
+  EXPECT_EQ(GetAll(*client, bucket_, "_lock"), body);
+
+  // Without a lost answer, our own bytes already there are still "exists".
+  const auto again = client->PutObject(bucket_, "_lock", body, if_absent);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_FALSE(*again);
+}
+
+TEST_F(S3ClientRetry, ConditionalPutAfterALostAnswerStillSeesAnotherWritersObject) {
+  auto direct = MakeClient(RgwOptions());
+  ASSERT_TRUE(direct->PutObject(bucket_, "_lock", "theirs").ok());
+  auto client = ProxiedClient();
+  proxy_->InjectFaults(FaultProxy::Fault::kLoseReply, 1);
+  PutOptions if_absent;
+  if_absent.if_none_match = true;
+  const auto put = client->PutObject(bucket_, "_lock", "mine!!", if_absent);
+  ASSERT_TRUE(put.ok()) << put.status().ToString();
+  EXPECT_FALSE(*put);
+  EXPECT_EQ(client->requests_retried(), 1);
+  EXPECT_EQ(GetAll(*client, bucket_, "_lock"), "theirs");
+}
+
+// RADOS Gateway answers a repeated completion of a completed upload with success itself;
+// AWS may answer NoSuchUpload, which S3ClientScripted below plays.
+TEST_F(S3ClientRetry, CompleteMultipartWhoseAnswerWasLostSucceeds) {
+  auto direct = MakeClient(RgwOptions());
+  const std::string bytes = BinaryBytes((5 << 20) + 1000, 21);
+  auto upload_id = direct->CreateMultipartUpload(bucket_, "big");
+  ASSERT_TRUE(upload_id.ok()) << upload_id.status().ToString();
+  std::vector<std::string> etags;
+  for (const auto& [number, piece] : {std::pair{1, std::string_view(bytes).substr(0, 5 << 20)},
+                                      std::pair{2, std::string_view(bytes).substr(5 << 20)}}) {
+    auto etag = direct->UploadPart(bucket_, "big", *upload_id, number, piece);
+    ASSERT_TRUE(etag.ok()) << etag.status().ToString();
+    etags.push_back(*etag);
+  }
+
+  // The completion lands but its answer is lost; the retry finds the upload gone.
+  auto client = ProxiedClient();
+  proxy_->InjectFaults(FaultProxy::Fault::kLoseReply, 1);
+  const Status completed = client->CompleteMultipartUpload(bucket_, "big", *upload_id, etags);
+  ASSERT_TRUE(completed.ok()) << completed.ToString();
+  EXPECT_EQ(client->requests_retried(), 1);
+  EXPECT_EQ(proxy_->faults_injected(), 1);
+  auto meta = client->HeadObject(bucket_, "big");
+  ASSERT_TRUE(meta.ok() && meta->has_value());
+  EXPECT_TRUE((*meta)->etag.ends_with("-2")) << (*meta)->etag;
+  EXPECT_TRUE(GetAll(*client, bucket_, "big") == bytes);
 }
 
 TEST_F(S3ClientRetry, MoreFaultsThanAttemptsFails) {
