@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 namespace streampro {
@@ -71,6 +72,11 @@ Status AtomicFileWriter::Commit() {
   return Status::OK();
 }
 
+bool ProcessIsGone(int64_t pid) {
+  if (pid <= 0 || pid > std::numeric_limits<pid_t>::max()) return false;
+  return ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
+}
+
 Status RemoveStaleTemporaryFiles(const std::string& path) {
   const std::filesystem::path target(path);
   const std::filesystem::path folder =
@@ -87,8 +93,7 @@ Status RemoveStaleTemporaryFiles(const std::string& path) {
         pid_text.size() > 9) {
       continue;
     }
-    const pid_t pid = static_cast<pid_t>(std::stol(pid_text));
-    if (::kill(pid, 0) == 0 || errno != ESRCH) continue;  // alive, or not ours to judge
+    if (!ProcessIsGone(std::stol(pid_text))) continue;  // alive, or not ours to judge
     if (!std::filesystem::remove(entry.path(), ec) && ec) {
       return Status::IOError(fmt::format("{}: cannot remove stale temporary file: {}",
                                          entry.path().string(), ec.message()));

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -41,6 +42,10 @@ class AtomicFileWriter final : public OutputStream {
   int fd_ = -1;
   size_t bytes_written_ = 0;
 };
+
+/// Whether no process with this id exists. A process of another user, or any pid that
+/// cannot be checked, counts as alive: only a gone owner's leftovers may be removed.
+bool ProcessIsGone(int64_t pid);
 
 /// Removes the temporary files that AtomicFileWriter left beside `path` in processes that
 /// are no longer running (killed before Commit). Files of live processes are left alone.

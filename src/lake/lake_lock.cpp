@@ -10,7 +10,6 @@
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
-#include <csignal>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
@@ -170,8 +169,7 @@ Result<LockHolder> ParseLockBody(const std::string& body, const std::string& uri
 
 bool HolderIsGone(const LockHolder& holder) {
   if (holder.expires_unix < UnixNow()) return true;
-  if (holder.host != HostName()) return false;
-  return ::kill(static_cast<pid_t>(holder.pid), 0) != 0 && errno == ESRCH;
+  return holder.host == HostName() && ProcessIsGone(holder.pid);
 }
 
 // Takes the lock object of an S3 lake, or fails naming the live holder.
@@ -221,7 +219,7 @@ void RenewLease(LakeLock::State* state) {
 }
 
 // The pid inside a run id (`{stamp}-{pid}-{random}`), or 0 when `run_id` is not one.
-pid_t PidOfRunId(std::string_view run_id) {
+int64_t PidOfRunId(std::string_view run_id) {
   const size_t first = run_id.find('-');
   const size_t last = run_id.rfind('-');
   if (first != 16 || last == first || run_id.size() - last - 1 != 8) return 0;
@@ -230,7 +228,7 @@ pid_t PidOfRunId(std::string_view run_id) {
       digits.find_first_not_of("0123456789") != std::string_view::npos) {
     return 0;
   }
-  return static_cast<pid_t>(std::stol(std::string(digits)));
+  return std::stoll(std::string(digits));
 }
 
 // Removes the local scratch folders (`{tmp}/streampro-{run_id}`) of S3 runs on this host
@@ -244,9 +242,9 @@ void RemoveDeadScratchFolders(const std::string& tmp, LakeRecovery* recovery) {
   for (const auto& entry : entries) {
     const std::string name = entry.path().filename().string();
     if (!name.starts_with(kPrefix)) continue;
-    const pid_t pid = PidOfRunId(std::string_view(name).substr(kPrefix.size()));
+    const int64_t pid = PidOfRunId(std::string_view(name).substr(kPrefix.size()));
     if (pid <= 0 || !entry.is_directory(ec)) continue;
-    if (::kill(pid, 0) == 0 || errno != ESRCH) continue;  // alive, or not ours to judge
+    if (!ProcessIsGone(pid)) continue;  // alive, or not ours to judge
     if (std::filesystem::remove_all(entry.path(), ec) != static_cast<std::uintmax_t>(-1) && !ec) {
       recovery->removed_scratch.push_back(entry.path().string());
     }
