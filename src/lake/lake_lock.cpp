@@ -22,10 +22,41 @@
 #include "common/file.h"
 #include "lake/durable_fs.h"
 #include "lake/layout.h"
+#include "lake/manifest.h"
 #include "lake/object_publish.h"
 #include "streampro/object_store.h"
 
 namespace streampro::lake {
+
+namespace {
+
+struct LockHolder {
+  std::string run_id;
+  std::string host;
+  int64_t pid = 0;
+  int64_t expires_unix = 0;
+};
+
+Result<LockHolder> ParseLockBody(const std::string& body, const std::string& uri) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  LockHolder holder;
+  std::string_view run_id;
+  std::string_view host;
+  if (parser.parse(body).get(root) != simdjson::SUCCESS ||
+      root["run_id"].get_string().get(run_id) != simdjson::SUCCESS ||
+      root["host"].get_string().get(host) != simdjson::SUCCESS ||
+      root["pid"].get_int64().get(holder.pid) != simdjson::SUCCESS ||
+      root["expires_unix"].get_int64().get(holder.expires_unix) != simdjson::SUCCESS) {
+    return Status::InvalidData(fmt::format(
+        "{}: not a StreamPro lake lock; if no run is active, delete it and run again", uri));
+  }
+  holder.run_id = std::string(run_id);
+  holder.host = std::string(host);
+  return holder;
+}
+
+}  // namespace
 
 struct LakeLock::State {
   std::string root;
@@ -71,8 +102,9 @@ struct LakeLock::State {
     // it is still ours (an expired lease may have been taken over).
     (void)internal::RemoveObjectsUnder(staging_dir);
     Result<std::string> current = storage::ReadObject(lock_uri);
-    if (current.ok() &&
-        current->find(fmt::format("\"run_id\": \"{}\"", run_id)) != std::string::npos) {
+    if (!current.ok()) return;
+    if (Result<LockHolder> holder = ParseLockBody(*current, lock_uri);
+        holder.ok() && holder->run_id == run_id) {
       if (Result<storage::ObjectRef> ref = storage::Resolve(lock_uri); ref.ok()) {
         (void)ref->store->Delete(ref->key);
       }
@@ -136,35 +168,8 @@ int64_t UnixNow() {
 }
 
 std::string LockBody(const std::string& run_id, int64_t expires) {
-  return fmt::format(
-      "{{\"run_id\": \"{}\", \"host\": \"{}\", \"pid\": {}, \"expires_unix\": {}}}\n", run_id,
-      HostName(), ::getpid(), expires);
-}
-
-struct LockHolder {
-  std::string run_id;
-  std::string host;
-  int64_t pid = 0;
-  int64_t expires_unix = 0;
-};
-
-Result<LockHolder> ParseLockBody(const std::string& body, const std::string& uri) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  LockHolder holder;
-  std::string_view run_id;
-  std::string_view host;
-  if (parser.parse(body).get(root) != simdjson::SUCCESS ||
-      root["run_id"].get_string().get(run_id) != simdjson::SUCCESS ||
-      root["host"].get_string().get(host) != simdjson::SUCCESS ||
-      root["pid"].get_int64().get(holder.pid) != simdjson::SUCCESS ||
-      root["expires_unix"].get_int64().get(holder.expires_unix) != simdjson::SUCCESS) {
-    return Status::InvalidData(fmt::format(
-        "{}: not a StreamPro lake lock; if no run is active, delete it and run again", uri));
-  }
-  holder.run_id = std::string(run_id);
-  holder.host = std::string(host);
-  return holder;
+  return fmt::format("{{\"run_id\": {}, \"host\": {}, \"pid\": {}, \"expires_unix\": {}}}\n",
+                     JsonString(run_id), JsonString(HostName()), ::getpid(), expires);
 }
 
 bool HolderIsGone(const LockHolder& holder) {

@@ -62,6 +62,10 @@ struct PartitionManifest {
 /// InvalidData naming the file.
 /// Where the bytes of `file` of a committed partition are: `{partition}/{name}`, or the
 /// entry's `object` key under `root`.
+/// `text` as a quoted JSON string: `"` and `\` escaped, control characters as escapes, other
+/// bytes unchanged (what the lake's own JSON files hold: manifests, intents, the S3 lock).
+std::string JsonString(std::string_view text);
+
 std::string FileUri(const std::string& root, const PartitionManifest& manifest,
                     const FileEntry& file);
 

@@ -11,20 +11,6 @@
 
 namespace streampro::lake::internal {
 
-namespace {
-
-std::string JsonQuoted(std::string_view text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  out += '"';
-  return out;
-}
-
-}  // namespace
-
 std::string RelativeKey(const std::string& root, const std::string& uri) {
   if (!uri.starts_with(root)) return std::string();
   std::string_view rest(uri);
@@ -35,7 +21,7 @@ std::string RelativeKey(const std::string& root, const std::string& uri) {
 
 Status WriteIntent(const std::string& staging_uri, const std::string& partition_key) {
   return storage::WriteObject(storage::JoinUri(staging_uri, kIntentFileName),
-                              fmt::format("{{\"partition\": {}}}\n", JsonQuoted(partition_key)));
+                              fmt::format("{{\"partition\": {}}}\n", JsonString(partition_key)));
 }
 
 Status RemoveObjectsUnder(const std::string& prefix_uri) {
