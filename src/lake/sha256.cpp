@@ -4,6 +4,9 @@
 
 #include <cassert>
 #include <cstdlib>
+#include <span>
+
+#include "common/hex.h"
 
 namespace streampro::lake {
 
@@ -37,13 +40,7 @@ std::string Sha256::FinishHex() {
   unsigned int length = 0;
   EVP_DigestFinal_ex(context_->ctx, digest, &length);
   EVP_DigestInit_ex(context_->ctx, EVP_sha256(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex(size_t{length} * 2, '0');
-  for (unsigned int i = 0; i < length; ++i) {
-    hex[2 * i] = kHex[digest[i] >> 4];
-    hex[2 * i + 1] = kHex[digest[i] & 0xf];
-  }
-  return hex;
+  return LowerHex(std::span<const unsigned char>(digest, length));
 }
 
 std::string Sha256::HexOf(std::string_view bytes) {

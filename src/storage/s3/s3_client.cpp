@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "common/date.h"
+#include "common/hex.h"
 #include "storage/s3/http.h"
 #include "storage/s3/xml.h"
 
@@ -99,16 +100,9 @@ std::string ContentMd5(std::string_view body) {
   return Base64(digest.data(), digest.size());
 }
 
-std::string Hex(const std::array<unsigned char, 16>& digest) {
-  std::string hex;
-  hex.reserve(2 * digest.size());
-  for (const unsigned char byte : digest) hex += fmt::format("{:02x}", byte);
-  return hex;
-}
-
 /// Lowercase hex of the body's MD5: the ETag S3 gives an object stored by one plain PUT.
 std::string Md5Hex(std::string_view body) {
-  return Hex(Md5(body));
+  return LowerHex(Md5(body));
 }
 
 /// The ETag S3 gives the object a multipart upload completes: the MD5 of the parts' binary

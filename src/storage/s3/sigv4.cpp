@@ -11,6 +11,8 @@
 
 #include <fmt/format.h>
 
+#include "common/hex.h"
+
 namespace streampro::s3 {
 
 namespace {
@@ -18,7 +20,6 @@ namespace {
 constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
 constexpr std::string_view kScopeTerminator = "aws4_request";
 constexpr char kHexUpper[] = "0123456789ABCDEF";
-constexpr char kHexLower[] = "0123456789abcdef";
 
 using Digest = std::array<unsigned char, 32>;
 
@@ -52,16 +53,6 @@ Digest HmacSha256(std::string_view key, std::string_view message) {
 
 std::string_view AsView(const Digest& digest) {
   return {reinterpret_cast<const char*>(digest.data()), digest.size()};
-}
-
-std::string LowerHex(const Digest& digest) {
-  std::string hex;
-  hex.reserve(digest.size() * 2);
-  for (unsigned char byte : digest) {
-    hex.push_back(kHexLower[byte >> 4]);
-    hex.push_back(kHexLower[byte & 0x0F]);
-  }
-  return hex;
 }
 
 bool IsUnreserved(unsigned char c) {
