@@ -7,9 +7,9 @@
 #include <cstring>
 #include <utility>
 
+#include "common/timestamp.h"
 #include "formats/common/text_lines.h"
 #include "formats/jsonl/event_schema.h"
-#include "formats/jsonl/timestamp_parser.h"
 
 namespace streampro::formats::jsonl {
 
@@ -133,7 +133,7 @@ void EventChunkParser::ParseLine(std::string_view line, int64_t line_number, Eve
 
   std::optional<int64_t> micros;
   if (type_of(kTimestampColumn) == element_type::STRING) {
-    micros = ParseEventTimestamp(string_of(kTimestampColumn));
+    micros = ParseIsoTimestamp(string_of(kTimestampColumn));
   }
   if (!micros) {
     return Reject(out, line_number, RejectReason::kInvalidTimestamp, kTimestampColumn, line);

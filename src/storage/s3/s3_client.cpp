@@ -14,6 +14,7 @@
 
 #include "common/date.h"
 #include "common/hex.h"
+#include "common/timestamp.h"
 #include "storage/s3/http.h"
 #include "storage/s3/xml.h"
 
@@ -142,32 +143,6 @@ bool ParseInt(std::string_view text, Int* value) {
 int64_t NanosFromCivil(int year, unsigned month, unsigned day, int hour, int minute, int second) {
   const int64_t days = DaysFromCivil(year, month, day);
   return ((days * kSecondsPerDay) + hour * 3600 + minute * 60 + second) * 1'000'000'000;
-}
-
-/// `2024-01-02T03:04:05.678Z` (ListObjectsV2); 0 when malformed.
-int64_t ParseIso8601(std::string_view text) {
-  int year = 0;
-  unsigned month = 0;
-  unsigned day = 0;
-  int hour = 0;
-  int minute = 0;
-  int second = 0;
-  if (text.size() < 19 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' ||
-      text[16] != ':' || !ParseInt(text.substr(0, 4), &year) ||
-      !ParseInt(text.substr(5, 2), &month) || !ParseInt(text.substr(8, 2), &day) ||
-      !ParseInt(text.substr(11, 2), &hour) || !ParseInt(text.substr(14, 2), &minute) ||
-      !ParseInt(text.substr(17, 2), &second) || !IsValidCivilDate(year, month, day)) {
-    return 0;
-  }
-  int64_t nanos = NanosFromCivil(year, month, day, hour, minute, second);
-  if (text.size() > 20 && text[19] == '.') {
-    int64_t scale = 100'000'000;
-    for (size_t i = 20; i < text.size() && text[i] >= '0' && text[i] <= '9' && scale > 0; ++i) {
-      nanos += (text[i] - '0') * scale;
-      scale /= 10;
-    }
-  }
-  return nanos;
 }
 
 /// `Tue, 02 Jan 2024 03:04:05 GMT` (Last-Modified); 0 when malformed.
@@ -655,7 +630,8 @@ Result<ListPage> S3Client::ListObjectsV2(const std::string& bucket, const std::s
     if (!etag.ok()) return with_context(etag.status());
     meta.etag = StripQuotes(*etag);
     if (const auto modified = xml::FirstElement(contents, "LastModified")) {
-      meta.last_modified_ns = ParseIso8601(*modified);
+      // `2024-01-02T03:04:05.678Z`; 0 when malformed.
+      meta.last_modified_ns = ParseIsoTimestamp(*modified).value_or(0) * 1000;
     }
     page.objects.push_back(std::move(meta));
   }

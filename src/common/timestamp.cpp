@@ -1,8 +1,8 @@
-#include "formats/jsonl/timestamp_parser.h"
+#include "common/timestamp.h"
 
 #include "common/date.h"
 
-namespace streampro::formats::jsonl {
+namespace streampro {
 
 namespace {
 
@@ -23,7 +23,7 @@ inline bool ReadDigits(std::string_view text, size_t pos, size_t count, int* out
 
 }  // namespace
 
-std::optional<int64_t> ParseEventTimestamp(std::string_view text) {
+std::optional<int64_t> ParseIsoTimestamp(std::string_view text) {
   if (text.size() < 19) return std::nullopt;
   int year, month, day, hour, minute, second;
   if (!ReadDigits(text, 0, 4, &year) || text[4] != '-' || !ReadDigits(text, 5, 2, &month) ||
@@ -75,4 +75,4 @@ std::optional<int64_t> ParseEventTimestamp(std::string_view text) {
   return seconds * kMicrosPerSecond + micros;
 }
 
-}  // namespace streampro::formats::jsonl
+}  // namespace streampro
