@@ -19,7 +19,8 @@ namespace streampro::storage {
 struct ObjectInfo {
   std::string key;  ///< the key in its store (a local path, or the key within the bucket)
   int64_t size = 0;
-  int64_t mtime_ns = 0;  ///< modification time (S3: Last-Modified, 1 s resolution)
+  int64_t mtime_ns = 0;  ///< modification time (S3: Last-Modified; 1 ms from a listing, 1 s
+                         ///< from Head)
   std::string etag;      ///< S3 only: changes with the content
 };
 
@@ -44,6 +45,9 @@ class ObjectStore {
 
   /// Reads with pread (local) or ranged GETs pinned to the object's ETag (S3).
   virtual Result<std::unique_ptr<RandomAccessFile>> OpenRead(const std::string& key) = 0;
+  /// The whole object. By default through OpenRead; S3 sends one streamed GET instead of a
+  /// HEAD and a ranged GET.
+  virtual Result<std::string> ReadAll(const std::string& key);
   /// Local: creates parent folders; replaces an existing file when closed.
   virtual Result<std::unique_ptr<ObjectWriter>> OpenWrite(const std::string& key) = 0;
   /// nullopt when absent.
@@ -73,8 +77,8 @@ struct ObjectRef {
 bool IsS3Uri(std::string_view uri);
 
 /// The store of `uri` and the key in it. `s3://bucket/key` needs SetS3Options first; the
-/// first use of a bucket checks it exists and that the credentials work (HeadBucket), so a
-/// wrong setting fails before anything is written.
+/// first use of a bucket checks it exists and that the credentials work (a one-key
+/// listing), so a wrong setting fails before anything is written.
 Result<ObjectRef> Resolve(std::string_view uri);
 
 /// `base/child` (no doubled slash).

@@ -54,6 +54,14 @@ class S3Store final : public ObjectStore {
     }
     return out;
   }
+  Result<std::string> ReadAll(const std::string& key) override {
+    std::string bytes;
+    RETURN_NOT_OK(client_->GetObjectStream(bucket_, key, [&bytes](std::string_view piece) {
+      bytes.append(piece);
+      return Status::OK();
+    }));
+    return bytes;
+  }
   Status Delete(const std::string& key) override { return client_->DeleteObject(bucket_, key); }
   Status Copy(const std::string& source_key, const std::string& key,
               std::string_view if_etag) override {
@@ -179,14 +187,20 @@ Result<std::unique_ptr<RandomAccessFile>> OpenForRead(std::string_view uri) {
   return ref.store->OpenRead(ref.key);
 }
 
-Result<std::string> ReadObject(std::string_view uri) {
-  ASSIGN_OR_RETURN(const std::unique_ptr<RandomAccessFile> file, OpenForRead(uri));
+Result<std::string> ObjectStore::ReadAll(const std::string& key) {
+  ASSIGN_OR_RETURN(const std::unique_ptr<RandomAccessFile> file, OpenRead(key));
   std::string bytes;
   RETURN_NOT_OK(file->ReadAt(0, file->size(), &bytes));
   if (static_cast<int64_t>(bytes.size()) != file->size()) {
-    return Status::IOError(fmt::format("{}: read {} of {} bytes", uri, bytes.size(), file->size()));
+    return Status::IOError(
+        fmt::format("{}: read {} of {} bytes", Uri(key), bytes.size(), file->size()));
   }
   return bytes;
+}
+
+Result<std::string> ReadObject(std::string_view uri) {
+  ASSIGN_OR_RETURN(const ObjectRef ref, Resolve(uri));
+  return ref.store->ReadAll(ref.key);
 }
 
 Result<std::optional<ObjectInfo>> HeadObject(std::string_view uri) {
