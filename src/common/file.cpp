@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -18,11 +19,15 @@ namespace {
 std::string TemporaryPrefix(const std::filesystem::path& target) {
   return fmt::format(".{}.", target.filename().string());
 }
+}  // namespace
+
+int64_t MtimeNanos(const struct stat& info) {
+  return static_cast<int64_t>(info.st_mtim.tv_sec) * 1'000'000'000 + info.st_mtim.tv_nsec;
+}
 
 Status ErrnoStatus(std::string_view what, const std::string& path) {
   return Status::IOError(fmt::format("{}: {} failed: {}", path, what, std::strerror(errno)));
 }
-}  // namespace
 
 Result<AtomicFileWriter> AtomicFileWriter::Open(const std::string& path) {
   const std::filesystem::path target(path);

@@ -8,7 +8,15 @@
 #include "streampro/io.h"
 #include "streampro/status.h"
 
+struct stat;
+
 namespace streampro {
+
+/// A stat's modification time in nanoseconds since the epoch.
+int64_t MtimeNanos(const struct stat& info);
+
+/// IOError "PATH: WHAT failed: strerror(errno)".
+Status ErrnoStatus(std::string_view what, const std::string& path);
 
 /// Writes a file so that readers see either the old content or the complete new content,
 /// never a partial file: bytes go to a hidden temporary file in the same folder, and

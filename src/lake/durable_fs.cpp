@@ -8,7 +8,6 @@
 
 #include <atomic>
 #include <cerrno>
-#include <cstring>
 #include <filesystem>
 
 #include "common/file.h"
@@ -29,10 +28,6 @@ bool Exists(const std::string& path) {
 }
 
 }  // namespace
-
-Status ErrnoStatus(std::string_view what, const std::string& path) {
-  return Status::IOError(fmt::format("{}: {} failed: {}", path, what, std::strerror(errno)));
-}
 
 Status FsyncDirectory(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -6,12 +6,13 @@
 #include <string>
 #include <string_view>
 
+#include "common/file.h"
 #include "streampro/status.h"
 
 namespace streampro::lake::internal {
 
-/// IOError "PATH: WHAT failed: strerror(errno)".
-Status ErrnoStatus(std::string_view what, const std::string& path);
+/// IOError "PATH: WHAT failed: strerror(errno)" (common/file.h).
+using streampro::ErrnoStatus;
 
 /// fsync of a folder, so that renames and new entries inside it survive a power loss.
 Status FsyncDirectory(const std::string& path);

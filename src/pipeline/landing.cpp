@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <map>
 
+#include "common/file.h"
+
 namespace streampro::pipeline {
 
 namespace {
@@ -64,8 +66,7 @@ Result<LandingInventory> ScanLanding(const std::string& folder, Date date) {
       struct stat info;
       if (::stat(item.path.c_str(), &info) == 0) {
         item.bytes = info.st_size;
-        item.mtime_ns =
-            static_cast<int64_t>(info.st_mtim.tv_sec) * 1'000'000'000 + info.st_mtim.tv_nsec;
+        item.mtime_ns = MtimeNanos(info);
       }
     }
     entries.push_back(std::move(item));

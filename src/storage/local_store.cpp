@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <filesystem>
 
 #include "common/file.h"
@@ -16,10 +15,11 @@ namespace streampro::storage {
 
 namespace {
 
+// ErrnoStatus, with a missing path as NotFound.
 Status Errno(std::string_view what, const std::string& path) {
-  const int err = errno;
-  const std::string message = fmt::format("{}: {} failed: {}", path, what, std::strerror(err));
-  return err == ENOENT ? Status::NotFound(message) : Status::IOError(message);
+  const bool missing = errno == ENOENT;
+  Status status = ErrnoStatus(what, path);
+  return missing ? Status::NotFound(status.message()) : status;
 }
 
 std::string ParentOf(const std::string& path) {
@@ -70,10 +70,6 @@ class LocalWriter final : public ObjectWriter {
   int fd_;
   int64_t position_ = 0;
 };
-
-int64_t MtimeNanos(const struct stat& info) {
-  return static_cast<int64_t>(info.st_mtim.tv_sec) * 1'000'000'000 + info.st_mtim.tv_nsec;
-}
 
 }  // namespace
 
