@@ -9,8 +9,8 @@
 
 namespace streampro {
 
-/// Bytes that can be read at any offset: a local file, a buffer, later an S3 object
-/// (ranged GETs). Implementations are safe to call from several threads at once, so
+/// Bytes that can be read at any offset: a local file, a buffer, an S3 object (ranged
+/// GETs). Implementations are safe to call from several threads at once, so
 /// parallel readers share one instance. name() is what error messages print.
 class RandomAccessFile {
  public:
@@ -23,8 +23,8 @@ class RandomAccessFile {
   virtual Status ReadAt(int64_t offset, int64_t length, std::string* out) const = 0;
 };
 
-/// A sequential sink for bytes: a file being written atomically, a buffer, later an S3
-/// multipart upload. Not thread-safe.
+/// A sequential sink for bytes: a file being written atomically, a buffer, an S3 upload.
+/// Not thread-safe.
 class OutputStream {
  public:
   virtual ~OutputStream() = default;
@@ -36,6 +36,10 @@ class OutputStream {
 
 /// Opens a local file for reading (pread). Errors name the path.
 Result<std::unique_ptr<RandomAccessFile>> OpenLocalFile(const std::string& path);
+
+/// Writes `source` to `sink` from its start, in reads of `chunk_bytes`, until its size() or
+/// a read that returns nothing. Returns the bytes copied.
+Result<int64_t> CopyAll(const RandomAccessFile& source, OutputStream* sink, int64_t chunk_bytes);
 
 /// Reads from bytes held in memory; `name` is used in messages.
 std::unique_ptr<RandomAccessFile> MakeBufferFile(std::string name, std::string bytes);

@@ -96,6 +96,18 @@ Result<std::unique_ptr<RandomAccessFile>> OpenLocalFile(const std::string& path)
       new LocalFile(path, fd, static_cast<int64_t>(st.st_size)));
 }
 
+Result<int64_t> CopyAll(const RandomAccessFile& source, OutputStream* sink, int64_t chunk_bytes) {
+  std::string buffer;
+  int64_t copied = 0;
+  while (copied < source.size()) {
+    RETURN_NOT_OK(source.ReadAt(copied, chunk_bytes, &buffer));
+    if (buffer.empty()) break;
+    RETURN_NOT_OK(sink->Write(buffer));
+    copied += static_cast<int64_t>(buffer.size());
+  }
+  return copied;
+}
+
 std::unique_ptr<RandomAccessFile> MakeBufferFile(std::string name, std::string bytes) {
   return std::make_unique<BufferFile>(std::move(name), std::move(bytes));
 }

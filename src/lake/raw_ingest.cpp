@@ -41,14 +41,8 @@ Status StreamCopy(const std::string& uri, const storage::ObjectInfo& info, Parti
                   const std::string& name) {
   ASSIGN_OR_RETURN(const std::unique_ptr<RandomAccessFile> source, storage::OpenForRead(uri));
   ASSIGN_OR_RETURN(OutputStream * sink, writer->CreateFile(name));
-  std::string buffer;
-  int64_t copied = 0;
-  while (copied < source->size()) {
-    RETURN_NOT_OK(source->ReadAt(copied, static_cast<int64_t>(kRawCopyBufferBytes), &buffer));
-    if (buffer.empty()) break;
-    RETURN_NOT_OK(sink->Write(buffer));
-    copied += static_cast<int64_t>(buffer.size());
-  }
+  ASSIGN_OR_RETURN(const int64_t copied,
+                   CopyAll(*source, sink, static_cast<int64_t>(kRawCopyBufferBytes)));
   ASSIGN_OR_RETURN(const std::optional<storage::ObjectInfo> after, storage::HeadObject(uri));
   if (copied != info.size || !after || after->size != info.size ||
       after->mtime_ns != info.mtime_ns || after->etag != info.etag) {

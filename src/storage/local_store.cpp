@@ -130,11 +130,10 @@ Status LocalStore::Copy(const std::string& source_key, const std::string& key,
                         std::string_view /*if_etag*/) {
   ASSIGN_OR_RETURN(const std::unique_ptr<RandomAccessFile> source, OpenRead(source_key));
   ASSIGN_OR_RETURN(const std::unique_ptr<ObjectWriter> sink, OpenWrite(key));
-  constexpr int64_t kChunk = int64_t{8} << 20;
-  std::string buffer;
-  for (int64_t offset = 0; offset < source->size(); offset += kChunk) {
-    RETURN_NOT_OK(source->ReadAt(offset, kChunk, &buffer));
-    RETURN_NOT_OK(sink->Write(buffer));
+  ASSIGN_OR_RETURN(const int64_t copied, CopyAll(*source, sink.get(), int64_t{8} << 20));
+  if (copied != source->size()) {
+    return Status::IOError(
+        fmt::format("{}: copied {} of {} bytes of {}", key, copied, source->size(), source_key));
   }
   return sink->Close();
 }

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "streampro/io.h"
 #include "support/temp_dir.h"
 
 namespace streampro {
@@ -61,6 +62,23 @@ TEST(AtomicFileWriterTest, StaleTemporaryFilesOfDeadProcessesAreRemoved) {
   EXPECT_TRUE(std::filesystem::exists(dir / ".other.txt.999999999.tmp"));
   EXPECT_EQ(EntriesIn(dir.path()), 2u);  // the live writer's file and the other target's
   ASSERT_TRUE(live->Commit().ok());
+}
+
+TEST(CopyAllTest, CopiesEveryByteInChunks) {
+  std::string bytes;
+  for (int i = 0; i < 1000; ++i) bytes.push_back(static_cast<char>(i * 7));
+  const auto source = MakeBufferFile("source", bytes);
+  BufferOutputStream sink;
+  const Result<int64_t> copied = CopyAll(*source, &sink, 64);
+  ASSERT_TRUE(copied.ok()) << copied.status().ToString();
+  EXPECT_EQ(*copied, 1000);
+  EXPECT_EQ(sink.buffer(), bytes);
+
+  BufferOutputStream empty_sink;
+  const Result<int64_t> none = CopyAll(*MakeBufferFile("empty", ""), &empty_sink, 64);
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(*none, 0);
+  EXPECT_EQ(empty_sink.buffer(), "");
 }
 
 TEST(ReadFileToStringTest, MissingFileIsNotFound) {
