@@ -1,11 +1,11 @@
 #include "lake/layout.h"
 
-#include "streampro/object_store.h"
-
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <mutex>
+
+#include "streampro/object_store.h"
 
 namespace streampro::lake {
 

@@ -249,10 +249,6 @@ Result<std::optional<PartitionManifest>> ReadManifest(const std::string& root,
   return std::optional<PartitionManifest>(std::move(manifest));
 }
 
-}  // namespace streampro::lake
-
-namespace streampro::lake {
-
 std::string FileUri(const std::string& root, const PartitionManifest& manifest,
                     const FileEntry& file) {
   if (file.object) return storage::JoinUri(root, *file.object);

@@ -75,19 +75,17 @@ Result<RecordBatch> ReadPartition(const std::string& root, std::string_view laye
                                   const std::vector<std::string>& columns) {
   ASSIGN_OR_RETURN(const std::optional<lake::PartitionManifest> manifest,
                    lake::ReadManifest(root, layer, table, date));
-  if (!manifest) {
-    return Status::NotFound(
-        fmt::format("{} has no committed partition", lake::PartitionDir(root, layer, table, date)));
-  }
-  std::map<std::string, std::string> names;  // name -> where its bytes are
-  for (const lake::FileEntry& file : manifest->files) {
-    if (file.name.ends_with(".parquet")) {
-      names.emplace(file.name, lake::FileUri(root, *manifest, file));
-    }
-  }
   const std::string dir = lake::PartitionDir(root, layer, table, date);
+  if (!manifest) return Status::NotFound(fmt::format("{} has no committed partition", dir));
+  // The Parquet files in name order, each read from where the manifest says its bytes are.
+  std::map<std::string, std::string> uris;  // name -> uri
+  for (const lake::FileEntry& file : manifest->files) {
+    if (file.name.ends_with(".parquet"))
+      uris.emplace(file.name, lake::FileUri(root, *manifest, file));
+  }
   std::optional<RecordBatch> all;
-  for (const auto& [name, uri] : names) {
+  for (const auto& named : uris) {
+    const std::string& uri = named.second;
     ASSIGN_OR_RETURN(RecordBatch part, ReadParquetFile(uri, columns));
     if (!all) {
       all.emplace(std::move(part));
@@ -95,13 +93,12 @@ Result<RecordBatch> ReadPartition(const std::string& root, std::string_view laye
     }
     if (!(*part.schema() == *all->schema())) {
       return Status::InvalidData(
-          fmt::format("{}/{}: schema differs from the partition's other files", dir, name));
+          fmt::format("{}: schema differs from the partition's other files", uri));
     }
     for (int c = 0; c < all->num_columns(); ++c) all->column(c).AppendColumn(part.column(c));
   }
   if (!all) {
-    return Status::InvalidData(fmt::format("{}: the manifest lists no Parquet file",
-                                           lake::PartitionDir(root, layer, table, date)));
+    return Status::InvalidData(fmt::format("{}: the manifest lists no Parquet file", dir));
   }
   return std::move(*all);
 }
