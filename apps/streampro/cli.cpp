@@ -1,14 +1,14 @@
 #include "cli.h"
 
-#include "lake/layout.h"
-#include "storage/s3_config.h"
-#include "storage/s3_store.h"
-
 #include <fmt/format.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
+
+#include "lake/layout.h"
+#include "storage/s3_config.h"
+#include "storage/s3_store.h"
 
 extern char** environ;
 

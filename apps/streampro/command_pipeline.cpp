@@ -84,6 +84,9 @@ Result<lake::LakeLock> AcquireLake(const JobContext& context) {
     fmt::print(context.progress, "Took over the lake lock of run {}, which is gone\n",
                lock.recovery().taken_over_lock);
   }
+  for (const std::string& removed : lock.recovery().removed_scratch) {
+    fmt::print(context.progress, "Removed the scratch folder of a run that is gone: {}\n", removed);
+  }
   return lock;
 }
 

@@ -383,6 +383,9 @@ TEST_F(S3PipelineTest, CrashesLeaveCompletePartitionsAndTheNextRunCleansUp) {
   ASSERT_EQ(recovered.exit_code, 0) << recovered.err;
   EXPECT_EQ(ScratchFolders(), 0u) << "the next run removes the dead run's scratch and its own";
   EXPECT_NE(recovered.out.find("Took over the lake lock"), std::string::npos) << recovered.out;
+  EXPECT_NE(recovered.out.find("Removed the scratch folder of a run that is gone"),
+            std::string::npos)
+      << recovered.out;
   EXPECT_EQ(ReportWithoutLake(Get(report_key)), expected);
   ExpectOnlyCompletePartitions("lake");
 
