@@ -28,6 +28,16 @@ Result<bool> ParseBool(const Config& config, const std::string& key, bool fallba
       fmt::format("{}: {} must be true or false, got '{}'", config.SourceOf(key), key, *text));
 }
 
+Result<int64_t> IntInRange(const Config& config, const std::string& key, int64_t low,
+                           int64_t high) {
+  ASSIGN_OR_RETURN(const int64_t value, config.GetInt(key));
+  if (value < low || value > high) {
+    return Status::InvalidArgument(
+        fmt::format("{}: {} must be {}..{}, got {}", config.SourceOf(key), key, low, high, value));
+  }
+  return value;
+}
+
 }  // namespace
 
 Result<std::optional<s3::S3Options>> S3OptionsFromConfig(const Config& config) {
@@ -70,24 +80,10 @@ Result<std::optional<s3::S3Options>> S3OptionsFromConfig(const Config& config) {
         fmt::format("{}: STREAMPRO_S3_ADDRESSING must be path or virtual, got '{}'",
                     config.SourceOf("STREAMPRO_S3_ADDRESSING"), addressing));
   }
-  ASSIGN_OR_RETURN(const int64_t part_mb, config.GetInt("STREAMPRO_S3_PART_SIZE_MB"));
-  ASSIGN_OR_RETURN(const int64_t parallel, config.GetInt("STREAMPRO_S3_UPLOAD_PARALLELISM"));
-  ASSIGN_OR_RETURN(const int64_t attempts, config.GetInt("STREAMPRO_S3_MAX_ATTEMPTS"));
-  if (part_mb < 5 || part_mb > 5120) {
-    return Status::InvalidArgument(
-        fmt::format("{}: STREAMPRO_S3_PART_SIZE_MB must be 5..5120, got {}",
-                    config.SourceOf("STREAMPRO_S3_PART_SIZE_MB"), part_mb));
-  }
-  if (parallel < 1 || parallel > 64) {
-    return Status::InvalidArgument(
-        fmt::format("{}: STREAMPRO_S3_UPLOAD_PARALLELISM must be 1..64, got {}",
-                    config.SourceOf("STREAMPRO_S3_UPLOAD_PARALLELISM"), parallel));
-  }
-  if (attempts < 1 || attempts > 20) {
-    return Status::InvalidArgument(
-        fmt::format("{}: STREAMPRO_S3_MAX_ATTEMPTS must be 1..20, got {}",
-                    config.SourceOf("STREAMPRO_S3_MAX_ATTEMPTS"), attempts));
-  }
+  ASSIGN_OR_RETURN(const int64_t part_mb, IntInRange(config, "STREAMPRO_S3_PART_SIZE_MB", 5, 5120));
+  ASSIGN_OR_RETURN(const int64_t parallel,
+                   IntInRange(config, "STREAMPRO_S3_UPLOAD_PARALLELISM", 1, 64));
+  ASSIGN_OR_RETURN(const int64_t attempts, IntInRange(config, "STREAMPRO_S3_MAX_ATTEMPTS", 1, 20));
   options.part_size = part_mb << 20;
   options.upload_parallelism = static_cast<int>(parallel);
   options.max_attempts = static_cast<int>(attempts);
