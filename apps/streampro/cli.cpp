@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "lake/layout.h"
+#include "storage/memory_store.h"
 #include "storage/s3_config.h"
 #include "storage/s3_store.h"
 
@@ -42,17 +43,24 @@ void AddCommonOptions(CLI::App* command, CommonOptions* options, bool date_requi
       ->type_name("FILE");
 }
 
-Result<StorageLocations> ResolveStorage(const Config& config) {
+Result<StorageLocations> ResolveStorage(const Config& config, const CliEnvironment& environment) {
+  StorageLocations locations;
+  locations.stores = std::make_shared<storage::StoreRegistry>();
+  if (environment.store_wrapper) locations.stores->SetWrapper(environment.store_wrapper);
   ASSIGN_OR_RETURN(const std::optional<s3::S3Options> s3_options,
                    storage::S3OptionsFromConfig(config));
-  if (s3_options) storage::SetS3Options(*s3_options);
-  lake::LayerFolders folders;
-  folders.raw = config.GetOrDefault("MINIO_RAW_PREFIX");
-  folders.trusted = config.GetOrDefault("MINIO_TRUSTED_PREFIX");
-  folders.enriched = config.GetOrDefault("MINIO_ENRICHED_PREFIX");
-  folders.reports = config.GetOrDefault("MINIO_REPORTS_PREFIX");
+  if (s3_options) {
+    RETURN_NOT_OK(storage::RegisterS3(locations.stores.get(), *s3_options));
+  } else {
+    storage::RegisterS3Unconfigured(locations.stores.get());
+  }
+  storage::RegisterMemory(locations.stores.get());
+  locations.folders.raw = config.GetOrDefault("MINIO_RAW_PREFIX");
+  locations.folders.trusted = config.GetOrDefault("MINIO_TRUSTED_PREFIX");
+  locations.folders.enriched = config.GetOrDefault("MINIO_ENRICHED_PREFIX");
+  locations.folders.reports = config.GetOrDefault("MINIO_REPORTS_PREFIX");
+  RETURN_NOT_OK(locations.folders.Validate());
 
-  StorageLocations locations;
   locations.landing = config.GetOrDefault("STREAMPRO_LANDING_DIR");
   locations.lake = config.GetOrDefault("STREAMPRO_LAKE_ROOT");
   const std::string kind = config.GetOrDefault("STREAMPRO_STORAGE");
@@ -74,17 +82,22 @@ Result<StorageLocations> ResolveStorage(const Config& config) {
     if (!landing_prefix.empty()) {
       locations.landing = fmt::format("s3://{}/{}", bucket, landing_prefix);
     }
-    RETURN_NOT_OK(lake::SetLayerFolders(folders));
   } else if (kind != "local") {
     return Status::InvalidArgument(
         fmt::format("{}: STREAMPRO_STORAGE must be local or s3, got '{}'",
                     config.SourceOf("STREAMPRO_STORAGE"), kind));
-  } else if (config.Get("MINIO_RAW_PREFIX") || config.Get("MINIO_TRUSTED_PREFIX") ||
-             config.Get("MINIO_ENRICHED_PREFIX") || config.Get("MINIO_REPORTS_PREFIX")) {
-    // An s3:// --lake on the command line takes the S3 layer folders too.
-    RETURN_NOT_OK(lake::SetLayerFolders(folders));
   }
   return locations;
+}
+
+Result<std::shared_ptr<const lake::Lake>> OpenLake(const StorageLocations& storage,
+                                                   const std::string& uri,
+                                                   const CliEnvironment& environment) {
+  ASSIGN_OR_RETURN(storage::ObjectRef root, storage.stores->Resolve(uri));
+  lake::LakeOptions options;
+  options.folders = storage.folders;
+  options.observer = environment.commit_observer;
+  return lake::Lake::Open(std::move(root), std::move(options));
 }
 
 Result<Config> LoadConfig(const CLI::App& command, const CommonOptions& options) {

@@ -3,11 +3,14 @@
 #include <CLI/CLI.hpp>
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "common/config.h"
 #include "common/date.h"
+#include "lake/lake.h"
+#include "streampro/object_store.h"
 #include "streampro/status.h"
 
 namespace streampro::cli {
@@ -34,28 +37,51 @@ void AddCommonOptions(CLI::App* command, CommonOptions* options, bool date_requi
 /// error only when --env was given explicitly), then the environment on top.
 Result<Config> LoadConfig(const CLI::App& command, const CommonOptions& options);
 
+/// What the process around the commands provides. The shipped binary passes the defaults;
+/// a test driver passes a store wrapper (fault injection) and a commit observer (to stop
+/// at a named commit step), the seams leveldb's Env gives its tests.
+struct CliEnvironment {
+  /// Wraps every store the commands open; empty for none.
+  std::function<std::shared_ptr<storage::ObjectStore>(std::shared_ptr<storage::ObjectStore>)>
+      store_wrapper;
+  /// Told about every commit step of the lake; empty for none.
+  lake::CommitObserver commit_observer;
+};
+
 /// Where a job reads landing files and writes the lake, from the settings (the command
-/// line's --landing / --lake override them).
+/// line's --landing / --lake override them), and the stores that serve them.
 struct StorageLocations {
   std::string landing;
   std::string lake;
+  /// Local paths, `s3://` (with the settings' endpoint and keys, or an error naming the
+  /// missing settings when there are none) and `mem://`.
+  std::shared_ptr<storage::StoreRegistry> stores;
+  /// The MINIO_*_PREFIX layer folders.
+  lake::LayerFolders folders;
 };
 
 /// STREAMPRO_STORAGE=local: STREAMPRO_LANDING_DIR and STREAMPRO_LAKE_ROOT. =s3: the lake at
 /// `s3://MINIO_BUCKET/MINIO_LAKE_PREFIX`, landing at `s3://MINIO_BUCKET/MINIO_LANDING_PREFIX`
-/// when that is set (else the local STREAMPRO_LANDING_DIR, uploaded). Also hands the S3
-/// endpoint and keys to storage::SetS3Options and the MINIO_*_PREFIX layer folders to
-/// lake::SetLayerFolders, so `s3://` URIs given on the command line work too.
-Result<StorageLocations> ResolveStorage(const Config& config);
+/// when that is set (else the local STREAMPRO_LANDING_DIR, uploaded). `s3://` URIs given on
+/// the command line use the same endpoint, keys and layer folders.
+Result<StorageLocations> ResolveStorage(const Config& config, const CliEnvironment& environment);
+
+/// The lake at `uri` with the settings' layer folders and the environment's observer.
+Result<std::shared_ptr<const lake::Lake>> OpenLake(const StorageLocations& storage,
+                                                   const std::string& uri,
+                                                   const CliEnvironment& environment);
 
 /// Exit code for a failed Status: 2 bad usage, 1 bad input or I/O, 3 not implemented.
 int ExitCodeFor(const Status& status);
+
+/// Parses the command line and runs the command: the whole program, minus main().
+int RunCli(int argc, char** argv, const CliEnvironment& environment);
 
 /// Prints `streampro: error: <message>` on one line to stderr.
 void PrintError(const std::string& message);
 
 void RegisterGenerateCommand(CLI::App* app, Action* action);
-void RegisterPipelineCommands(CLI::App* app, Action* action);
-void RegisterDdlCommand(CLI::App* app, Action* action);
+void RegisterPipelineCommands(CLI::App* app, Action* action, const CliEnvironment* environment);
+void RegisterDdlCommand(CLI::App* app, Action* action, const CliEnvironment* environment);
 
 }  // namespace streampro::cli

@@ -5,7 +5,7 @@
 #include <memory>
 
 #include "cli.h"
-#include "lake/trino_ddl.h"
+#include "engines/trino/ddl.h"
 
 namespace streampro::cli {
 
@@ -14,28 +14,26 @@ namespace {
 struct DdlArgs {
   CommonOptions common;
   std::string engine;
-  lake::TrinoDdlOptions options;
+  engines::trino::TrinoDdlOptions options;
 };
 
-Status RunDdl(const CLI::App& command, DdlArgs& args) {
+Status RunDdl(const CLI::App& command, DdlArgs& args, const CliEnvironment& environment) {
   if (args.engine != "trino") {
     return Status::InvalidArgument(
         fmt::format("--engine '{}' is not supported (supported: trino)", args.engine));
   }
-  lake::TrinoDdlOptions options = args.options;
-  if (command.count("--lake") == 0) {
-    ASSIGN_OR_RETURN(const Config config, LoadConfig(command, args.common));
-    ASSIGN_OR_RETURN(const StorageLocations locations, ResolveStorage(config));
-    options.lake = locations.lake;
-  }
+  engines::trino::TrinoDdlOptions options = args.options;
+  ASSIGN_OR_RETURN(const Config config, LoadConfig(command, args.common));
+  ASSIGN_OR_RETURN(const StorageLocations locations, ResolveStorage(config, environment));
+  if (command.count("--lake") == 0) options.lake = locations.lake;
   RETURN_NOT_OK(options.Validate());
-  fmt::print("{}", lake::TrinoDdl(options));
+  fmt::print("{}", engines::trino::TrinoDdl(options, locations.folders));
   return Status::OK();
 }
 
 }  // namespace
 
-void RegisterDdlCommand(CLI::App* app, Action* action) {
+void RegisterDdlCommand(CLI::App* app, Action* action, const CliEnvironment* environment) {
   auto args = std::make_shared<DdlArgs>();
   CLI::App* command = app->add_subcommand(
       "ddl",
@@ -61,8 +59,9 @@ void RegisterDdlCommand(CLI::App* app, Action* action) {
                    "3 or 6; 6 keeps microseconds and needs hive.timestamp-precision="
                    "MICROSECONDS in the catalog")
       ->capture_default_str();
-  command->callback(
-      [command, args, action] { *action = [command, args] { return RunDdl(*command, *args); }; });
+  command->callback([command, args, action, environment] {
+    *action = [command, args, environment] { return RunDdl(*command, *args, *environment); };
+  });
 }
 
 }  // namespace streampro::cli

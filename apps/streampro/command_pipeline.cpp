@@ -9,9 +9,9 @@
 
 #include "cli.h"
 #include "lake/lake_lock.h"
-#include "lake/raw_ingest.h"
 #include "pipeline/enriched_stage.h"
 #include "pipeline/landing.h"
+#include "pipeline/raw_ingest.h"
 #include "pipeline/report_stage.h"
 #include "pipeline/stage_options.h"
 #include "pipeline/trusted_stage.h"
@@ -33,22 +33,27 @@ struct JobContext {
   Date date;
   std::string landing;
   std::string lake;
+  StorageLocations storage;
+  const CliEnvironment* environment = nullptr;
   std::string format;
   pipeline::StageOptions options;
   /// Progress lines go to stdout, or to stderr when stdout carries JSON or HTML.
   std::FILE* progress = stdout;
 };
 
-Result<JobContext> ResolveJob(const CLI::App& command, const JobArgs& args) {
+Result<JobContext> ResolveJob(const CLI::App& command, const JobArgs& args,
+                              const CliEnvironment& environment) {
   ASSIGN_OR_RETURN(const Config config, LoadConfig(command, args.common));
   JobContext context;
   context.date = *args.common.ingestion_date();
-  ASSIGN_OR_RETURN(const StorageLocations locations, ResolveStorage(config));
+  context.environment = &environment;
+  ASSIGN_OR_RETURN(StorageLocations locations, ResolveStorage(config, environment));
   context.landing = args.landing.empty() ? locations.landing : args.landing;
   context.lake = args.lake.empty() ? locations.lake : args.lake;
   context.format = args.format;
   if (context.format != "text") context.progress = stderr;
   ASSIGN_OR_RETURN(context.options, pipeline::StageOptions::FromConfig(config));
+  context.storage = std::move(locations);
   return context;
 }
 
@@ -69,8 +74,17 @@ class StageTimer {
   std::chrono::steady_clock::time_point start_;
 };
 
+// Lists the landing folder or prefix (before the lake is touched).
+Result<pipeline::LandingInventory> ScanLanding(const JobContext& context) {
+  ASSIGN_OR_RETURN(const storage::ObjectRef landing,
+                   context.storage.stores->Resolve(context.landing));
+  return pipeline::ScanLanding(landing, context.date);
+}
+
 Result<lake::LakeLock> AcquireLake(const JobContext& context) {
-  ASSIGN_OR_RETURN(lake::LakeLock lock, lake::LakeLock::Acquire(context.lake));
+  ASSIGN_OR_RETURN(std::shared_ptr<const lake::Lake> lake,
+                   OpenLake(context.storage, context.lake, *context.environment));
+  ASSIGN_OR_RETURN(lake::LakeLock lock, lake::LakeLock::Acquire(std::move(lake)));
   for (const std::string& removed : lock.recovery().removed_staging) {
     fmt::print(context.progress, "Cleaned up after an interrupted run: removed {}\n", removed);
   }
@@ -98,8 +112,8 @@ Status RunToRaw(const lake::LakeLock& lock, const JobContext& context,
   for (const auto& skipped : inventory.skipped) {
     fmt::print(context.progress, "  skipped  {}: {}\n", skipped.name, skipped.reason);
   }
-  ASSIGN_OR_RETURN(const std::vector<lake::RawFileResult> copied,
-                   lake::IngestRaw(lock, inventory, context.date));
+  ASSIGN_OR_RETURN(const std::vector<pipeline::RawFileResult> copied,
+                   pipeline::IngestRaw(lock, inventory, context.date));
   for (const Table table : kAllTables) {
     const auto it =
         std::find_if(copied.begin(), copied.end(), [&](const auto& f) { return f.table == table; });
@@ -168,7 +182,8 @@ Status PrintReport(const report::Report& built, const std::string& format) {
 }
 
 // Registers one job subcommand; `run` gets the resolved context.
-CLI::App* AddJob(CLI::App* app, Action* action, const std::string& name, const std::string& help,
+CLI::App* AddJob(CLI::App* app, Action* action, const CliEnvironment* environment,
+                 const std::string& name, const std::string& help,
                  std::function<Status(const JobContext&)> run,
                  std::shared_ptr<JobArgs> args = std::make_shared<JobArgs>()) {
   CLI::App* command = app->add_subcommand(name, help);
@@ -179,9 +194,9 @@ CLI::App* AddJob(CLI::App* app, Action* action, const std::string& name, const s
       ->type_name("DIR");
   command->add_option("--lake", args->lake, "Lake root (default: STREAMPRO_LAKE_ROOT, lake)")
       ->type_name("DIR");
-  command->callback([command, args, action, run] {
-    *action = [command, args, run]() -> Status {
-      ASSIGN_OR_RETURN(const JobContext context, ResolveJob(*command, *args));
+  command->callback([command, args, action, run, environment] {
+    *action = [command, args, run, environment]() -> Status {
+      ASSIGN_OR_RETURN(const JobContext context, ResolveJob(*command, *args, *environment));
       return run(context);
     };
   });
@@ -190,15 +205,14 @@ CLI::App* AddJob(CLI::App* app, Action* action, const std::string& name, const s
 
 }  // namespace
 
-void RegisterPipelineCommands(CLI::App* app, Action* action) {
+void RegisterPipelineCommands(CLI::App* app, Action* action, const CliEnvironment* environment) {
   auto pipeline_args = std::make_shared<JobArgs>();
   AddJob(
-      app, action, "pipeline",
+      app, action, environment, "pipeline",
       "The main job: landing -> raw -> trusted -> enriched -> report for one ingestion date",
       [](const JobContext& context) -> Status {
         // The landing folder is checked before the lake is touched.
-        ASSIGN_OR_RETURN(const pipeline::LandingInventory inventory,
-                         lake::ScanLandingAt(context.landing, context.date));
+        ASSIGN_OR_RETURN(const pipeline::LandingInventory inventory, ScanLanding(context));
         ASSIGN_OR_RETURN(const lake::LakeLock lock, AcquireLake(context));
         StageTimer total("total");
         RETURN_NOT_OK(RunToRaw(lock, context, inventory));
@@ -215,21 +229,20 @@ void RegisterPipelineCommands(CLI::App* app, Action* action) {
       ->add_option("--format", pipeline_args->format, "How to print the report at the end")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
-  AddJob(app, action, "to-raw",
+  AddJob(app, action, environment, "to-raw",
          "Landing -> raw: byte-identical, checksummed copies under raw/{table}/ingestion_date=D",
          [](const JobContext& context) -> Status {
-           ASSIGN_OR_RETURN(const pipeline::LandingInventory inventory,
-                            lake::ScanLandingAt(context.landing, context.date));
+           ASSIGN_OR_RETURN(const pipeline::LandingInventory inventory, ScanLanding(context));
            ASSIGN_OR_RETURN(const lake::LakeLock lock, AcquireLake(context));
            return RunToRaw(lock, context, inventory);
          });
-  AddJob(app, action, "to-trusted",
+  AddJob(app, action, environment, "to-trusted",
          "Raw -> trusted: typed, validated, deduplicated Parquet plus the rejects table",
          [](const JobContext& context) -> Status {
            ASSIGN_OR_RETURN(const lake::LakeLock lock, AcquireLake(context));
            return RunToTrusted(lock, context);
          });
-  AddJob(app, action, "to-enriched",
+  AddJob(app, action, environment, "to-enriched",
          "Trusted -> enriched: user_sessions, user_journey, genre_performance, device_analytics",
          [](const JobContext& context) -> Status {
            ASSIGN_OR_RETURN(const lake::LakeLock lock, AcquireLake(context));
@@ -237,7 +250,7 @@ void RegisterPipelineCommands(CLI::App* app, Action* action) {
          });
   auto report_args = std::make_shared<JobArgs>();
   AddJob(
-      app, action, "report",
+      app, action, environment, "report",
       "Answer Q1-Q3 from the enriched tables: prints text (or JSON / HTML) and publishes "
       "reports/ingestion_date=D/report.json and report.html",
       [](const JobContext& context) -> Status {

@@ -1,11 +1,16 @@
 #pragma once
 
-// Where bytes live: a local folder or an S3 bucket, behind one interface, so every stage
-// runs unchanged on either. Objects are named by URI: a local path (`lake/raw/x`) or
-// `s3://bucket/key`. Resolve() picks the store; the free functions below are shorthands.
+// Where bytes live: a local folder, an S3 bucket or memory, behind one interface, so every
+// stage runs unchanged on any of them. Objects are named by URI: a local path
+// (`lake/raw/x`), `s3://bucket/key` or `mem://name/key`. A StoreRegistry (an object the
+// application builds from its settings and hands down; there is no process-wide one) maps a
+// URI to its store and key.
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,8 +43,12 @@ class ObjectStore {
  public:
   virtual ~ObjectStore() = default;
 
-  /// True for S3 (no rename, no fsync, no flock: the lake uses the commit-manifest protocol).
-  virtual bool is_remote() const = 0;
+  /// The local file-system path of `key` when the store's keys are paths (rename, fsync
+  /// and flock work on them); nullopt for object stores.
+  virtual std::optional<std::string> LocalPath(const std::string& key) const {
+    (void)key;
+    return std::nullopt;
+  }
   /// The URI of `key`, for messages and for Resolve: the path itself, or `s3://bucket/key`.
   virtual std::string Uri(std::string_view key) const = 0;
 
@@ -63,6 +72,18 @@ class ObjectStore {
                       std::string_view if_etag = {}) = 0;
   /// Writes `bytes` as `key` only if no object has that key; false when one does.
   virtual Result<bool> PutIfAbsent(const std::string& key, std::string_view bytes) = 0;
+  /// Copies `source_key` of `source` (another store, or this one) to `key` inside the
+  /// service, without the bytes passing through this process, failing if the source's ETag
+  /// is no longer `if_etag` (when given). False, doing nothing, when the two stores cannot
+  /// copy between them (the default). S3 copies objects of up to 5 GiB this way.
+  virtual Result<bool> CopyFromStore(const ObjectStore& source, const std::string& source_key,
+                                     const std::string& key, std::string_view if_etag) {
+    (void)source, (void)source_key, (void)key, (void)if_etag;
+    return false;
+  }
+
+  /// Writes the whole object `key` in one go (OpenWrite, Write, Close).
+  Status WriteAll(const std::string& key, std::string_view bytes);
 };
 
 /// A store and a key in it.
@@ -73,21 +94,33 @@ struct ObjectRef {
   std::string uri() const { return store->Uri(key); }
 };
 
-/// True for `s3://...`.
-bool IsS3Uri(std::string_view uri);
-
-/// The store of `uri` and the key in it. `s3://bucket/key` needs SetS3Options first; the
-/// first use of a bucket checks it exists and that the credentials work (a one-key
-/// listing), so a wrong setting fails before anything is written.
-Result<ObjectRef> Resolve(std::string_view uri);
-
 /// `base/child` (no doubled slash).
 std::string JoinUri(std::string_view base, std::string_view child);
 
-/// Shorthands over Resolve.
-Result<std::unique_ptr<RandomAccessFile>> OpenForRead(std::string_view uri);
-Result<std::string> ReadObject(std::string_view uri);
-Result<std::optional<ObjectInfo>> HeadObject(std::string_view uri);
-Status WriteObject(std::string_view uri, std::string_view bytes);
+/// The stores a process uses, by URI scheme. Local paths (no `scheme://`) resolve to the
+/// local file system; each other scheme is registered with a factory that makes the store
+/// of one authority (an S3 bucket, a memory store's name), built on first use and kept.
+/// Built by the application from its settings (or by a test) and passed down; thread-safe.
+/// A new kind of store is its own file plus one Register call.
+class StoreRegistry {
+ public:
+  using Factory = std::function<Result<std::shared_ptr<ObjectStore>>(std::string_view authority)>;
+
+  StoreRegistry();
+  /// Replaces any earlier factory of `scheme` (and forgets stores it made).
+  void Register(std::string scheme, Factory factory);
+  /// Wraps every store this registry makes from now on (fault injection in tests).
+  void SetWrapper(std::function<std::shared_ptr<ObjectStore>(std::shared_ptr<ObjectStore>)> wrap);
+
+  /// The store of `uri` and the key in it. An unknown scheme is InvalidArgument naming the
+  /// registered ones; a factory's error (say, a missing bucket) is returned as is.
+  Result<ObjectRef> Resolve(std::string_view uri);
+
+ private:
+  std::mutex mutex_;
+  std::map<std::string, Factory, std::less<>> factories_;
+  std::map<std::string, std::shared_ptr<ObjectStore>, std::less<>> stores_;
+  std::function<std::shared_ptr<ObjectStore>(std::shared_ptr<ObjectStore>)> wrap_;
+};
 
 }  // namespace streampro::storage

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/hash.h"
 #include "enrich/enrich.h"
 #include "streampro/batch.h"
 #include "streampro/status.h"
@@ -49,9 +50,8 @@ void AppendUserSessions(std::span<const Session> sessions, const RecordBatch& ev
 using ViewPair = std::pair<std::string_view, std::string_view>;
 struct ViewPairHash {
   size_t operator()(const ViewPair& key) const {
-    const size_t first = std::hash<std::string_view>{}(key.first);
-    const size_t second = std::hash<std::string_view>{}(key.second);
-    return first ^ (second + 0x9e3779b97f4a7c15ULL + (first << 6) + (first >> 2));
+    return HashCombine(std::hash<std::string_view>{}(key.first),
+                       std::hash<std::string_view>{}(key.second));
   }
 };
 

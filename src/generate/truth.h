@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "common/table.h"
+#include "catalog/catalog.h"
 
 namespace streampro::generate {
 

@@ -6,7 +6,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cerrno>
 #include <filesystem>
 
@@ -15,8 +14,6 @@
 namespace streampro::lake::internal {
 
 namespace {
-
-std::atomic<bool> force_rename_aside{false};
 
 std::string ParentOf(const std::string& path) {
   return std::filesystem::path(path).parent_path().string();
@@ -47,21 +44,17 @@ Status RemoveTree(const std::string& path) {
   return Status::OK();
 }
 
-void ForceRenameAsideForTesting(bool force) {
-  force_rename_aside = force;
-}
-
 Result<PublishResult> PublishFolder(const std::string& root, const std::string& staged,
                                     const std::string& target, const std::string& aside,
-                                    const std::string& marker_path,
-                                    void (*before_second_rename)()) {
+                                    const std::string& marker_path, bool allow_exchange,
+                                    const std::function<void()>& before_second_rename) {
   PublishResult result;
   if (!Exists(target)) {
     if (::rename(staged.c_str(), target.c_str()) != 0) return ErrnoStatus("rename", target);
     result.method = PublishMethod::kRename;
     return result;
   }
-  if (!force_rename_aside.load()) {
+  if (allow_exchange) {
     if (::renameat2(AT_FDCWD, staged.c_str(), AT_FDCWD, target.c_str(), RENAME_EXCHANGE) == 0) {
       result.method = PublishMethod::kExchange;
       result.previous_version = staged;
@@ -82,7 +75,7 @@ Result<PublishResult> PublishFolder(const std::string& root, const std::string& 
       fmt::format("{}\n{}\n", target.substr(prefix.size()), aside.substr(prefix.size()))));
   RETURN_NOT_OK(FsyncDirectory(ParentOf(marker_path)));
   if (::rename(target.c_str(), aside.c_str()) != 0) return ErrnoStatus("rename aside", target);
-  if (before_second_rename != nullptr) before_second_rename();
+  if (before_second_rename) before_second_rename();
   if (::rename(staged.c_str(), target.c_str()) != 0) {
     const Status failure = ErrnoStatus("rename", target);
     // Put the old version back so the partition does not go missing.

@@ -3,6 +3,7 @@
 // The file-system steps of the publish protocol (docs/publish.md): folder fsync, atomic
 // exchange of two folders, and the recovery marker of the rename-aside fallback.
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -23,24 +24,21 @@ Status RemoveTree(const std::string& path);
 /// How PublishFolder put the staged folder in place.
 enum class PublishMethod : uint8_t { kRename, kExchange, kRenameAside };
 
-/// Test seam: every later PublishFolder that replaces a folder uses the rename-aside
-/// fallback as if the file system refused RENAME_EXCHANGE.
-void ForceRenameAsideForTesting(bool force);
-
 /// Makes `staged` visible as `target` in one step. When `target` does not exist: rename(2).
 /// When it does: renameat2(RENAME_EXCHANGE), after which `staged` holds the previous
-/// version. If the file system refuses the exchange: a recovery marker at `marker_path`
-/// (target and aside paths relative to the lake `root`, fsynced) is written, the old version is
-/// renamed to `aside`, the new one to `target`, and the marker is removed; the previous
-/// version is then at `aside`. Returns where the previous version now is ("" if none).
-/// `before_second_rename` runs between the two renames of the fallback (a crash seam).
+/// version. If the file system refuses the exchange (or `allow_exchange` is false): a recovery
+/// marker at `marker_path` (target and aside paths relative to the lake `root`, fsynced) is
+/// written, the old version is renamed to `aside`, the new one to `target`, and the marker is
+/// removed; the previous version is then at `aside`. Returns where the previous version now is (""
+/// if none). `before_second_rename` runs between the two renames of the fallback (a crash seam).
 struct PublishResult {
   PublishMethod method = PublishMethod::kRename;
   std::string previous_version;
 };
 Result<PublishResult> PublishFolder(const std::string& root, const std::string& staged,
                                     const std::string& target, const std::string& aside,
-                                    const std::string& marker_path, void (*before_second_rename)());
+                                    const std::string& marker_path, bool allow_exchange,
+                                    const std::function<void()>& before_second_rename);
 
 /// Repairs what a crash between the two renames of the fallback left: for the marker at
 /// `marker_path`, if the target is missing and the aside folder exists, moves the aside

@@ -20,11 +20,11 @@
 #include <simdjson.h>
 
 #include "common/file.h"
+#include "lake/commit_protocol.h"
 #include "lake/durable_fs.h"
 #include "lake/layout.h"
 #include "lake/manifest.h"
-#include "lake/object_publish.h"
-#include "streampro/object_store.h"
+#include "lake/manifest_commit.h"
 
 namespace streampro::lake {
 
@@ -59,6 +59,7 @@ Result<LockHolder> ParseLockBody(const std::string& body, const std::string& uri
 }  // namespace
 
 struct LakeLock::State {
+  std::shared_ptr<const Lake> lake;
   std::string root;
   std::string run_id;
   std::string staging_dir;
@@ -100,14 +101,12 @@ struct LakeLock::State {
     if (lock_uri.empty()) return;
     // Best effort: our staging prefix is empty after a clean run; delete the lock only if
     // it is still ours (an expired lease may have been taken over).
-    (void)internal::RemoveObjectsUnder(staging_dir);
-    Result<std::string> current = storage::ReadObject(lock_uri);
+    (void)internal::RemoveObjectsUnder(*lake, staging_dir);
+    Result<std::string> current = lake->Read(lock_uri);
     if (!current.ok()) return;
     if (Result<LockHolder> holder = ParseLockBody(*current, lock_uri);
         holder.ok() && holder->run_id == run_id) {
-      if (Result<storage::ObjectRef> ref = storage::Resolve(lock_uri); ref.ok()) {
-        (void)ref->store->Delete(ref->key);
-      }
+      (void)lake->Delete(lock_uri);
     }
   }
 };
@@ -122,37 +121,6 @@ std::string NewRunId() {
   std::strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &utc);
   std::random_device random;
   return fmt::format("{}-{}-{:08x}", stamp, ::getpid(), random());
-}
-
-// Repairs and removes the staging folders of runs that died. Only called with the lock
-// held, so no folder under _staging belongs to a live run.
-Status CleanStaging(const std::string& root, LakeRecovery* recovery) {
-  const std::string staging = fmt::format("{}/{}", root, kStagingFolderName);
-  std::error_code ec;
-  std::filesystem::directory_iterator runs(staging, ec);
-  if (ec) {
-    if (ec == std::errc::no_such_file_or_directory) return Status::OK();
-    return Status::IOError(fmt::format("{}: cannot list: {}", staging, ec.message()));
-  }
-  std::vector<std::filesystem::path> leftovers;
-  for (const auto& run : runs) leftovers.push_back(run.path());
-  std::sort(leftovers.begin(), leftovers.end());
-  for (const auto& run : leftovers) {
-    if (std::filesystem::is_directory(run, ec)) {
-      std::filesystem::directory_iterator entries(run, ec);
-      if (!ec) {
-        for (const auto& entry : entries) {
-          if (entry.path().extension() != internal::kRecoveryMarkerSuffix) continue;
-          std::string restored;
-          RETURN_NOT_OK(internal::RecoverFromMarker(root, entry.path().string(), &restored));
-          if (!restored.empty()) recovery->restored_partitions.push_back(restored);
-        }
-      }
-    }
-    RETURN_NOT_OK(internal::RemoveTree(run.string()));
-    recovery->removed_staging.push_back(run.filename().string());
-  }
-  return internal::FsyncDirectory(staging);
 }
 
 std::string HostName() {
@@ -179,21 +147,22 @@ bool HolderIsGone(const LockHolder& holder) {
 
 // Takes the lock object of an S3 lake, or fails naming the live holder.
 Status AcquireRemote(LakeLock::State* state) {
-  const std::string lock_uri = storage::JoinUri(state->root, kLockFileName);
-  ASSIGN_OR_RETURN(const storage::ObjectRef lock, storage::Resolve(lock_uri));
+  const Lake& lake = *state->lake;
+  const std::string lock_uri = lake.Uri(kLockFileName);
+  ASSIGN_OR_RETURN(const std::string lock_key, lake.KeyOf(lock_uri));
   for (int attempt = 0; attempt < 3; ++attempt) {
     const std::string body = LockBody(state->run_id, UnixNow() + kS3LeaseSeconds);
-    ASSIGN_OR_RETURN(const bool created, lock.store->PutIfAbsent(lock.key, body));
+    ASSIGN_OR_RETURN(const bool created, lake.store().PutIfAbsent(lock_key, body));
     if (created) {
       // Two runs that both took over the same expired lock: only one body survives.
-      ASSIGN_OR_RETURN(const std::string now_there, storage::ReadObject(lock_uri));
+      ASSIGN_OR_RETURN(const std::string now_there, lake.Read(lock_uri));
       if (now_there == body) {
         state->lock_uri = lock_uri;  // from here on, released by ~State
         return Status::OK();
       }
       continue;
     }
-    Result<std::string> existing = storage::ReadObject(lock_uri);
+    Result<std::string> existing = lake.Read(lock_uri);
     if (!existing.ok()) {
       if (existing.status().code() == StatusCode::kNotFound) continue;  // released meanwhile
       return existing.status();
@@ -206,7 +175,7 @@ Status AcquireRemote(LakeLock::State* state) {
           lock_uri, holder.pid, holder.host, holder.run_id, holder.expires_unix - UnixNow()));
     }
     state->recovery.taken_over_lock = holder.run_id;
-    RETURN_NOT_OK(lock.store->Delete(lock.key));
+    RETURN_NOT_OK(lake.Delete(lock_uri));
   }
   return Status::IOError(fmt::format(
       "{}: could not take the lake lock (another run took it at the same time)", lock_uri));
@@ -217,8 +186,7 @@ void RenewLease(LakeLock::State* state) {
   while (!state->renew_wake.wait_for(guard, std::chrono::seconds(kS3LeaseSeconds / 4),
                                      [&] { return state->stopping; })) {
     guard.unlock();
-    (void)storage::WriteObject(state->lock_uri,
-                               LockBody(state->run_id, UnixNow() + kS3LeaseSeconds));
+    (void)state->lake->Write(state->lock_uri, LockBody(state->run_id, UnixNow() + kS3LeaseSeconds));
     guard.lock();
   }
 }
@@ -258,14 +226,13 @@ void RemoveDeadScratchFolders(const std::string& tmp, LakeRecovery* recovery) {
 
 Status AcquireS3(LakeLock::State* state) {
   state->remote = true;
-  state->staging_dir =
-      storage::JoinUri(state->root, fmt::format("{}/{}", kStagingFolderName, state->run_id));
+  state->staging_dir = state->lake->Uri(fmt::format("{}/{}", kStagingFolderName, state->run_id));
   const char* tmp_env = std::getenv("TMPDIR");
   const std::string tmp = tmp_env != nullptr && *tmp_env ? tmp_env : "/tmp";
   state->scratch_dir = fmt::format("{}/streampro-{}", tmp, state->run_id);
   RETURN_NOT_OK(AcquireRemote(state));
   state->renewer = std::thread(RenewLease, state);
-  RETURN_NOT_OK(internal::RecoverDeadRuns(state->root, state->run_id, &state->recovery));
+  RETURN_NOT_OK(state->lake->protocol().Recover(*state->lake, state->run_id, &state->recovery));
   RemoveDeadScratchFolders(tmp, &state->recovery);
   return CreateDirectories(state->scratch_dir);
 }
@@ -277,19 +244,19 @@ LakeLock::LakeLock(LakeLock&&) noexcept = default;
 LakeLock& LakeLock::operator=(LakeLock&&) noexcept = default;
 LakeLock::~LakeLock() = default;
 
-Result<LakeLock> LakeLock::Acquire(const std::string& root) {
-  if (storage::IsS3Uri(root)) {
-    auto state = std::make_unique<State>();
-    state->root = root;
-    while (state->root.ends_with('/')) state->root.pop_back();
-    state->run_id = NewRunId();
+Result<LakeLock> LakeLock::Acquire(std::shared_ptr<const Lake> lake) {
+  auto state = std::make_unique<State>();
+  state->root = lake->uri();
+  state->lake = std::move(lake);
+  state->run_id = NewRunId();
+  const std::optional<std::string> local_root = state->lake->local_root();
+  if (!local_root) {
     RETURN_NOT_OK(AcquireS3(state.get()));
     return LakeLock(std::move(state));
   }
+  const std::string& root = *local_root;
   RETURN_NOT_OK(CreateDirectories(root));
   const std::string lock_path = fmt::format("{}/{}", root, kLockFileName);
-  auto state = std::make_unique<State>();
-  state->root = root;
   const int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) return internal::ErrnoStatus("open lock file", lock_path);
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
@@ -308,7 +275,6 @@ Result<LakeLock> LakeLock::Acquire(const std::string& root) {
     return internal::ErrnoStatus("flock", lock_path);
   }
   state->fd = fd;
-  state->run_id = NewRunId();
   state->staging_dir = fmt::format("{}/{}/{}", root, kStagingFolderName, state->run_id);
   // Who holds the lock, for the message a second run prints. Advisory text only.
   const std::string holder = fmt::format("pid {}, run {}\n", ::getpid(), state->run_id);
@@ -316,10 +282,14 @@ Result<LakeLock> LakeLock::Acquire(const std::string& root) {
       ::pwrite(fd, holder.data(), holder.size(), 0) != static_cast<ssize_t>(holder.size())) {
     return internal::ErrnoStatus("write", lock_path);
   }
-  RETURN_NOT_OK(CleanStaging(root, &state->recovery));
+  RETURN_NOT_OK(state->lake->protocol().Recover(*state->lake, state->run_id, &state->recovery));
   RETURN_NOT_OK(CreateDirectories(state->staging_dir));
   state->scratch_dir = state->staging_dir;
   return LakeLock(std::move(state));
+}
+
+const Lake& LakeLock::lake() const {
+  return *state_->lake;
 }
 
 const std::string& LakeLock::root() const {

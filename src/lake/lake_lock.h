@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "lake/lake.h"
 #include "streampro/status.h"
 
 namespace streampro::lake {
@@ -32,9 +33,11 @@ inline constexpr int kS3LeaseSeconds = 60;
 /// fails with a message naming the lock and its holder. On acquiring, it repairs and
 /// removes what runs that died left under `{root}/_staging/` (safe: their owners are gone,
 /// or they would hold the lock), then creates this run's staging folder.
+/// The lake's commit protocol does the repair (CommitProtocol::Recover).
 ///  - Local lake: an exclusive flock(2) on `{root}/_lock`, held until the lock is
 ///    destroyed (the kernel drops it when the process dies, however it dies).
-///  - S3 lake (`s3://bucket/prefix`): the object `{root}/_lock`, created with
+///  - Object-store lake (`s3://bucket/prefix`, `mem://...`): the object `{root}/_lock`, created
+///  with
 ///    `If-None-Match: *` and holding the run, host, pid and a lease that a background
 ///    thread renews every kS3LeaseSeconds / 4. A lock whose lease ran out, or whose holder
 ///    was a process of this host that is gone, is taken over (docs/publish.md). Scratch
@@ -42,7 +45,7 @@ inline constexpr int kS3LeaseSeconds = 60;
 /// Movable; the accessors are safe to call from several threads.
 class LakeLock {
  public:
-  static Result<LakeLock> Acquire(const std::string& root);
+  static Result<LakeLock> Acquire(std::shared_ptr<const Lake> lake);
 
   LakeLock(LakeLock&&) noexcept;
   LakeLock& operator=(LakeLock&&) noexcept;
@@ -51,12 +54,14 @@ class LakeLock {
   /// Removes this run's staging folder, then releases the lock.
   ~LakeLock();
 
+  const Lake& lake() const;
+  /// The lake's root URI.
   const std::string& root() const;
   /// `YYYYMMDDTHHMMSSZ-{pid}-{random hex}`: sorts by start time, unique per run.
   const std::string& run_id() const;
   /// `{root}/_staging/{run_id}`.
   const std::string& staging_dir() const;
-  /// True when the lake is in S3 (publish by commit manifest instead of rename).
+  /// True when the lake is in an object store (locked by a lock object, not flock).
   bool remote() const;
   /// A local folder for this run's temporary files (spills): the staging folder of a
   /// local lake, `$TMPDIR/streampro-{run_id}` for an S3 lake. Created by Acquire, removed

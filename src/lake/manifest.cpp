@@ -8,7 +8,7 @@
 #include <filesystem>
 
 #include "common/file.h"
-#include "lake/layout.h"
+#include "lake/lake.h"
 #include "streampro/object_store.h"
 
 namespace streampro::lake {
@@ -44,9 +44,8 @@ bool Has(simdjson::dom::object object, std::string_view key) {
   return object[key].get(element) == simdjson::SUCCESS && !element.is_null();
 }
 
-Result<formats::FileCounters> ParseCounters(simdjson::dom::object object,
-                                            const std::string& origin) {
-  formats::FileCounters counters;
+Result<FileCounters> ParseCounters(simdjson::dom::object object, const std::string& origin) {
+  FileCounters counters;
   ASSIGN_OR_RETURN(counters.rows_in, GetInt(object, "rows_in", origin));
   ASSIGN_OR_RETURN(counters.rows_kept, GetInt(object, "rows_kept", origin));
   ASSIGN_OR_RETURN(counters.rows_rejected, GetInt(object, "rows_rejected", origin));
@@ -56,7 +55,7 @@ Result<formats::FileCounters> ParseCounters(simdjson::dom::object object,
     return Invalid(origin, "'counters.rejected_by_reason' must be an object");
   }
   for (const auto field : reasons) {
-    const std::optional<formats::RejectReason> reason = formats::RejectReasonFromName(field.key);
+    const std::optional<RejectReason> reason = RejectReasonFromName(field.key);
     int64_t count = 0;
     if (!reason || field.value.get_int64().get(count) != simdjson::SUCCESS) {
       return Invalid(origin, fmt::format("bad reject reason count '{}'", field.key));
@@ -233,27 +232,21 @@ Result<PartitionManifest> PartitionManifest::FromJson(std::string_view json,
   return manifest;
 }
 
-Result<std::optional<PartitionManifest>> ReadManifest(const std::string& root,
-                                                      std::string_view layer,
-                                                      std::string_view table, Date date) {
-  RETURN_NOT_OK(ValidateLocation(layer, table));
-  const std::string path =
-      fmt::format("{}/{}", PartitionDir(root, layer, table, date), kManifestFileName);
-  Result<std::string> read = storage::ReadObject(path);
-  if (!read.ok()) {
-    if (read.status().code() == StatusCode::kNotFound) return std::optional<PartitionManifest>();
-    return read.status();
-  }
-  const std::string json = std::move(read).value();
-  ASSIGN_OR_RETURN(PartitionManifest manifest, PartitionManifest::FromJson(json, path));
+Result<std::optional<PartitionManifest>> ReadManifest(const Lake& lake,
+                                                      const catalog::TableDef& table, Date date) {
+  const std::string path = lake.ManifestUri(table, date);
+  ASSIGN_OR_RETURN(const std::optional<std::string> json, lake.ReadIfExists(path));
+  if (!json) return std::optional<PartitionManifest>();
+  ASSIGN_OR_RETURN(PartitionManifest manifest, PartitionManifest::FromJson(*json, path));
   return std::optional<PartitionManifest>(std::move(manifest));
 }
 
-std::string FileUri(const std::string& root, const PartitionManifest& manifest,
-                    const FileEntry& file) {
-  if (file.object) return storage::JoinUri(root, *file.object);
-  return fmt::format("{}/{}", PartitionDir(root, manifest.layer, manifest.table, manifest.date),
-                     file.name);
+std::string FileUri(const Lake& lake, const PartitionManifest& manifest, const FileEntry& file) {
+  if (file.object) return lake.Uri(*file.object);
+  const std::optional<catalog::Layer> layer = catalog::LayerFromName(manifest.layer);
+  const catalog::TableDef* table = layer ? catalog::Find(*layer, manifest.table) : nullptr;
+  if (table == nullptr) return lake.Uri(storage::JoinUri(manifest.layer, manifest.table));
+  return storage::JoinUri(lake.PartitionUri(*table, manifest.date), file.name);
 }
 
 }  // namespace streampro::lake

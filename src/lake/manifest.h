@@ -7,8 +7,9 @@
 #include <string_view>
 #include <vector>
 
+#include "catalog/catalog.h"
 #include "common/date.h"
-#include "formats/common/file_counters.h"
+#include "common/file_counters.h"
 #include "streampro/status.h"
 
 namespace streampro::lake {
@@ -40,7 +41,7 @@ struct PartitionManifest {
   /// The landing or raw file the partition was built from, e.g. `events_2025-09-09.jsonl`.
   std::optional<std::string> source_file;
   /// Per-file record accounting (trusted tables).
-  std::optional<formats::FileCounters> counters;
+  std::optional<FileCounters> counters;
   /// Small extra facts, e.g. "landing_bytes", "landing_mtime_ns", "buckets".
   std::map<std::string, std::string> properties;
 
@@ -57,20 +58,20 @@ struct PartitionManifest {
   bool operator==(const PartitionManifest&) const = default;
 };
 
-/// The manifest of a committed partition, or nullopt when the partition does not exist
-/// (or has no manifest, i.e. it is not committed). A manifest that does not parse is
-/// InvalidData naming the file.
-/// Where the bytes of `file` of a committed partition are: `{partition}/{name}`, or the
-/// entry's `object` key under `root`.
 /// `text` as a quoted JSON string: `"` and `\` escaped, control characters as escapes, other
 /// bytes unchanged (what the lake's own JSON files hold: manifests, intents, the S3 lock).
 std::string JsonString(std::string_view text);
 
-std::string FileUri(const std::string& root, const PartitionManifest& manifest,
-                    const FileEntry& file);
+class Lake;
 
-Result<std::optional<PartitionManifest>> ReadManifest(const std::string& root,
-                                                      std::string_view layer,
-                                                      std::string_view table, Date date);
+/// The manifest of a committed partition, or nullopt when the partition does not exist
+/// (or has no manifest, i.e. it is not committed). A manifest that does not parse is
+/// InvalidData naming the file.
+Result<std::optional<PartitionManifest>> ReadManifest(const Lake& lake,
+                                                      const catalog::TableDef& table, Date date);
+
+/// Where the bytes of `file` of a committed partition are: `{partition}/{name}`, or the
+/// entry's `object` key under the root.
+std::string FileUri(const Lake& lake, const PartitionManifest& manifest, const FileEntry& file);
 
 }  // namespace streampro::lake

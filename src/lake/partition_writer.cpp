@@ -15,44 +15,13 @@
 #include <thread>
 
 #include "common/file.h"
-#include "lake/durable_fs.h"
-#include "lake/layout.h"
-#include "lake/object_publish.h"
 #include "lake/sha256.h"
-#include "storage/s3_store.h"
 #include "streampro/object_store.h"
 #include "streampro/parquet.h"
 
 namespace streampro::lake {
 
 namespace {
-
-// -1: no crash point; else a CommitStep. Read once from the environment.
-std::atomic<int> crash_point{-2};
-
-int CrashPoint() {
-  int point = crash_point.load();
-  if (point != -2) return point;
-  point = -1;
-  if (const char* text = std::getenv("LAKE_TEST_CRASH_AFTER")) {
-    const std::string_view name(text);
-    if (name == "files_verified") point = static_cast<int>(CommitStep::kFilesVerified);
-    if (name == "manifest_written") point = static_cast<int>(CommitStep::kManifestWritten);
-    if (name == "moved_aside") point = static_cast<int>(CommitStep::kMovedAside);
-    if (name == "published") point = static_cast<int>(CommitStep::kPublished);
-  }
-  int expected = -2;
-  crash_point.compare_exchange_strong(expected, point);
-  return crash_point.load();
-}
-
-void MaybeCrash(CommitStep step) {
-  if (CrashPoint() == static_cast<int>(step)) ::_exit(kCrashExitCode);
-}
-
-void CrashIfMovedAside() {
-  MaybeCrash(CommitStep::kMovedAside);
-}
 
 std::string UtcNowIso() {
   const auto now = std::chrono::system_clock::now();
@@ -123,79 +92,34 @@ class PartitionWriter::HashingFile final : public OutputStream {
   int64_t closed_bytes_ = 0;
 };
 
-void SetCrashPointForTesting(std::optional<CommitStep> step) {
-  crash_point = step ? static_cast<int>(*step) : -1;
-}
-
-void ForceRenameAsideForTesting(bool force) {
-  internal::ForceRenameAsideForTesting(force);
-}
-
-PartitionWriter::PartitionWriter(const LakeLock& lock, std::string layer, std::string table,
-                                 Date date, std::string staging_dir, std::string partition_dir)
-    : lock_(lock),
-      layer_(std::move(layer)),
-      table_(std::move(table)),
-      date_(date),
-      staging_dir_(std::move(staging_dir)),
-      partition_dir_(std::move(partition_dir)) {}
+PartitionWriter::PartitionWriter(const LakeLock& lock, StagedPartition staged)
+    : lock_(lock), staged_(std::move(staged)) {}
 
 PartitionWriter::~PartitionWriter() {
   if (committed_) return;
   files_.clear();  // closes open descriptors, aborts open uploads
-  if (!lock_.remote()) {
-    std::error_code ec;
-    std::filesystem::remove_all(staging_dir_, ec);
-    return;
-  }
-  // Objects written in place belong to no manifest; the next run settles them if this fails.
-  bool completed = false;
-  (void)internal::SettlePartition(lock_.root(), internal::RelativeKey(lock_.root(), partition_dir_),
-                                  internal::RelativeKey(lock_.root(), staging_dir_), &completed);
+  lock_.lake().protocol().Abandon(lock_, staged_);
 }
 
 Result<std::unique_ptr<PartitionWriter>> PartitionWriter::Begin(const LakeLock& lock,
-                                                                std::string layer,
-                                                                std::string table, Date date) {
-  RETURN_NOT_OK(ValidateLocation(layer, table));
-  const std::string label =
-      fmt::format("{}.{}.{}", layer, table.empty() ? "_" : table, FormatIsoDate(date));
-  std::string staging_dir = lock.NewStagingPath(label);
-  std::string partition_dir = PartitionDir(lock.root(), layer, table, date);
-  bool in_place = false;
-  if (lock.remote()) {
-    // A partition never published is written in place: no manifest names its objects until
-    // Commit. One that exists is staged, so its published version stays readable.
-    ASSIGN_OR_RETURN(const std::optional<storage::ObjectInfo> manifest,
-                     storage::HeadObject(storage::JoinUri(partition_dir, kManifestFileName)));
-    in_place = !manifest.has_value();
-    RETURN_NOT_OK(
-        internal::WriteIntent(staging_dir, internal::RelativeKey(lock.root(), partition_dir)));
-  } else {
-    RETURN_NOT_OK(CreateDirectories(staging_dir));
-  }
-  auto writer = std::unique_ptr<PartitionWriter>(
-      new PartitionWriter(lock, std::move(layer), std::move(table), date, std::move(staging_dir),
-                          std::move(partition_dir)));
-  writer->in_place_ = in_place;
-  return writer;
-}
-
-std::string PartitionWriter::ObjectUri(const std::string& name) const {
-  return fmt::format("{}/{}", in_place_ ? partition_dir_ : staging_dir_, name);
+                                                                const catalog::TableDef& table,
+                                                                Date date) {
+  ASSIGN_OR_RETURN(StagedPartition staged, lock.lake().protocol().Begin(lock, table, date));
+  return std::unique_ptr<PartitionWriter>(new PartitionWriter(lock, std::move(staged)));
 }
 
 Result<OutputStream*> PartitionWriter::CreateFile(const std::string& name) {
   RETURN_NOT_OK(ValidateFileName(name));
-  const std::string uri = ObjectUri(name);
+  const std::string uri = staged_.FileUri(name);
   std::lock_guard guard(mutex_);
   if (committed_) return Status::Internal(fmt::format("{}: partition already committed", uri));
   if (files_.contains(name)) {
     return Status::InvalidArgument(fmt::format("{}: file created twice", uri));
   }
   ASSIGN_OR_RETURN(Sha256 hasher, Sha256::Make());
-  ASSIGN_OR_RETURN(const storage::ObjectRef ref, storage::Resolve(uri));
-  ASSIGN_OR_RETURN(std::unique_ptr<storage::ObjectWriter> sink, ref.store->OpenWrite(ref.key));
+  ASSIGN_OR_RETURN(const std::string key, lock_.lake().KeyOf(uri));
+  ASSIGN_OR_RETURN(std::unique_ptr<storage::ObjectWriter> sink,
+                   lock_.lake().store().OpenWrite(key));
   StagedFile& file = files_[name];
   file.stream = std::make_unique<HashingFile>(uri, std::move(sink), std::move(hasher));
   return static_cast<OutputStream*>(file.stream.get());
@@ -208,10 +132,10 @@ Status PartitionWriter::CloseFile(const std::string& name, std::optional<int64_t
     auto it = files_.find(name);
     if (it == files_.end()) {
       return Status::Internal(
-          fmt::format("{}/{}: closing a file never created", staging_dir_, name));
+          fmt::format("{}: closing a file never created", staged_.FileUri(name)));
     }
     if (it->second.closed) {
-      return Status::Internal(fmt::format("{}/{}: closed twice", staging_dir_, name));
+      return Status::Internal(fmt::format("{}: closed twice", staged_.FileUri(name)));
     }
     stream = it->second.stream.get();
   }
@@ -225,29 +149,29 @@ Status PartitionWriter::CloseFile(const std::string& name, std::optional<int64_t
   return Status::OK();
 }
 
-Result<bool> PartitionWriter::CopyFileFrom(const std::string& name, const std::string& source_uri,
-                                           const storage::ObjectInfo& source) {
+Result<bool> PartitionWriter::CopyFileFrom(const std::string& name,
+                                           const storage::ObjectRef& source,
+                                           const storage::ObjectInfo& info) {
   RETURN_NOT_OK(ValidateFileName(name));
   constexpr int64_t kMaxCopyObjectBytes = int64_t{5} << 30;
-  if (!lock_.remote() || !storage::IsS3Uri(source_uri) || source.size > kMaxCopyObjectBytes) {
-    return false;
-  }
-  const std::string uri = ObjectUri(name);
+  if (info.size > kMaxCopyObjectBytes) return false;
+  const std::string uri = staged_.FileUri(name);
   {
     std::lock_guard guard(mutex_);
     if (files_.contains(name)) {
       return Status::InvalidArgument(fmt::format("{}: file created twice", uri));
     }
   }
-  ASSIGN_OR_RETURN(const storage::ObjectRef from, storage::Resolve(source_uri));
-  ASSIGN_OR_RETURN(const storage::ObjectRef to, storage::Resolve(uri));
-  ASSIGN_OR_RETURN(const bool copied, storage::TryServerSideCopy(from, to, source.etag));
+  const Lake& lake = lock_.lake();
+  ASSIGN_OR_RETURN(const std::string key, lake.KeyOf(uri));
+  ASSIGN_OR_RETURN(const bool copied,
+                   lake.store().CopyFromStore(*source.store, source.key, key, info.etag));
   if (!copied) return false;
 
   // Read the copy back once: the SHA-256 is the raw layer's checksum, and the read proves
   // the copy complete. The next range is fetched while the current one is hashed.
   ASSIGN_OR_RETURN(Sha256 hasher, Sha256::Make());
-  ASSIGN_OR_RETURN(const std::shared_ptr<RandomAccessFile> copy, to.store->OpenRead(to.key));
+  ASSIGN_OR_RETURN(const std::shared_ptr<RandomAccessFile> copy, lake.store().OpenRead(key));
   constexpr int64_t kChunk = int64_t{8} << 20;
   const auto fetch = [&copy](int64_t offset) {
     std::string bytes;
@@ -264,9 +188,9 @@ Result<bool> PartitionWriter::CopyFileFrom(const std::string& name, const std::s
     }
     hasher.Update(bytes);
   }
-  if (copy->size() != source.size) {
+  if (copy->size() != info.size) {
     return Status::IOError(fmt::format("{}: server-side copy of {} gave {} bytes, expected {}", uri,
-                                       source_uri, copy->size(), source.size));
+                                       source.uri(), copy->size(), info.size));
   }
   std::lock_guard guard(mutex_);
   StagedFile& file = files_[name];
@@ -282,7 +206,7 @@ void PartitionWriter::set_source_file(std::string name) {
   manifest_.source_file = std::move(name);
 }
 
-void PartitionWriter::set_counters(const formats::FileCounters& counters) {
+void PartitionWriter::set_counters(const FileCounters& counters) {
   std::lock_guard guard(mutex_);
   manifest_.counters = counters;
 }
@@ -294,19 +218,18 @@ void PartitionWriter::set_property(std::string key, std::string value) {
 
 Status PartitionWriter::VerifyStagedFiles() {
   for (auto& [name, file] : files_) {
-    const std::string uri = ObjectUri(name);
+    const std::string uri = staged_.FileUri(name);
     if (!file.closed) {
       return Status::Internal(fmt::format("{}: created but never closed before Commit", uri));
     }
-    ASSIGN_OR_RETURN(const storage::ObjectRef ref, storage::Resolve(uri));
-    ASSIGN_OR_RETURN(const std::optional<storage::ObjectInfo> info, ref.store->Head(ref.key));
+    ASSIGN_OR_RETURN(const std::optional<storage::ObjectInfo> info, lock_.lake().Head(uri));
     if (!info) return Status::IOError(fmt::format("{}: written but not found", uri));
     if (info->size != file.entry.bytes) {
       return Status::IOError(
           fmt::format("{}: {} bytes stored, {} written", uri, info->size, file.entry.bytes));
     }
     if (name.ends_with(".parquet")) {
-      ASSIGN_OR_RETURN(std::unique_ptr<RandomAccessFile> input, ref.store->OpenRead(ref.key));
+      ASSIGN_OR_RETURN(std::unique_ptr<RandomAccessFile> input, lock_.lake().OpenRead(uri));
       ASSIGN_OR_RETURN(const auto reader, parquet::FileReader::Open(
                                               std::shared_ptr<RandomAccessFile>(std::move(input))));
       if (!file.entry.rows) {
@@ -321,7 +244,8 @@ Status PartitionWriter::VerifyStagedFiles() {
     const Status invariant = manifest_.counters->CheckInvariant();
     if (!invariant.ok()) {
       return Status::Internal(
-          fmt::format("{}/{} {}: {}", layer_, table_, FormatIsoDate(date_), invariant.message()));
+          fmt::format("{} {} ({}): {}", staged_.table->label(), FormatIsoDate(staged_.date),
+                      manifest_.source_file.value_or("no source file"), invariant.message()));
     }
   }
   return Status::OK();
@@ -329,103 +253,31 @@ Status PartitionWriter::VerifyStagedFiles() {
 
 Status PartitionWriter::Commit() {
   std::lock_guard guard(mutex_);
-  if (committed_) return Status::Internal(fmt::format("{}: committed twice", partition_dir_));
+  if (committed_) {
+    return Status::Internal(fmt::format("{}: committed twice", staged_.partition_uri));
+  }
   RETURN_NOT_OK(VerifyStagedFiles());
-  MaybeCrash(CommitStep::kFilesVerified);
+  const Lake& lake = lock_.lake();
+  lake.Notify(CommitStep::kFilesVerified);
 
-  manifest_.layer = layer_;
-  manifest_.table = table_;
-  manifest_.date = date_;
+  manifest_.layer = std::string(catalog::LayerName(staged_.table->layer));
+  manifest_.table = std::string(staged_.table->folder);
+  manifest_.date = staged_.date;
   manifest_.run_id = lock_.run_id();
   manifest_.committed_at = UtcNowIso();
   manifest_.files.clear();
   for (const auto& [name, file] : files_) manifest_.files.push_back(file.entry);
-  if (lock_.remote()) return CommitToObjectStore();
-
-  RETURN_NOT_OK(WriteFileAtomically(fmt::format("{}/{}", staging_dir_, kManifestFileName),
-                                    manifest_.ToJson()));
-  RETURN_NOT_OK(internal::FsyncDirectory(staging_dir_));
-  MaybeCrash(CommitStep::kManifestWritten);
-
-  const std::string table_dir = TableDir(lock_.root(), layer_, table_);
-  RETURN_NOT_OK(CreateDirectories(table_dir));
-  const std::string aside = lock_.NewStagingPath(fmt::format(
-      "previous.{}.{}.{}", layer_, table_.empty() ? "_" : table_, FormatIsoDate(date_)));
-  ASSIGN_OR_RETURN(const internal::PublishResult published,
-                   internal::PublishFolder(lock_.root(), staging_dir_, partition_dir_, aside,
-                                           aside + std::string(internal::kRecoveryMarkerSuffix),
-                                           &CrashIfMovedAside));
-  committed_ = true;
-  // Make the new entry durable, and the folders above it when they were just created.
-  RETURN_NOT_OK(internal::FsyncDirectory(table_dir));
-  if (!table_.empty()) {
-    RETURN_NOT_OK(internal::FsyncDirectory(fmt::format("{}/{}", lock_.root(), layer_)));
-  }
-  RETURN_NOT_OK(internal::FsyncDirectory(lock_.root()));
-  MaybeCrash(CommitStep::kPublished);
   files_.clear();
-  if (!published.previous_version.empty()) {
-    // The new version is live; an old one that cannot be removed now is removed by the
-    // next run's LakeLock::Acquire, so this is not an error.
-    (void)internal::RemoveTree(published.previous_version);
-  }
-  return Status::OK();
+  const PartitionCommit commit{&staged_, &manifest_};
+  const Status published = lake.protocol().Commit(lock_, std::span(&commit, 1));
+  // A failed commit leaves the partition at its previous version or (object stores, a
+  // failure after the commit point) at the new one; Abandon settles either.
+  committed_ = published.ok();
+  return published;
 }
 
-Status PartitionWriter::CommitToObjectStore() {
-  // The manifest names where the bytes are now: in place, or this run's staged objects.
-  PartitionManifest visible = manifest_;
-  if (!in_place_) {
-    for (FileEntry& file : visible.files) {
-      file.object = internal::RelativeKey(lock_.root(), ObjectUri(file.name));
-    }
-  }
-  RETURN_NOT_OK(storage::WriteObject(fmt::format("{}/{}", partition_dir_, kManifestFileName),
-                                     visible.ToJson()));
-  committed_ = true;
-  files_.clear();
-  MaybeCrash(CommitStep::kPublished);
-  // Copy staged objects into place, rewrite the manifest, drop what the previous version
-  // left. A failure here leaves a complete, readable partition that the next run finishes.
-  bool completed = false;
-  return internal::SettlePartition(
-      lock_.root(), internal::RelativeKey(lock_.root(), partition_dir_),
-      internal::RelativeKey(lock_.root(), staging_dir_), &completed, &CrashIfMovedAside);
-}
-
-Status DropPartition(const LakeLock& lock, std::string_view layer, std::string_view table,
-                     Date date) {
-  RETURN_NOT_OK(ValidateLocation(layer, table));
-  const std::string partition_dir = PartitionDir(lock.root(), layer, table, date);
-  if (lock.remote()) {
-    const std::string manifest = fmt::format("{}/{}", partition_dir, kManifestFileName);
-    ASSIGN_OR_RETURN(const std::optional<storage::ObjectInfo> exists,
-                     storage::HeadObject(manifest));
-    if (!exists) return Status::OK();
-    const std::string staging = lock.NewStagingPath(
-        fmt::format("dropped.{}.{}.{}", layer, table.empty() ? "_" : table, FormatIsoDate(date)));
-    const std::string partition_key = internal::RelativeKey(lock.root(), partition_dir);
-    RETURN_NOT_OK(internal::WriteIntent(staging, partition_key));
-    ASSIGN_OR_RETURN(const storage::ObjectRef ref, storage::Resolve(manifest));
-    RETURN_NOT_OK(ref.store->Delete(ref.key));
-    MaybeCrash(CommitStep::kPublished);
-    bool completed = false;
-    return internal::SettlePartition(lock.root(), partition_key,
-                                     internal::RelativeKey(lock.root(), staging), &completed);
-  }
-  struct stat info;
-  if (::lstat(partition_dir.c_str(), &info) != 0) {
-    if (errno == ENOENT) return Status::OK();
-    return internal::ErrnoStatus("stat", partition_dir);
-  }
-  const std::string dropped = lock.NewStagingPath(
-      fmt::format("dropped.{}.{}.{}", layer, table.empty() ? "_" : table, FormatIsoDate(date)));
-  if (::rename(partition_dir.c_str(), dropped.c_str()) != 0) {
-    return internal::ErrnoStatus("rename", partition_dir);
-  }
-  RETURN_NOT_OK(internal::FsyncDirectory(TableDir(lock.root(), layer, table)));
-  MaybeCrash(CommitStep::kPublished);
-  return internal::RemoveTree(dropped);
+Status DropPartition(const LakeLock& lock, const catalog::TableDef& table, Date date) {
+  return lock.lake().protocol().Drop(lock, table, date);
 }
 
 }  // namespace streampro::lake

@@ -10,19 +10,17 @@
 
 #include "enrich/enrich.h"
 #include "formats/common/batch_select.h"
-#include "formats/csv/dimension_schema.h"
 #include "formats/jsonl/duplicate_filter.h"
 #include "formats/jsonl/event_schema.h"
-#include "pipeline/bucketing.h"
 #include "pipeline/parallel_for.h"
 #include "pipeline/partition_io.h"
+#include "pipeline/user_buckets.h"
 
 namespace streampro::pipeline {
 
 namespace {
 
-constexpr std::string_view kTrusted = "trusted";
-constexpr std::string_view kEnriched = "enriched";
+using catalog::TableId;
 
 // One trusted events partition and its part files by bucket.
 struct EventPartition {
@@ -32,24 +30,18 @@ struct EventPartition {
   int64_t bytes = 0;
 };
 
-Result<std::vector<EventPartition>> ListEventPartitions(const std::string& root, Date date) {
-  ASSIGN_OR_RETURN(const std::vector<Date> dates, lake::ListPartitions(root, kTrusted, "events"));
+Result<std::vector<EventPartition>> ListEventPartitions(const lake::Lake& lake, Date date) {
+  const catalog::TableDef& events = catalog::Get(TableId::kTrustedEvents);
+  ASSIGN_OR_RETURN(const std::vector<Date> dates, lake.ListPartitions(events));
   std::vector<EventPartition> out;
   for (const Date d : dates) {
     if (d > date) continue;
-    ASSIGN_OR_RETURN(const auto manifest, lake::ReadManifest(root, kTrusted, "events", d));
+    ASSIGN_OR_RETURN(const auto manifest, lake::ReadManifest(lake, events, d));
     if (!manifest) continue;
     EventPartition partition;
     partition.date = d;
-    const std::string dir = lake::PartitionDir(root, kTrusted, "events", d);
-    const auto it = manifest->properties.find("buckets");
-    if (it != manifest->properties.end()) {
-      partition.buckets = static_cast<uint32_t>(std::stoul(it->second));
-    }
-    if (partition.buckets == 0 || (partition.buckets & (partition.buckets - 1)) != 0) {
-      return Status::InvalidData(fmt::format(
-          "{}: manifest property buckets={} is not a power of two", dir, partition.buckets));
-    }
+    const std::string dir = lake.PartitionUri(events, d);
+    ASSIGN_OR_RETURN(partition.buckets, BucketsOf(*manifest, lake.ManifestUri(events, d)));
     for (const lake::FileEntry& file : manifest->files) {
       const std::optional<uint32_t> index = PartFileIndex(file.name);
       if (!index) continue;
@@ -58,7 +50,7 @@ Result<std::vector<EventPartition>> ListEventPartitions(const std::string& root,
             fmt::format("{}/{}: bucket {} is outside the partition's {} buckets", dir, file.name,
                         *index, partition.buckets));
       }
-      partition.files[*index] = lake::FileUri(root, *manifest, file);
+      partition.files[*index] = lake::FileUri(lake, *manifest, file);
       partition.bytes += file.bytes;
     }
     out.push_back(std::move(partition));
@@ -67,52 +59,37 @@ Result<std::vector<EventPartition>> ListEventPartitions(const std::string& root,
 }
 
 // Appends to `out` (EnrichEventsSchema) the rows of `part` (EventsSchema) whose user falls in
-// bucket `bucket` of `buckets`, tagged with `date`.
-void AppendBucketRows(const RecordBatch& part, Date date, uint32_t bucket, uint32_t buckets,
-                      bool filter, RecordBatch* out) {
-  const int64_t rows = part.num_rows();
-  std::vector<uint8_t> keep(static_cast<size_t>(rows), 1);
-  int64_t kept = rows;
+// bucket `bucket` of `splitter` (all of them when the part file is that bucket already),
+// tagged with `date`.
+void AppendBucketRows(const RecordBatch& part, Date date, uint32_t bucket, bool filter,
+                      UserBucketSplitter* splitter, RecordBatch* out) {
+  int64_t kept = part.num_rows();
   if (filter) {
-    const Column& users = part.column(formats::jsonl::kUserIdColumn);
-    kept = 0;
-    for (int64_t row = 0; row < rows; ++row) {
-      const bool in_bucket = UserBucket(users.string_value(row), buckets) == bucket;
-      keep[static_cast<size_t>(row)] = in_bucket;
-      kept += in_bucket;
-    }
-  }
-  if (kept == 0) return;
-  for (int c = 0; c < part.num_columns(); ++c) {
-    if (kept == rows) {
-      out->column(c).AppendColumn(part.column(c));
-      continue;
-    }
-    Column& column = out->column(c);
-    for (int64_t row = 0; row < rows; ++row) {
-      if (keep[static_cast<size_t>(row)]) column.AppendFrom(part.column(c), row);
-    }
+    splitter->Assign(part.column(formats::jsonl::kUserIdColumn));
+    const std::span<const int64_t> rows = splitter->RowsOf(bucket);
+    kept = static_cast<int64_t>(rows.size());
+    if (kept > 0) formats::AppendRowsAt(part, rows, out);
+  } else {
+    for (int c = 0; c < part.num_columns(); ++c) out->column(c).AppendColumn(part.column(c));
   }
   Column& dates = out->column(enrich::kIngestionDateColumn);
   for (int64_t i = 0; i < kept; ++i) dates.AppendInt32(date.days_since_epoch);
 }
 
 // The users of the newest snapshot <= D, or an empty users table.
-Result<RecordBatch> LoadUsers(const std::string& root, Date date) {
-  ASSIGN_OR_RETURN(const std::optional<Date> newest,
-                   NewestPartitionAtOrBefore(root, kTrusted, "users", date));
-  if (!newest) return RecordBatch(formats::csv::DimensionSpecFor(Table::kUsers).schema);
-  return ReadPartition(root, kTrusted, "users", *newest);
+Result<RecordBatch> LoadUsers(const lake::Lake& lake, Date date) {
+  const catalog::TableDef& users = catalog::TrustedTable(Table::kUsers);
+  ASSIGN_OR_RETURN(const std::optional<Date> newest, lake.NewestPartitionAtOrBefore(users, date));
+  if (!newest) return RecordBatch(users.schema);
+  return ReadPartition(lake, users, *newest);
 }
 
-Result<enrich::VideoGenres> LoadGenres(const std::string& root, Date date) {
+Result<enrich::VideoGenres> LoadGenres(const lake::Lake& lake, Date date) {
+  const catalog::TableDef& videos_table = catalog::TrustedTable(Table::kVideos);
   ASSIGN_OR_RETURN(const std::optional<Date> newest,
-                   NewestPartitionAtOrBefore(root, kTrusted, "videos", date));
-  if (!newest) {
-    return enrich::VideoGenres::FromVideos(
-        RecordBatch(formats::csv::DimensionSpecFor(Table::kVideos).schema));
-  }
-  ASSIGN_OR_RETURN(const RecordBatch videos, ReadPartition(root, kTrusted, "videos", *newest));
+                   lake.NewestPartitionAtOrBefore(videos_table, date));
+  if (!newest) return enrich::VideoGenres::FromVideos(RecordBatch(videos_table.schema));
+  ASSIGN_OR_RETURN(const RecordBatch videos, ReadPartition(lake, videos_table, *newest));
   return enrich::VideoGenres::FromVideos(videos);
 }
 
@@ -121,13 +98,13 @@ Result<enrich::VideoGenres> LoadGenres(const std::string& root, Date date) {
 Result<EnrichedResult> TrustedToEnriched(const lake::LakeLock& lock, Date date,
                                          const StageOptions& options) {
   RETURN_NOT_OK(options.Validate());
-  const std::string& root = lock.root();
+  const lake::Lake& lake = lock.lake();
   const int threads = options.ResolvedThreads();
   const parquet::WriterOptions parquet_options = options.ParquetOptions();
 
-  ASSIGN_OR_RETURN(const std::vector<EventPartition> partitions, ListEventPartitions(root, date));
-  ASSIGN_OR_RETURN(const RecordBatch users, LoadUsers(root, date));
-  ASSIGN_OR_RETURN(const enrich::VideoGenres genres, LoadGenres(root, date));
+  ASSIGN_OR_RETURN(const std::vector<EventPartition> partitions, ListEventPartitions(lake, date));
+  ASSIGN_OR_RETURN(const RecordBatch users, LoadUsers(lake, date));
+  ASSIGN_OR_RETURN(const enrich::VideoGenres genres, LoadGenres(lake, date));
 
   // Buckets: at least as many as any partition has (so each part file feeds one bucket
   // class), and enough that one bucket's events fit the budget (Snappy Parquet expands
@@ -147,42 +124,31 @@ Result<EnrichedResult> TrustedToEnriched(const lake::LakeLock& lock, Date date,
   // Users by bucket.
   std::vector<RecordBatch> users_by_bucket;
   for (uint32_t b = 0; b < buckets; ++b) users_by_bucket.emplace_back(users.schema());
-  {
-    const Column& ids = users.column(0);
-    std::vector<uint32_t> bucket_of(static_cast<size_t>(users.num_rows()));
-    for (int64_t row = 0; row < users.num_rows(); ++row) {
-      bucket_of[static_cast<size_t>(row)] = UserBucket(ids.string_value(row), buckets);
-    }
-    std::vector<uint8_t> keep(bucket_of.size());
-    for (uint32_t b = 0; b < buckets; ++b) {
-      for (size_t i = 0; i < keep.size(); ++i) keep[i] = bucket_of[i] == b;
-      formats::AppendSelectedRows(users, keep, &users_by_bucket[b]);
-    }
-  }
+  UserBucketSplitter(buckets).Split(users, /*user_column=*/0, users_by_bucket);
 
-  ASSIGN_OR_RETURN(
-      auto sessions_partition,
-      lake::PartitionWriter::Begin(lock, std::string(kEnriched), "user_sessions", date));
-  ASSIGN_OR_RETURN(auto journey_partition, lake::PartitionWriter::Begin(
-                                               lock, std::string(kEnriched), "user_journey", date));
+  ASSIGN_OR_RETURN(auto sessions_partition,
+                   lake::PartitionWriter::Begin(lock, catalog::Get(TableId::kUserSessions), date));
+  ASSIGN_OR_RETURN(auto journey_partition,
+                   lake::PartitionWriter::Begin(lock, catalog::Get(TableId::kUserJourney), date));
   std::vector<enrich::Partials> partials(buckets);
   std::vector<int64_t> events_read(buckets, 0), duplicates(buckets, 0), sessions(buckets, 0),
       journeys(buckets, 0);
   const Status buckets_done = ParallelFor(buckets, threads, [&](size_t index) -> Status {
     const auto b = static_cast<uint32_t>(index);
     RecordBatch events(enrich::EnrichEventsSchema());
+    UserBucketSplitter splitter(buckets);
     // Dates ascending, and within a part file the rows are in line order: the input order
     // of SPEC §7, which the duplicate filter needs to keep the earliest occurrence.
     for (const EventPartition& p : partitions) {
       const uint32_t source = b & (p.buckets - 1);
       const auto file = p.files.find(source);
       if (file == p.files.end()) continue;
-      ASSIGN_OR_RETURN(const RecordBatch part, ReadParquetFile(file->second));
+      ASSIGN_OR_RETURN(const RecordBatch part, ReadParquetFile(lake, file->second));
       if (!(*part.schema() == *formats::jsonl::EventsSchema())) {
         return Status::InvalidData(
             fmt::format("{}: columns differ from the trusted events schema", file->second));
       }
-      AppendBucketRows(part, p.date, b, buckets, p.buckets < buckets, &events);
+      AppendBucketRows(part, p.date, b, p.buckets < buckets, &splitter, &events);
     }
     events_read[b] = events.num_rows();
     if (partitions.size() > 1) {
@@ -230,16 +196,16 @@ Result<EnrichedResult> TrustedToEnriched(const lake::LakeLock& lock, Date date,
   enrich::Q3Options q3;
   q3.min_sessions = options.min_segment_sessions;
   ASSIGN_OR_RETURN(const enrich::FinalTables tables, enrich::Finish(merged, q3));
-  ASSIGN_OR_RETURN(auto genre_partition, lake::PartitionWriter::Begin(lock, std::string(kEnriched),
-                                                                      "genre_performance", date));
+  ASSIGN_OR_RETURN(auto genre_partition, lake::PartitionWriter::Begin(
+                                             lock, catalog::Get(TableId::kGenrePerformance), date));
   RETURN_NOT_OK(WriteParquetFile(genre_partition.get(), PartFileName(0), tables.genre_performance,
                                  parquet_options));
-  ASSIGN_OR_RETURN(auto device_partition, lake::PartitionWriter::Begin(lock, std::string(kEnriched),
-                                                                       "device_analytics", date));
+  ASSIGN_OR_RETURN(auto device_partition, lake::PartitionWriter::Begin(
+                                              lock, catalog::Get(TableId::kDeviceAnalytics), date));
   RETURN_NOT_OK(WriteParquetFile(device_partition.get(), PartFileName(0), tables.device_analytics,
                                  parquet_options));
-  sessions_partition->set_property("buckets", std::to_string(buckets));
-  journey_partition->set_property("buckets", std::to_string(buckets));
+  SetBucketProperties(buckets, sessions_partition.get());
+  SetBucketProperties(buckets, journey_partition.get());
   genre_partition->set_property("min_segment_sessions", std::to_string(q3.min_sessions));
   device_partition->set_property("min_segment_sessions", std::to_string(q3.min_sessions));
   for (auto* partition : {sessions_partition.get(), journey_partition.get(), genre_partition.get(),

@@ -1,13 +1,11 @@
 #include "pipeline/landing.h"
 
 #include <fmt/format.h>
-#include <sys/stat.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <map>
-
-#include "common/file.h"
+#include <set>
 
 namespace streampro::pipeline {
 
@@ -49,29 +47,37 @@ std::optional<ParsedName> ParseLandingName(std::string_view name, std::string* w
 
 }  // namespace
 
-Result<LandingInventory> ScanLanding(const std::string& folder, Date date) {
-  std::error_code ec;
-  std::filesystem::directory_iterator it(folder, ec);
-  if (ec) {
-    return Status::NotFound(
-        fmt::format("{}: cannot list landing folder: {}", folder, ec.message()));
-  }
-  std::vector<LandingEntry> entries;
-  for (const auto& entry : it) {
-    LandingEntry item;
-    item.name = entry.path().filename().string();
-    item.path = entry.path().string();
-    item.regular_file = entry.is_regular_file(ec);
-    if (item.regular_file) {
-      struct stat info;
-      if (::stat(item.path.c_str(), &info) == 0) {
-        item.bytes = info.st_size;
-        item.mtime_ns = MtimeNanos(info);
-      }
+Result<LandingInventory> ScanLanding(const storage::ObjectRef& landing, Date date) {
+  if (const std::optional<std::string> path = landing.store->LocalPath(landing.key)) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(*path, ec)) {
+      return Status::NotFound(fmt::format("{}: cannot list landing folder: {}", *path,
+                                          ec ? ec.message() : "not a folder"));
     }
-    entries.push_back(std::move(item));
   }
-  return ClassifyLanding(entries, date);
+  ASSIGN_OR_RETURN(const std::vector<storage::ObjectInfo> objects,
+                   landing.store->List(landing.key));
+  const std::string prefix = landing.key.empty() ? std::string() : landing.key + "/";
+  std::vector<LandingEntry> entries;
+  std::set<std::string> folders;
+  for (const storage::ObjectInfo& object : objects) {
+    const std::string_view rest = std::string_view(object.key).substr(prefix.size());
+    const size_t slash = rest.find('/');
+    if (slash != std::string_view::npos) {
+      // Below a folder: listed once, as not a file.
+      if (folders.insert(std::string(rest.substr(0, slash))).second) {
+        entries.push_back(LandingEntry{std::string(rest.substr(0, slash)),
+                                       landing.store->Uri(object.key), object.key, false, 0, 0,
+                                       ""});
+      }
+      continue;
+    }
+    entries.push_back(LandingEntry{std::string(rest), landing.store->Uri(object.key), object.key,
+                                   true, object.size, object.mtime_ns, object.etag});
+  }
+  LandingInventory inventory = ClassifyLanding(entries, date);
+  inventory.store = landing.store;
+  return inventory;
 }
 
 LandingInventory ClassifyLanding(const std::vector<LandingEntry>& entries, Date date) {
@@ -100,6 +106,7 @@ LandingInventory ClassifyLanding(const std::vector<LandingEntry>& entries, Date 
     file.table = parsed->table;
     file.name = name;
     file.path = entry.path;
+    file.key = entry.key;
     file.bytes = entry.bytes;
     file.undated = !parsed->date.has_value();
     file.mtime_ns = entry.mtime_ns;

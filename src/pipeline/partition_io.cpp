@@ -7,7 +7,6 @@
 #include <map>
 
 #include "formats/common/batch_select.h"
-#include "streampro/object_store.h"
 
 namespace streampro::pipeline {
 
@@ -39,20 +38,9 @@ std::optional<uint32_t> PartFileIndex(std::string_view name) {
   return index;
 }
 
-Result<std::optional<Date>> NewestPartitionAtOrBefore(const std::string& root,
-                                                      std::string_view layer,
-                                                      std::string_view table, Date date) {
-  ASSIGN_OR_RETURN(const std::vector<Date> dates, lake::ListPartitions(root, layer, table));
-  std::optional<Date> newest;
-  for (const Date d : dates) {
-    if (d <= date) newest = d;
-  }
-  return newest;
-}
-
-Result<RecordBatch> ReadParquetFile(const std::string& path,
+Result<RecordBatch> ReadParquetFile(const lake::Lake& lake, const std::string& path,
                                     const std::vector<std::string>& columns) {
-  ASSIGN_OR_RETURN(std::shared_ptr<RandomAccessFile> file, storage::OpenForRead(path));
+  ASSIGN_OR_RETURN(std::shared_ptr<RandomAccessFile> file, lake.OpenRead(path));
   ASSIGN_OR_RETURN(auto reader, parquet::FileReader::Open(file));
   std::vector<int> indices;
   const Schema& schema = *reader->schema();
@@ -70,23 +58,22 @@ Result<RecordBatch> ReadParquetFile(const std::string& path,
   return reader->ReadAll(indices);
 }
 
-Result<RecordBatch> ReadPartition(const std::string& root, std::string_view layer,
-                                  std::string_view table, Date date,
+Result<RecordBatch> ReadPartition(const lake::Lake& lake, const catalog::TableDef& table, Date date,
                                   const std::vector<std::string>& columns) {
   ASSIGN_OR_RETURN(const std::optional<lake::PartitionManifest> manifest,
-                   lake::ReadManifest(root, layer, table, date));
-  const std::string dir = lake::PartitionDir(root, layer, table, date);
+                   lake::ReadManifest(lake, table, date));
+  const std::string dir = lake.PartitionUri(table, date);
   if (!manifest) return Status::NotFound(fmt::format("{} has no committed partition", dir));
   // The Parquet files in name order, each read from where the manifest says its bytes are.
   std::map<std::string, std::string> uris;  // name -> uri
   for (const lake::FileEntry& file : manifest->files) {
     if (file.name.ends_with(".parquet"))
-      uris.emplace(file.name, lake::FileUri(root, *manifest, file));
+      uris.emplace(file.name, lake::FileUri(lake, *manifest, file));
   }
   std::optional<RecordBatch> all;
   for (const auto& named : uris) {
     const std::string& uri = named.second;
-    ASSIGN_OR_RETURN(RecordBatch part, ReadParquetFile(uri, columns));
+    ASSIGN_OR_RETURN(RecordBatch part, ReadParquetFile(lake, uri, columns));
     if (!all) {
       all.emplace(std::move(part));
       continue;

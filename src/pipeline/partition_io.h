@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "common/date.h"
+#include "lake/lake.h"
 #include "lake/lake_lock.h"
-#include "lake/layout.h"
 #include "lake/manifest.h"
 #include "lake/partition_writer.h"
 #include "streampro/batch.h"
@@ -26,20 +26,14 @@ std::string PartFileName(uint32_t index);
 /// The index of a `part-NNNNN.parquet` name, or nullopt.
 std::optional<uint32_t> PartFileIndex(std::string_view name);
 
-/// The newest committed partition of `layer/table` dated at or before `date`.
-Result<std::optional<Date>> NewestPartitionAtOrBefore(const std::string& root,
-                                                      std::string_view layer,
-                                                      std::string_view table, Date date);
-
 /// Reads the listed columns (by name; empty = all) of every Parquet file of a committed
 /// partition, in file-name order, into one batch. The manifest names the files, so
 /// anything else in the folder is never read.
-Result<RecordBatch> ReadPartition(const std::string& root, std::string_view layer,
-                                  std::string_view table, Date date,
+Result<RecordBatch> ReadPartition(const lake::Lake& lake, const catalog::TableDef& table, Date date,
                                   const std::vector<std::string>& columns = {});
 
 /// Reads the listed columns of one Parquet file.
-Result<RecordBatch> ReadParquetFile(const std::string& path,
+Result<RecordBatch> ReadParquetFile(const lake::Lake& lake, const std::string& path,
                                     const std::vector<std::string>& columns = {});
 
 }  // namespace streampro::pipeline

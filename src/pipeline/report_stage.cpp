@@ -2,24 +2,25 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
+
+#include "catalog/catalog.h"
 #include "common/file.h"
-#include "common/table.h"
 #include "pipeline/partition_io.h"
-#include "streampro/object_store.h"
 
 namespace streampro::pipeline {
 
 namespace {
 
-constexpr std::string_view kReports = "reports";
+using catalog::TableId;
 
-Result<std::vector<report::TableCounts>> TableCountsOf(const std::string& root, Date date) {
+Result<std::vector<report::TableCounts>> TableCountsOf(const lake::Lake& lake, Date date) {
   std::vector<report::TableCounts> tables;
   for (const Table table : kAllTables) {
     report::TableCounts counts;
     counts.table = std::string(TableName(table));
     ASSIGN_OR_RETURN(const auto manifest,
-                     lake::ReadManifest(root, "trusted", TableName(table), date));
+                     lake::ReadManifest(lake, catalog::TrustedTable(table), date));
     if (manifest && manifest->counters) {
       counts.file = manifest->source_file;
       counts.counters = *manifest->counters;
@@ -29,13 +30,15 @@ Result<std::vector<report::TableCounts>> TableCountsOf(const std::string& root, 
   return tables;
 }
 
-Status RequireEnriched(const std::string& root, Date date) {
-  for (const std::string_view table : {"user_journey", "genre_performance", "device_analytics"}) {
-    ASSIGN_OR_RETURN(const auto manifest, lake::ReadManifest(root, "enriched", table, date));
+Status RequireEnriched(const lake::Lake& lake, Date date) {
+  for (const TableId id :
+       {TableId::kUserJourney, TableId::kGenrePerformance, TableId::kDeviceAnalytics}) {
+    const catalog::TableDef& table = catalog::Get(id);
+    ASSIGN_OR_RETURN(const auto manifest, lake::ReadManifest(lake, table, date));
     if (!manifest) {
       return Status::NotFound(
           fmt::format("{} is missing: run `streampro to-enriched --ingestion-date {}` first",
-                      lake::PartitionDir(root, "enriched", table, date), FormatIsoDate(date)));
+                      lake.PartitionUri(table, date), FormatIsoDate(date)));
     }
   }
   return Status::OK();
@@ -45,18 +48,17 @@ Status RequireEnriched(const std::string& root, Date date) {
 
 Result<report::Report> PublishReport(const lake::LakeLock& lock, Date date,
                                      const StageOptions& options) {
-  const std::string& root = lock.root();
-  RETURN_NOT_OK(RequireEnriched(root, date));
-  ASSIGN_OR_RETURN(std::vector<report::TableCounts> tables, TableCountsOf(root, date));
+  const lake::Lake& lake = lock.lake();
+  RETURN_NOT_OK(RequireEnriched(lake, date));
+  ASSIGN_OR_RETURN(std::vector<report::TableCounts> tables, TableCountsOf(lake, date));
   ASSIGN_OR_RETURN(const RecordBatch journey,
-                   ReadPartition(root, "enriched", "user_journey", date,
+                   ReadPartition(lake, catalog::Get(TableId::kUserJourney), date,
                                  {"first_session_id", "first_session_reached_30s"}));
   ASSIGN_OR_RETURN(const RecordBatch genres,
-                   ReadPartition(root, "enriched", "genre_performance", date));
-  ASSIGN_OR_RETURN(const RecordBatch devices,
-                   ReadPartition(root, "enriched", "device_analytics", date));
-  ASSIGN_OR_RETURN(const auto device_manifest,
-                   lake::ReadManifest(root, "enriched", "device_analytics", date));
+                   ReadPartition(lake, catalog::Get(TableId::kGenrePerformance), date));
+  const catalog::TableDef& device_analytics = catalog::Get(TableId::kDeviceAnalytics);
+  ASSIGN_OR_RETURN(const RecordBatch devices, ReadPartition(lake, device_analytics, date));
+  ASSIGN_OR_RETURN(const auto device_manifest, lake::ReadManifest(lake, device_analytics, date));
   report::EnrichedInputs inputs;
   inputs.user_journey = &journey;
   inputs.genre_performance = &genres;
@@ -65,13 +67,24 @@ Result<report::Report> PublishReport(const lake::LakeLock& lock, Date date,
   // The threshold the table was computed with, if it says.
   if (device_manifest) {
     const auto it = device_manifest->properties.find("min_segment_sessions");
-    if (it != device_manifest->properties.end()) inputs.min_sessions = std::stoll(it->second);
+    if (it != device_manifest->properties.end()) {
+      const std::string& text = it->second;
+      int64_t min_sessions = 0;
+      const auto [end, error] =
+          std::from_chars(text.data(), text.data() + text.size(), min_sessions);
+      if (error != std::errc() || end != text.data() + text.size() || min_sessions < 1) {
+        return Status::InvalidData(
+            fmt::format("{}: manifest property min_segment_sessions={} is not a positive count",
+                        lake.ManifestUri(device_analytics, date), text));
+      }
+      inputs.min_sessions = min_sessions;
+    }
   }
   ASSIGN_OR_RETURN(report::Report built, report::BuildReport(date, std::move(tables), inputs));
-  built.lake = root;
+  built.lake = lake.uri();
 
   ASSIGN_OR_RETURN(auto partition,
-                   lake::PartitionWriter::Begin(lock, std::string(kReports), "", date));
+                   lake::PartitionWriter::Begin(lock, catalog::Get(TableId::kReport), date));
   for (const auto& [name, text] :
        {std::pair<std::string, std::string>{"report.json", report::RenderJson(built)},
         std::pair<std::string, std::string>{"report.html", report::RenderHtml(built)}}) {
@@ -83,20 +96,21 @@ Result<report::Report> PublishReport(const lake::LakeLock& lock, Date date,
   return built;
 }
 
-Result<std::string> ReadPublishedReportJson(const std::string& root, Date date) {
-  ASSIGN_OR_RETURN(const auto manifest, lake::ReadManifest(root, kReports, "", date));
+Result<std::string> ReadPublishedReportJson(const lake::Lake& lake, Date date) {
+  const catalog::TableDef& report_table = catalog::Get(TableId::kReport);
+  ASSIGN_OR_RETURN(const auto manifest, lake::ReadManifest(lake, report_table, date));
   if (!manifest) {
     return Status::NotFound(
         fmt::format("{} has no report: run `streampro pipeline "
                     "--ingestion-date {}` first",
-                    lake::PartitionDir(root, kReports, "", date), FormatIsoDate(date)));
+                    lake.PartitionUri(report_table, date), FormatIsoDate(date)));
   }
   const lake::FileEntry* file = manifest->FindFile("report.json");
   if (file == nullptr) {
     return Status::InvalidData(fmt::format("{}: the manifest lists no report.json",
-                                           lake::PartitionDir(root, kReports, "", date)));
+                                           lake.PartitionUri(report_table, date)));
   }
-  return storage::ReadObject(lake::FileUri(root, *manifest, *file));
+  return lake.Read(lake::FileUri(lake, *manifest, *file));
 }
 
 }  // namespace streampro::pipeline

@@ -20,6 +20,6 @@ Result<report::Report> PublishReport(const lake::LakeLock& lock, Date date,
                                      const StageOptions& options);
 
 /// The report.json of D as published, or NotFound naming what to run first.
-Result<std::string> ReadPublishedReportJson(const std::string& root, Date date);
+Result<std::string> ReadPublishedReportJson(const lake::Lake& lake, Date date);
 
 }  // namespace streampro::pipeline

@@ -1,7 +1,5 @@
 #include "pipeline/trusted_stage.h"
 
-#include "streampro/object_store.h"
-
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -18,34 +16,30 @@
 #include "formats/jsonl/duplicate_filter.h"
 #include "formats/jsonl/event_reader.h"
 #include "formats/jsonl/event_schema.h"
-#include "pipeline/bucketing.h"
 #include "pipeline/parallel_for.h"
 #include "pipeline/partition_io.h"
 #include "pipeline/spill.h"
+#include "pipeline/user_buckets.h"
 
 namespace streampro::pipeline {
 
 namespace {
 
-using formats::FileCounters;
 using formats::RejectLedger;
 
-constexpr std::string_view kRaw = "raw";
-constexpr std::string_view kTrusted = "trusted";
-constexpr std::string_view kRejectsTable = "_rejects";
 // Rejects are written in row groups of this many rows as they arrive.
 constexpr int64_t kRejectFlushRows = 1 << 16;
 
 // The raw file of `table` for `date`, if the raw partition exists.
-Result<std::optional<std::string>> RawFilePath(const std::string& root, Table table, Date date) {
-  ASSIGN_OR_RETURN(const auto manifest, lake::ReadManifest(root, kRaw, TableName(table), date));
+Result<std::optional<std::string>> RawFilePath(const lake::Lake& lake, Table table, Date date) {
+  const catalog::TableDef& raw = catalog::RawTable(table);
+  ASSIGN_OR_RETURN(const auto manifest, lake::ReadManifest(lake, raw, date));
   if (!manifest) return std::optional<std::string>();
   if (manifest->files.size() != 1) {
     return Status::InvalidData(fmt::format("{}: a raw partition holds exactly one file, found {}",
-                                           lake::PartitionDir(root, kRaw, TableName(table), date),
-                                           manifest->files.size()));
+                                           lake.PartitionUri(raw, date), manifest->files.size()));
   }
-  return std::optional<std::string>(lake::FileUri(root, *manifest, manifest->files[0]));
+  return std::optional<std::string>(lake::FileUri(lake, *manifest, manifest->files[0]));
 }
 
 std::string BaseName(const std::string& path) {
@@ -54,14 +48,13 @@ std::string BaseName(const std::string& path) {
 }
 
 // The ids of the newest trusted snapshot of `table` before `date`, or an empty set.
-Result<std::shared_ptr<const formats::KeySet>> EarlierSnapshotKeys(const std::string& root,
+Result<std::shared_ptr<const formats::KeySet>> EarlierSnapshotKeys(const lake::Lake& lake,
                                                                    Table table, Date date) {
-  ASSIGN_OR_RETURN(const std::optional<Date> newest,
-                   NewestPartitionAtOrBefore(root, kTrusted, TableName(table), date));
+  const catalog::TableDef& trusted = catalog::TrustedTable(table);
+  ASSIGN_OR_RETURN(const std::optional<Date> newest, lake.NewestPartitionAtOrBefore(trusted, date));
   if (!newest) return formats::KeySet::FromColumn(Column(TypeId::kString));
-  const std::string key = std::string(formats::csv::DimensionSpecFor(table).schema->field(0).name);
-  ASSIGN_OR_RETURN(const RecordBatch ids,
-                   ReadPartition(root, kTrusted, TableName(table), *newest, {key}));
+  const std::string key(trusted.key.front());
+  ASSIGN_OR_RETURN(const RecordBatch ids, ReadPartition(lake, trusted, *newest, {key}));
   return formats::KeySet::FromColumn(ids.column(0));
 }
 
@@ -71,39 +64,16 @@ Result<std::shared_ptr<const formats::KeySet>> EarlierSnapshotKeys(const std::st
 class EventBuckets {
  public:
   EventBuckets(uint32_t buckets, std::string scratch_dir, int64_t spill_bytes)
-      : buckets_(buckets), scratch_dir_(std::move(scratch_dir)), spill_bytes_(spill_bytes) {
+      : buckets_(buckets),
+        scratch_dir_(std::move(scratch_dir)),
+        spill_bytes_(spill_bytes),
+        splitter_(buckets) {
     for (uint32_t b = 0; b < buckets; ++b) pending_.emplace_back(formats::jsonl::EventsSchema());
   }
 
   // Appends the rows of `kept` to their buckets.
   Status Add(const RecordBatch& kept) {
-    if (buckets_ == 1) {
-      for (int c = 0; c < kept.num_columns(); ++c) {
-        pending_[0].column(c).AppendColumn(kept.column(c));
-      }
-    } else {
-      // Counting sort of the row indices by bucket, then one gather per bucket.
-      const Column& users = kept.column(formats::jsonl::kUserIdColumn);
-      const auto rows = static_cast<size_t>(kept.num_rows());
-      bucket_of_.resize(rows);
-      starts_.assign(buckets_ + 1, 0);
-      for (size_t row = 0; row < rows; ++row) {
-        bucket_of_[row] = UserBucket(users.string_value(static_cast<int64_t>(row)), buckets_);
-        ++starts_[bucket_of_[row] + 1];
-      }
-      for (uint32_t b = 0; b < buckets_; ++b) starts_[b + 1] += starts_[b];
-      order_.resize(rows);
-      fill_ = starts_;
-      for (size_t row = 0; row < rows; ++row) {
-        order_[fill_[bucket_of_[row]]++] = static_cast<int64_t>(row);
-      }
-      for (uint32_t b = 0; b < buckets_; ++b) {
-        const size_t count = starts_[b + 1] - starts_[b];
-        if (count == 0) continue;
-        formats::AppendRowsAt(kept, std::span<const int64_t>(order_.data() + starts_[b], count),
-                              &pending_[b]);
-      }
-    }
+    splitter_.Split(kept, formats::jsonl::kUserIdColumn, pending_);
     pending_bytes_ += kept.ByteSize();
     if (pending_bytes_ >= spill_bytes_) return SpillAll();
     return Status::OK();
@@ -149,10 +119,7 @@ class EventBuckets {
   int64_t pending_bytes_ = 0;
   std::vector<RecordBatch> pending_;
   std::vector<std::unique_ptr<SpillFile>> spills_;
-  std::vector<uint32_t> bucket_of_;
-  std::vector<size_t> starts_;
-  std::vector<size_t> fill_;
-  std::vector<int64_t> order_;
+  UserBucketSplitter splitter_;
 };
 
 // Streams reject rows into the _rejects partition's single part file.
@@ -212,7 +179,7 @@ struct DimensionOutcome {
 Result<TrustedResult> RawToTrusted(const lake::LakeLock& lock, Date date,
                                    const StageOptions& options) {
   RETURN_NOT_OK(options.Validate());
-  const std::string& root = lock.root();
+  const lake::Lake& lake = lock.lake();
   const int threads = options.ResolvedThreads();
   const parquet::WriterOptions parquet_options = options.ParquetOptions();
 
@@ -220,9 +187,9 @@ Result<TrustedResult> RawToTrusted(const lake::LakeLock& lock, Date date,
   // run before it writes.
   std::vector<DimensionOutcome> dimensions;
   for (const Table table : {Table::kUsers, Table::kVideos, Table::kDevices}) {
-    ASSIGN_OR_RETURN(const std::optional<std::string> path, RawFilePath(root, table, date));
+    ASSIGN_OR_RETURN(const std::optional<std::string> path, RawFilePath(lake, table, date));
     if (!path) continue;
-    ASSIGN_OR_RETURN(std::shared_ptr<RandomAccessFile> file, storage::OpenForRead(*path));
+    ASSIGN_OR_RETURN(std::shared_ptr<RandomAccessFile> file, lake.OpenRead(*path));
     formats::csv::CsvReadOptions csv_options;
     csv_options.chunking.threads = threads;
     ASSIGN_OR_RETURN(formats::csv::DimensionTable data,
@@ -241,14 +208,13 @@ Result<TrustedResult> RawToTrusted(const lake::LakeLock& lock, Date date,
   std::vector<std::unique_ptr<lake::PartitionWriter>> partitions;
   ASSIGN_OR_RETURN(
       auto rejects_partition,
-      lake::PartitionWriter::Begin(lock, std::string(kTrusted), std::string(kRejectsTable), date));
+      lake::PartitionWriter::Begin(lock, catalog::Get(catalog::TableId::kTrustedRejects), date));
   ASSIGN_OR_RETURN(RejectWriter rejects,
                    RejectWriter::Open(rejects_partition.get(), parquet_options));
 
   for (const DimensionOutcome& d : dimensions) {
     ASSIGN_OR_RETURN(auto partition,
-                     lake::PartitionWriter::Begin(lock, std::string(kTrusted),
-                                                  std::string(TableName(d.table)), date));
+                     lake::PartitionWriter::Begin(lock, catalog::TrustedTable(d.table), date));
     RETURN_NOT_OK(WriteParquetFile(partition.get(), PartFileName(0), d.data.rows, parquet_options));
     partition->set_source_file(d.source_file);
     partition->set_counters(d.data.counters);
@@ -259,7 +225,7 @@ Result<TrustedResult> RawToTrusted(const lake::LakeLock& lock, Date date,
 
   // Events of D.
   ASSIGN_OR_RETURN(const std::optional<std::string> events_path,
-                   RawFilePath(root, Table::kEvents, date));
+                   RawFilePath(lake, Table::kEvents, date));
   if (events_path) {
     formats::jsonl::EventReadOptions read_options;
     read_options.chunking.threads = threads;
@@ -267,14 +233,14 @@ Result<TrustedResult> RawToTrusted(const lake::LakeLock& lock, Date date,
     if (const auto* users = find_dimension(Table::kUsers)) {
       read_options.known_users = formats::KeySet::FromColumn(users->data.rows.column(0));
     } else {
-      ASSIGN_OR_RETURN(read_options.known_users, EarlierSnapshotKeys(root, Table::kUsers, date));
+      ASSIGN_OR_RETURN(read_options.known_users, EarlierSnapshotKeys(lake, Table::kUsers, date));
     }
     if (const auto* videos = find_dimension(Table::kVideos)) {
       read_options.known_videos = formats::KeySet::FromColumn(videos->data.rows.column(0));
     } else {
-      ASSIGN_OR_RETURN(read_options.known_videos, EarlierSnapshotKeys(root, Table::kVideos, date));
+      ASSIGN_OR_RETURN(read_options.known_videos, EarlierSnapshotKeys(lake, Table::kVideos, date));
     }
-    ASSIGN_OR_RETURN(std::shared_ptr<RandomAccessFile> file, storage::OpenForRead(*events_path));
+    ASSIGN_OR_RETURN(std::shared_ptr<RandomAccessFile> file, lake.OpenRead(*events_path));
 
     // A bucket in memory (columns plus duplicate keys) takes about as many bytes as its
     // JSON, and `threads` buckets are worked on at once; half the budget goes to them.
@@ -293,8 +259,8 @@ Result<TrustedResult> RawToTrusted(const lake::LakeLock& lock, Date date,
                                                 }));
 
     // Each bucket: drop exact duplicates (first occurrence in file order wins), write it.
-    ASSIGN_OR_RETURN(auto partition,
-                     lake::PartitionWriter::Begin(lock, std::string(kTrusted), "events", date));
+    ASSIGN_OR_RETURN(auto partition, lake::PartitionWriter::Begin(
+                                         lock, catalog::TrustedTable(Table::kEvents), date));
     std::vector<int64_t> duplicates(buckets, 0);
     std::vector<int64_t> kept_rows(buckets, 0);
     // Buckets touch disjoint state, so they can be taken concurrently.
@@ -328,8 +294,7 @@ Result<TrustedResult> RawToTrusted(const lake::LakeLock& lock, Date date,
     RETURN_NOT_OK(counters.CheckInvariant());
     partition->set_source_file(BaseName(*events_path));
     partition->set_counters(counters);
-    partition->set_property("buckets", std::to_string(buckets));
-    partition->set_property("bucket_hash", "fnv1a64-fmix:user_id");
+    SetBucketProperties(buckets, partition.get());
     partitions.push_back(std::move(partition));
     result.tables.push_back(TrustedTableResult{Table::kEvents, BaseName(*events_path), counters});
     result.event_buckets = buckets;

@@ -4,9 +4,9 @@
 #include <string>
 #include <vector>
 
+#include "catalog/catalog.h"
 #include "common/date.h"
-#include "common/table.h"
-#include "formats/common/file_counters.h"
+#include "common/file_counters.h"
 #include "lake/lake_lock.h"
 #include "lake/layout.h"
 #include "lake/manifest.h"
@@ -20,7 +20,7 @@ namespace streampro::pipeline {
 struct TrustedTableResult {
   Table table;
   std::string source_file;  ///< the raw file name
-  formats::FileCounters counters;
+  FileCounters counters;
 };
 
 struct TrustedResult {

@@ -167,7 +167,7 @@ void AppendQ3(const Q3& q3, std::string& html) {
   html += "</section>\n";
 }
 
-std::string ReasonList(const formats::FileCounters& counters) {
+std::string ReasonList(const FileCounters& counters) {
   std::string text;
   for (const auto& [reason, count] : counters.RejectedByReasonMap()) {
     if (!text.empty()) text += ", ";
@@ -189,7 +189,7 @@ void AppendFiles(const Report& report, std::string& html) {
       "<th class=\"num\">Kept</th><th class=\"num\">Rejected</th>"
       "<th class=\"num\">Duplicate</th><th>Reject reasons</th></tr></thead>\n<tbody>\n";
   for (const TableCounts& table : report.tables) {
-    const formats::FileCounters& c = table.counters;
+    const FileCounters& c = table.counters;
     const std::string file = table.file ? fmt::format("<code>{}</code>", HtmlEscape(*table.file))
                                         : std::string("no file for this date");
     fmt::format_to(out,

@@ -15,8 +15,8 @@ namespace {
 constexpr std::array<std::string_view, 4> kTableOrder = {"users", "videos", "devices", "events"};
 
 void WriteTable(const TableCounts* counts, JsonWriter& json) {
-  static const formats::FileCounters kNoFile;
-  const formats::FileCounters& counters = counts != nullptr ? counts->counters : kNoFile;
+  static const FileCounters kNoFile;
+  const FileCounters& counters = counts != nullptr ? counts->counters : kNoFile;
   json.BeginObject();
   json.Key("file");
   if (counts != nullptr) {

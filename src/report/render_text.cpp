@@ -63,7 +63,7 @@ void RenderGenreTable(const Q2& q2, TextOut& out) {
   }
 }
 
-std::string TopReasons(const formats::FileCounters& counters) {
+std::string TopReasons(const FileCounters& counters) {
   std::vector<std::pair<std::string, int64_t>> reasons;
   for (const auto& [reason, count] : counters.RejectedByReasonMap()) {
     reasons.emplace_back(reason, count);
@@ -92,7 +92,7 @@ void RenderFiles(const Report& report, TextOut& out) {
   out.Line(fmt::format("{}{} {} {:>10} {:>10} {:>10} {:>10}", kIndent, FitLeft("table", 8),
                        FitLeft("file", 26), "rows in", "kept", "rejected", "duplicate"));
   for (const TableCounts& table : report.tables) {
-    const formats::FileCounters& c = table.counters;
+    const FileCounters& c = table.counters;
     const std::string file = table.file ? TerminalSafe(*table.file) : std::string("(no file)");
     out.Line(fmt::format("{}{} {} {:>10} {:>10} {:>10} {:>10}", kIndent,
                          FitLeft(TerminalSafe(table.table), 8), FitLeft(file, 26), c.rows_in,

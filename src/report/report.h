@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "common/date.h"
-#include "formats/common/file_counters.h"
+#include "common/file_counters.h"
 #include "streampro/batch.h"
 #include "streampro/status.h"
 
@@ -20,7 +20,7 @@ namespace streampro::report {
 struct TableCounts {
   std::string table;                ///< users, videos, devices, events
   std::optional<std::string> file;  ///< landing file name; nullopt when D had none
-  formats::FileCounters counters;   ///< all zero when file is nullopt
+  FileCounters counters;            ///< all zero when file is nullopt
 };
 
 struct Q1 {

@@ -8,7 +8,7 @@ namespace streampro::storage {
 /// folder or absolute). Thread-safe (it holds no state).
 class LocalStore final : public ObjectStore {
  public:
-  bool is_remote() const override { return false; }
+  std::optional<std::string> LocalPath(const std::string& key) const override { return key; }
   std::string Uri(std::string_view key) const override;
   Result<std::unique_ptr<RandomAccessFile>> OpenRead(const std::string& key) override;
   Result<std::unique_ptr<ObjectWriter>> OpenWrite(const std::string& key) override;

@@ -2,11 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <map>
-#include <mutex>
-
-#include "storage/local_store.h"
-
 namespace streampro::storage {
 
 namespace {
@@ -28,7 +23,6 @@ class S3Store final : public ObjectStore {
   S3Store(std::shared_ptr<s3::S3Client> client, std::string bucket)
       : client_(std::move(client)), bucket_(std::move(bucket)) {}
 
-  bool is_remote() const override { return true; }
   std::string Uri(std::string_view key) const override { return s3::S3Client::Uri(bucket_, key); }
 
   Result<std::unique_ptr<RandomAccessFile>> OpenRead(const std::string& key) override {
@@ -72,6 +66,14 @@ class S3Store final : public ObjectStore {
     options.if_none_match = true;
     return client_->PutObject(bucket_, key, bytes, options);
   }
+  Result<bool> CopyFromStore(const ObjectStore& source, const std::string& source_key,
+                             const std::string& key, std::string_view if_etag) override {
+    // CopyObject works across the buckets of one service (up to 5 GiB: callers check).
+    const auto* from = dynamic_cast<const S3Store*>(&source);
+    if (from == nullptr || from->client_ != client_) return false;
+    RETURN_NOT_OK(client_->CopyObject(from->bucket_, source_key, bucket_, key, if_etag));
+    return true;
+  }
 
   const std::shared_ptr<s3::S3Client>& client() const { return client_; }
   const std::string& bucket() const { return bucket_; }
@@ -81,138 +83,44 @@ class S3Store final : public ObjectStore {
   std::string bucket_;
 };
 
-struct Registry {
-  std::mutex mutex;
-  std::optional<s3::S3Options> options;
-  std::shared_ptr<s3::S3Client> client;
-  std::map<std::string, std::shared_ptr<S3Store>> buckets;
-  std::shared_ptr<LocalStore> local = std::make_shared<LocalStore>();
-};
-
-Registry& TheRegistry() {
-  static Registry* registry = new Registry();
-  return *registry;
-}
-
-Result<std::shared_ptr<S3Store>> BucketStore(const std::string& bucket) {
-  Registry& registry = TheRegistry();
-  std::lock_guard guard(registry.mutex);
-  if (auto it = registry.buckets.find(bucket); it != registry.buckets.end()) return it->second;
-  if (!registry.options) {
-    return Status::InvalidArgument(fmt::format(
-        "s3://{}: S3 is not configured: set MINIO_ENDPOINT (or AWS_ENDPOINT_URL) and the keys "
-        "MINIO_ACCESS_KEY / MINIO_SECRET_KEY (or AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)",
-        bucket));
-  }
-  if (!registry.client) {
-    ASSIGN_OR_RETURN(registry.client, s3::S3Client::Make(*registry.options));
-  }
-  // Fails here, before anything is written, on a missing bucket, refused credentials or an
-  // endpoint that does not answer. A GET (not HEAD), so the error body names the cause.
-  const Status reachable = registry.client->ListObjectsV2(bucket, "", "", std::nullopt, 1).status();
+// Fails, before anything is written, on a missing bucket, refused credentials or an
+// endpoint that does not answer. A GET (not HEAD), so the error body names the cause.
+Result<std::shared_ptr<ObjectStore>> OpenBucket(const std::shared_ptr<s3::S3Client>& client,
+                                                const std::string& endpoint,
+                                                const std::string& bucket) {
+  const Status reachable = client->ListObjectsV2(bucket, "", "", std::nullopt, 1).status();
   if (!reachable.ok()) {
     if (reachable.code() == StatusCode::kNotFound) {
       return Status::NotFound(fmt::format("s3://{}: the bucket does not exist at {} ({})", bucket,
-                                          registry.options->endpoint, reachable.message()));
+                                          endpoint, reachable.message()));
     }
     return reachable;
   }
-  auto store = std::make_shared<S3Store>(registry.client, bucket);
-  registry.buckets.emplace(bucket, store);
-  return store;
+  return std::shared_ptr<ObjectStore>(std::make_shared<S3Store>(client, bucket));
 }
 
 }  // namespace
 
-void SetS3Options(s3::S3Options options) {
-  Registry& registry = TheRegistry();
-  std::lock_guard guard(registry.mutex);
-  registry.options = std::move(options);
-  registry.client.reset();
-  registry.buckets.clear();
+Status RegisterS3(StoreRegistry* registry, const s3::S3Options& options) {
+  ASSIGN_OR_RETURN(std::shared_ptr<s3::S3Client> client, s3::S3Client::Make(options));
+  registry->Register("s3", [client, endpoint = options.endpoint](std::string_view bucket) {
+    return OpenBucket(client, endpoint, std::string(bucket));
+  });
+  return Status::OK();
 }
 
-std::optional<s3::S3Options> GetS3Options() {
-  Registry& registry = TheRegistry();
-  std::lock_guard guard(registry.mutex);
-  return registry.options;
-}
-
-bool IsS3Uri(std::string_view uri) {
-  return uri.starts_with("s3://");
-}
-
-std::string JoinUri(std::string_view base, std::string_view child) {
-  if (base.empty()) return std::string(child);
-  if (base.ends_with('/')) return fmt::format("{}{}", base, child);
-  return fmt::format("{}/{}", base, child);
-}
-
-Result<ObjectRef> Resolve(std::string_view uri) {
-  if (!IsS3Uri(uri)) {
-    if (uri.empty()) return Status::InvalidArgument("empty path");
-    return ObjectRef{TheRegistry().local, std::string(uri)};
-  }
-  const std::string_view rest = uri.substr(5);
-  const size_t slash = rest.find('/');
-  const std::string bucket(rest.substr(0, slash));
-  std::string key =
-      slash == std::string_view::npos ? std::string() : std::string(rest.substr(slash + 1));
-  while (key.ends_with('/')) key.pop_back();
-  if (bucket.empty()) {
-    return Status::InvalidArgument(
-        fmt::format("{}: no bucket name (expected s3://bucket/prefix)", uri));
-  }
-  ASSIGN_OR_RETURN(std::shared_ptr<S3Store> store, BucketStore(bucket));
-  return ObjectRef{std::move(store), std::move(key)};
-}
-
-Result<bool> TryServerSideCopy(const ObjectRef& from, const ObjectRef& to,
-                               std::string_view if_etag) {
-  const auto* source = dynamic_cast<const S3Store*>(from.store.get());
-  const auto* target = dynamic_cast<const S3Store*>(to.store.get());
-  if (source == nullptr || target == nullptr || source->client() != target->client()) return false;
-  RETURN_NOT_OK(
-      target->client()->CopyObject(source->bucket(), from.key, target->bucket(), to.key, if_etag));
-  return true;
+void RegisterS3Unconfigured(StoreRegistry* registry) {
+  registry->Register("s3", [](std::string_view bucket) -> Result<std::shared_ptr<ObjectStore>> {
+    return Status::InvalidArgument(fmt::format(
+        "s3://{}: S3 is not configured: set MINIO_ENDPOINT (or AWS_ENDPOINT_URL) and the keys "
+        "MINIO_ACCESS_KEY / MINIO_SECRET_KEY (or AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)",
+        bucket));
+  });
 }
 
 std::shared_ptr<s3::S3Client> S3ClientOf(const ObjectStore& store) {
   const auto* s3 = dynamic_cast<const S3Store*>(&store);
   return s3 == nullptr ? nullptr : s3->client();
-}
-
-Result<std::unique_ptr<RandomAccessFile>> OpenForRead(std::string_view uri) {
-  ASSIGN_OR_RETURN(const ObjectRef ref, Resolve(uri));
-  return ref.store->OpenRead(ref.key);
-}
-
-Result<std::string> ObjectStore::ReadAll(const std::string& key) {
-  ASSIGN_OR_RETURN(const std::unique_ptr<RandomAccessFile> file, OpenRead(key));
-  std::string bytes;
-  RETURN_NOT_OK(file->ReadAt(0, file->size(), &bytes));
-  if (static_cast<int64_t>(bytes.size()) != file->size()) {
-    return Status::IOError(
-        fmt::format("{}: read {} of {} bytes", Uri(key), bytes.size(), file->size()));
-  }
-  return bytes;
-}
-
-Result<std::string> ReadObject(std::string_view uri) {
-  ASSIGN_OR_RETURN(const ObjectRef ref, Resolve(uri));
-  return ref.store->ReadAll(ref.key);
-}
-
-Result<std::optional<ObjectInfo>> HeadObject(std::string_view uri) {
-  ASSIGN_OR_RETURN(const ObjectRef ref, Resolve(uri));
-  return ref.store->Head(ref.key);
-}
-
-Status WriteObject(std::string_view uri, std::string_view bytes) {
-  ASSIGN_OR_RETURN(const ObjectRef ref, Resolve(uri));
-  ASSIGN_OR_RETURN(const std::unique_ptr<ObjectWriter> writer, ref.store->OpenWrite(ref.key));
-  RETURN_NOT_OK(writer->Write(bytes));
-  return writer->Close();
 }
 
 }  // namespace streampro::storage

@@ -77,7 +77,10 @@ RunResult RunStreampro(const std::vector<std::string>& args,
 
   // Everything the child needs is built before fork(): the child only calls
   // async-signal-safe functions.
-  std::vector<std::string> argv_text = {STREAMPRO_BINARY};
+  // Faults need the test driver: the shipped binary has no fault seams.
+  bool faults = false;
+  for (const auto& [key, value] : env) faults |= key.starts_with("FAULT_");
+  std::vector<std::string> argv_text = {faults ? STREAMPRO_FAULT_DRIVER : STREAMPRO_BINARY};
   argv_text.insert(argv_text.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (std::string& arg : argv_text) argv.push_back(arg.data());

@@ -373,8 +373,8 @@ TEST_F(S3PipelineTest, CrashesLeaveCompletePartitionsAndTheNextRunCleansUp) {
   const std::string report_key = "lake/reports/ingestion_date=2025-09-09/report.json";
 
   // First publish of every partition (in place), killed after the files are written.
-  const RunResult first_crash = RunPipeline(SampleLanding(), Lake(), kDate,
-                                            S3Env({{"LAKE_TEST_CRASH_AFTER", "files_verified"}}));
+  const RunResult first_crash =
+      RunPipeline(SampleLanding(), Lake(), kDate, S3Env({{"FAULT_CRASH_AFTER", "files_verified"}}));
   ASSERT_EQ(first_crash.exit_code, 86) << first_crash.err;
   EXPECT_GT(Objects("lake/raw").size(), 0u) << "the dead run left its objects";
   EXPECT_EQ(Objects("lake/_lock").size(), 1u) << "and its lock";
@@ -394,7 +394,7 @@ TEST_F(S3PipelineTest, CrashesLeaveCompletePartitionsAndTheNextRunCleansUp) {
   for (const char* step : {"files_verified", "published", "moved_aside"}) {
     SCOPED_TRACE(step);
     const RunResult crash =
-        RunPipeline(SampleLanding(), Lake(), kDate, S3Env({{"LAKE_TEST_CRASH_AFTER", step}}));
+        RunPipeline(SampleLanding(), Lake(), kDate, S3Env({{"FAULT_CRASH_AFTER", step}}));
     ASSERT_EQ(crash.exit_code, 86) << crash.err;
     EXPECT_GT(Objects("lake/_staging").size(), 0u);
     // Readers still see complete partitions: the old version, or the new one through the
@@ -414,10 +414,9 @@ TEST_F(S3PipelineTest, CrashesLeaveCompletePartitionsAndTheNextRunCleansUp) {
   }
 
   // `report` takes the lock too, so it is also the run that finishes an interrupted publish.
-  ASSERT_EQ(
-      RunPipeline(SampleLanding(), Lake(), kDate, S3Env({{"LAKE_TEST_CRASH_AFTER", "published"}}))
-          .exit_code,
-      86);
+  ASSERT_EQ(RunPipeline(SampleLanding(), Lake(), kDate, S3Env({{"FAULT_CRASH_AFTER", "published"}}))
+                .exit_code,
+            86);
   const RunResult read = RunStreampro(
       {"report", "--env", "test", "--lake", Lake(), "--ingestion-date", kDate, "--format", "json"},
       S3Env());

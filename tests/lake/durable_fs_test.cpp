@@ -17,14 +17,13 @@ void MakeVersion(const std::string& dir, const std::string& content) {
 
 class DurableFsTest : public ::testing::Test {
  protected:
-  void TearDown() override { ForceRenameAsideForTesting(false); }
   testing::TempDir lake_;
 };
 
 TEST_F(DurableFsTest, NewFolderIsRenamedIntoPlace) {
   MakeVersion(lake_ / "staged", "new");
   auto result = PublishFolder(lake_.path(), lake_ / "staged", lake_ / "target", lake_ / "aside",
-                              lake_ / "marker.recover", nullptr);
+                              lake_ / "marker.recover", /*allow_exchange=*/true, {});
   ASSERT_TRUE(result.ok()) << result.status().ToString();
   EXPECT_EQ(result->method, PublishMethod::kRename);
   EXPECT_EQ(result->previous_version, "");
@@ -36,7 +35,7 @@ TEST_F(DurableFsTest, ExistingFolderIsSwappedAtomically) {
   MakeVersion(lake_ / "target", "old");
   MakeVersion(lake_ / "staged", "new");
   auto result = PublishFolder(lake_.path(), lake_ / "staged", lake_ / "target", lake_ / "aside",
-                              lake_ / "marker.recover", nullptr);
+                              lake_ / "marker.recover", /*allow_exchange=*/true, {});
   ASSERT_TRUE(result.ok()) << result.status().ToString();
   EXPECT_EQ(result->method, PublishMethod::kExchange);
   EXPECT_EQ(testing::ReadOrDie(lake_ / "target/data"), "new");
@@ -44,11 +43,10 @@ TEST_F(DurableFsTest, ExistingFolderIsSwappedAtomically) {
 }
 
 TEST_F(DurableFsTest, RenameAsideFallbackReplacesAndRemovesItsMarker) {
-  ForceRenameAsideForTesting(true);
   MakeVersion(lake_ / "target", "old");
   MakeVersion(lake_ / "staged", "new");
   auto result = PublishFolder(lake_.path(), lake_ / "staged", lake_ / "target", lake_ / "aside",
-                              lake_ / "marker.recover", nullptr);
+                              lake_ / "marker.recover", /*allow_exchange=*/false, {});
   ASSERT_TRUE(result.ok()) << result.status().ToString();
   EXPECT_EQ(result->method, PublishMethod::kRenameAside);
   EXPECT_EQ(result->previous_version, lake_ / "aside");

@@ -7,16 +7,27 @@
 #include <filesystem>
 
 #include "common/file.h"
+#include "support/lake_support.h"
 #include "support/temp_dir.h"
 
 namespace streampro::lake {
 namespace {
 
+using ::streampro::testing::kEnrichedLayer;
+using ::streampro::testing::kRawLayer;
+using ::streampro::testing::kRejectsTable;
+using ::streampro::testing::kReportsLayer;
+using ::streampro::testing::kTrustedLayer;
+using ::streampro::testing::kUserSessionsTable;
+using ::streampro::testing::ListPartitions;
+using ::streampro::testing::PartitionDir;
+using ::streampro::testing::ReadManifest;
+
 TEST(LakeLockTest, SecondAcquireFailsNamingTheLockFile) {
   testing::TempDir lake;
-  auto first = LakeLock::Acquire(lake.path());
+  auto first = LakeLock::Acquire(::streampro::testing::LocalLake(lake.path()));
   ASSERT_TRUE(first.ok()) << first.status().ToString();
-  auto second = LakeLock::Acquire(lake.path());
+  auto second = LakeLock::Acquire(::streampro::testing::LocalLake(lake.path()));
   ASSERT_FALSE(second.ok());
   EXPECT_NE(second.status().message().find(lake / "_lock"), std::string::npos)
       << second.status().message();
@@ -28,12 +39,12 @@ TEST(LakeLockTest, ReleasedLockCanBeTakenAgainWithANewRunId) {
   testing::TempDir lake;
   std::string first_run;
   {
-    auto first = LakeLock::Acquire(lake.path());
+    auto first = LakeLock::Acquire(::streampro::testing::LocalLake(lake.path()));
     ASSERT_TRUE(first.ok());
     first_run = first->run_id();
     EXPECT_TRUE(std::filesystem::is_directory(first->staging_dir()));
   }
-  auto again = LakeLock::Acquire(lake.path());
+  auto again = LakeLock::Acquire(::streampro::testing::LocalLake(lake.path()));
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_NE(again->run_id(), first_run);
   EXPECT_FALSE(std::filesystem::exists(lake / ("_staging/" + first_run)));
@@ -46,7 +57,7 @@ TEST(LakeLockTest, LockHeldByAnotherProcessBlocksUntilItDies) {
   const pid_t child = ::fork();
   ASSERT_GE(child, 0);
   if (child == 0) {
-    auto lock = LakeLock::Acquire(lake.path());
+    auto lock = LakeLock::Acquire(::streampro::testing::LocalLake(lake.path()));
     const char byte = lock.ok() ? '1' : '0';
     if (::write(ready[1], &byte, 1) != 1) ::_exit(2);
     ::pause();  // holds the lock until killed
@@ -55,13 +66,13 @@ TEST(LakeLockTest, LockHeldByAnotherProcessBlocksUntilItDies) {
   char byte = 0;
   ASSERT_EQ(::read(ready[0], &byte, 1), 1);
   ASSERT_EQ(byte, '1');
-  auto blocked = LakeLock::Acquire(lake.path());
+  auto blocked = LakeLock::Acquire(::streampro::testing::LocalLake(lake.path()));
   EXPECT_FALSE(blocked.ok());
   ::kill(child, SIGKILL);
   int status = 0;
   ::waitpid(child, &status, 0);
   // The kernel released the dead run's lock; its staging folder is cleaned up.
-  auto next = LakeLock::Acquire(lake.path());
+  auto next = LakeLock::Acquire(::streampro::testing::LocalLake(lake.path()));
   ASSERT_TRUE(next.ok()) << next.status().ToString();
   EXPECT_EQ(next->recovery().removed_staging.size(), 1u);
   ::close(ready[0]);
@@ -73,7 +84,7 @@ TEST(LakeLockTest, AcquireRemovesStagingLeftovers) {
   ASSERT_TRUE(CreateDirectories(lake / "_staging/20250101T000000Z-1-dead/00001-raw.users").ok());
   ASSERT_TRUE(
       WriteFileAtomically(lake / "_staging/20250101T000000Z-1-dead/00001-raw.users/x", "x").ok());
-  auto lock = LakeLock::Acquire(lake.path());
+  auto lock = LakeLock::Acquire(::streampro::testing::LocalLake(lake.path()));
   ASSERT_TRUE(lock.ok());
   EXPECT_FALSE(std::filesystem::exists(lake / "_staging/20250101T000000Z-1-dead"));
   EXPECT_EQ(lock->recovery().removed_staging, std::vector<std::string>{"20250101T000000Z-1-dead"});
@@ -81,7 +92,7 @@ TEST(LakeLockTest, AcquireRemovesStagingLeftovers) {
 
 TEST(LakeLockTest, StagingPathsAreUnique) {
   testing::TempDir lake;
-  auto lock = LakeLock::Acquire(lake.path());
+  auto lock = LakeLock::Acquire(::streampro::testing::LocalLake(lake.path()));
   ASSERT_TRUE(lock.ok());
   const std::string a = lock->NewStagingPath("x");
   const std::string b = lock->NewStagingPath("x");

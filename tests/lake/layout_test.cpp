@@ -5,10 +5,21 @@
 #include <filesystem>
 
 #include "common/file.h"
+#include "support/lake_support.h"
 #include "support/temp_dir.h"
 
 namespace streampro::lake {
 namespace {
+
+using ::streampro::testing::kEnrichedLayer;
+using ::streampro::testing::kRawLayer;
+using ::streampro::testing::kRejectsTable;
+using ::streampro::testing::kReportsLayer;
+using ::streampro::testing::kTrustedLayer;
+using ::streampro::testing::kUserSessionsTable;
+using ::streampro::testing::ListPartitions;
+using ::streampro::testing::PartitionDir;
+using ::streampro::testing::ReadManifest;
 
 Date D(const char* text) {
   return *ParseIsoDate(text);
@@ -21,9 +32,24 @@ TEST(LayoutTest, PartitionDirFollowsTheSpecLayout) {
             "/lake/trusted/_rejects/ingestion_date=2025-09-09");
   EXPECT_EQ(PartitionDir("lake", kEnrichedLayer, kUserSessionsTable, D("2024-02-29")),
             "lake/enriched/user_sessions/ingestion_date=2024-02-29");
-  EXPECT_EQ(ReportsDir("/lake", D("2025-09-09")), "/lake/reports/ingestion_date=2025-09-09");
   EXPECT_EQ(PartitionDir("/lake", kReportsLayer, "", D("2025-09-09")),
             "/lake/reports/ingestion_date=2025-09-09");
+  EXPECT_EQ(::streampro::testing::LocalLake("/lake")->ManifestUri(
+                catalog::Get(catalog::TableId::kReport), D("2025-09-09")),
+            "/lake/reports/ingestion_date=2025-09-09/_manifest.json");
+}
+
+TEST(LayoutTest, LayerFoldersMoveWholeLayers) {
+  LakeOptions options;
+  options.folders = LayerFolders{"bronze", "silver", "lake/gold", "reports"};
+  const auto lake = ::streampro::testing::LocalLake("/l", options);
+  EXPECT_EQ(lake->PartitionUri(catalog::RawTable(Table::kUsers), D("2025-09-09")),
+            "/l/bronze/users/ingestion_date=2025-09-09");
+  EXPECT_EQ(lake->TableUri(catalog::Get(catalog::TableId::kDeviceAnalytics)),
+            "/l/lake/gold/device_analytics");
+  EXPECT_EQ(lake->RelativeKey("/l/silver/events"), "silver/events");
+  EXPECT_EQ(lake->RelativeKey("/other/silver"), "");
+  EXPECT_FALSE(lake->KeyOf("/other/x").ok());
 }
 
 TEST(LayoutTest, PartitionFolderNamesRoundTrip) {
@@ -35,14 +61,15 @@ TEST(LayoutTest, PartitionFolderNamesRoundTrip) {
   EXPECT_FALSE(ParsePartitionFolderName("ingestion_date=2025-01-02x"));
 }
 
-TEST(LayoutTest, ValidateLocationRejectsUnknownLayersAndPathTricks) {
-  EXPECT_TRUE(ValidateLocation(kTrustedLayer, "users").ok());
-  EXPECT_TRUE(ValidateLocation(kReportsLayer, "").ok());
-  EXPECT_FALSE(ValidateLocation("landing", "users").ok());
-  EXPECT_FALSE(ValidateLocation(kRawLayer, "").ok());
-  EXPECT_FALSE(ValidateLocation(kRawLayer, "..").ok());
-  EXPECT_FALSE(ValidateLocation(kRawLayer, "a/b").ok());
-  EXPECT_FALSE(ValidateLocation(kReportsLayer, "x").ok());
+TEST(LayoutTest, LayerFoldersMustBePlainRelativeKeys) {
+  EXPECT_TRUE(LayerFolders{}.Validate().ok());
+  EXPECT_TRUE((LayerFolders{"a/raw", "t", "e", "r"}.Validate().ok()));
+  for (const char* bad : {"", "/raw", "raw/", "../raw", "_raw"}) {
+    EXPECT_FALSE((LayerFolders{bad, "t", "e", "r"}.Validate().ok())) << bad;
+  }
+  LakeOptions options;
+  options.folders.trusted = "..";
+  EXPECT_FALSE(Lake::Open(::streampro::testing::LocalRef("/l"), options).ok());
 }
 
 TEST(LayoutTest, ListPartitionsReturnsCommittedFoldersInDateOrder) {

@@ -4,10 +4,21 @@
 
 #include "common/file.h"
 #include "lake/layout.h"
+#include "support/lake_support.h"
 #include "support/temp_dir.h"
 
 namespace streampro::lake {
 namespace {
+
+using ::streampro::testing::kEnrichedLayer;
+using ::streampro::testing::kRawLayer;
+using ::streampro::testing::kRejectsTable;
+using ::streampro::testing::kReportsLayer;
+using ::streampro::testing::kTrustedLayer;
+using ::streampro::testing::kUserSessionsTable;
+using ::streampro::testing::ListPartitions;
+using ::streampro::testing::PartitionDir;
+using ::streampro::testing::ReadManifest;
 
 PartitionManifest Sample() {
   PartitionManifest manifest;
@@ -22,13 +33,13 @@ PartitionManifest Sample() {
        "_staging/20250909T101112Z-42-0000abcd/00003-trusted.events.2025-09-09/part-00001.parquet"},
       {"notes \"odd\"\n.txt", 7, std::string(64, 'c'), std::nullopt, std::nullopt}};
   manifest.source_file = "events_2025-09-09.jsonl";
-  formats::FileCounters counters;
+  FileCounters counters;
   counters.rows_in = 20;
   counters.rows_kept = 15;
   counters.rows_duplicate = 2;
-  counters.AddReject(formats::RejectReason::kInvalidTimestamp);
-  counters.AddReject(formats::RejectReason::kUnknownUser);
-  counters.AddReject(formats::RejectReason::kUnknownUser);
+  counters.AddReject(RejectReason::kInvalidTimestamp);
+  counters.AddReject(RejectReason::kUnknownUser);
+  counters.AddReject(RejectReason::kUnknownUser);
   manifest.counters = counters;
   manifest.properties = {{"buckets", "64"}, {"landing_mtime_ns", "1757412672000000000"}};
   return manifest;
@@ -65,10 +76,11 @@ TEST(ManifestTest, FindFileByName) {
 
 TEST(ManifestTest, FileUriFollowsTheObjectKeyWhenSet) {
   const PartitionManifest manifest = Sample();
-  EXPECT_EQ(FileUri("s3://b/lake", manifest, manifest.files[0]),
-            "s3://b/lake/trusted/events/ingestion_date=2025-09-09/part-00000.parquet");
-  EXPECT_EQ(FileUri("s3://b/lake", manifest, manifest.files[1]),
-            "s3://b/lake/_staging/20250909T101112Z-42-0000abcd/00003-trusted.events.2025-09-09/"
+  const auto lake = ::streampro::testing::MemoryLake("b", "lake");
+  EXPECT_EQ(FileUri(*lake, manifest, manifest.files[0]),
+            "mem://b/lake/trusted/events/ingestion_date=2025-09-09/part-00000.parquet");
+  EXPECT_EQ(FileUri(*lake, manifest, manifest.files[1]),
+            "mem://b/lake/_staging/20250909T101112Z-42-0000abcd/00003-trusted.events.2025-09-09/"
             "part-00001.parquet");
 }
 

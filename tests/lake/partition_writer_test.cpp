@@ -14,18 +14,31 @@
 #include "lake/layout.h"
 #include "lake/sha256.h"
 #include "streampro/parquet.h"
+#include "support/lake_support.h"
 #include "support/temp_dir.h"
 
 namespace streampro::lake {
 namespace {
+
+using ::streampro::testing::kEnrichedLayer;
+using ::streampro::testing::kRawLayer;
+using ::streampro::testing::kRejectsTable;
+using ::streampro::testing::kReportsLayer;
+using ::streampro::testing::kTrustedLayer;
+using ::streampro::testing::kUserSessionsTable;
+using ::streampro::testing::ListPartitions;
+using ::streampro::testing::PartitionDir;
+using ::streampro::testing::ReadManifest;
+using ::streampro::testing::TableOf;
+
+constexpr int kCrashExitCode = 86;
 
 const Date kDate = *ParseIsoDate("2025-09-09");
 using Files = std::map<std::string, std::string>;
 
 Status WritePartition(const LakeLock& lock, const Files& files, std::string_view layer = "trusted",
                       std::string_view table = "events") {
-  ASSIGN_OR_RETURN(auto writer,
-                   PartitionWriter::Begin(lock, std::string(layer), std::string(table), kDate));
+  ASSIGN_OR_RETURN(auto writer, PartitionWriter::Begin(lock, TableOf(layer, table), kDate));
   for (const auto& [name, content] : files) {
     ASSIGN_OR_RETURN(OutputStream * out, writer->CreateFile(name));
     RETURN_NOT_OK(out->Write(content));
@@ -50,17 +63,13 @@ std::string Dir(const testing::TempDir& lake) {
 
 class PartitionWriterTest : public ::testing::Test {
  protected:
-  void TearDown() override {
-    SetCrashPointForTesting(std::nullopt);
-    ForceRenameAsideForTesting(false);
-  }
   testing::TempDir lake_;
 };
 
 TEST_F(PartitionWriterTest, CommitPublishesFilesWithManifest) {
-  auto lock = LakeLock::Acquire(lake_.path());
+  auto lock = LakeLock::Acquire(::streampro::testing::LocalLake(lake_.path()));
   ASSERT_TRUE(lock.ok());
-  auto writer = PartitionWriter::Begin(*lock, "trusted", "events", kDate);
+  auto writer = PartitionWriter::Begin(*lock, TableOf("trusted", "events"), kDate);
   ASSERT_TRUE(writer.ok());
   auto out = (*writer)->CreateFile("part-00000.csv");
   ASSERT_TRUE(out.ok());
@@ -70,7 +79,7 @@ TEST_F(PartitionWriterTest, CommitPublishesFilesWithManifest) {
   ASSERT_TRUE((*writer)->CloseFile("part-00000.csv", 2).ok());
   (*writer)->set_source_file("events_2025-09-09.jsonl");
   (*writer)->set_property("buckets", "64");
-  formats::FileCounters counters;
+  FileCounters counters;
   counters.rows_in = counters.rows_kept = 2;
   (*writer)->set_counters(counters);
   EXPECT_EQ(Entries(Dir(lake_)), std::set<std::string>{"<missing>"});
@@ -96,11 +105,11 @@ TEST_F(PartitionWriterTest, CommitPublishesFilesWithManifest) {
 }
 
 TEST_F(PartitionWriterTest, AbandonedWriterLeavesThePublishedVersion) {
-  auto lock = LakeLock::Acquire(lake_.path());
+  auto lock = LakeLock::Acquire(::streampro::testing::LocalLake(lake_.path()));
   ASSERT_TRUE(lock.ok());
   ASSERT_TRUE(WritePartition(*lock, {{"a.txt", "v1"}}).ok());
   {
-    auto writer = PartitionWriter::Begin(*lock, "trusted", "events", kDate);
+    auto writer = PartitionWriter::Begin(*lock, TableOf("trusted", "events"), kDate);
     ASSERT_TRUE(writer.ok());
     auto out = (*writer)->CreateFile("a.txt");
     ASSERT_TRUE(out.ok());
@@ -111,7 +120,7 @@ TEST_F(PartitionWriterTest, AbandonedWriterLeavesThePublishedVersion) {
 }
 
 TEST_F(PartitionWriterTest, ReplacingLeavesExactlyTheNewFiles) {
-  auto lock = LakeLock::Acquire(lake_.path());
+  auto lock = LakeLock::Acquire(::streampro::testing::LocalLake(lake_.path()));
   ASSERT_TRUE(lock.ok());
   ASSERT_TRUE(WritePartition(*lock, {{"part-00000.txt", "a"}, {"part-00001.txt", "b"}}).ok());
   ASSERT_TRUE(WritePartition(*lock, {{"part-00000.txt", "c"}}).ok());
@@ -121,8 +130,9 @@ TEST_F(PartitionWriterTest, ReplacingLeavesExactlyTheNewFiles) {
 }
 
 TEST_F(PartitionWriterTest, ReplacingWorksThroughTheRenameAsideFallback) {
-  ForceRenameAsideForTesting(true);
-  auto lock = LakeLock::Acquire(lake_.path());
+  LakeOptions options;
+  options.force_rename_aside = true;
+  auto lock = LakeLock::Acquire(::streampro::testing::LocalLake(lake_.path(), options));
   ASSERT_TRUE(lock.ok());
   ASSERT_TRUE(WritePartition(*lock, {{"x.txt", "a"}, {"y.txt", "b"}}).ok());
   ASSERT_TRUE(WritePartition(*lock, {{"z.txt", "c"}}).ok());
@@ -131,19 +141,20 @@ TEST_F(PartitionWriterTest, ReplacingWorksThroughTheRenameAsideFallback) {
 }
 
 TEST_F(PartitionWriterTest, ReportsPartitionHasNoTableLevel) {
-  auto lock = LakeLock::Acquire(lake_.path());
+  auto lock = LakeLock::Acquire(::streampro::testing::LocalLake(lake_.path()));
   ASSERT_TRUE(lock.ok());
   ASSERT_TRUE(WritePartition(*lock, {{"report.json", "{}"}}, "reports", "").ok());
-  EXPECT_EQ(testing::ReadOrDie(ReportsDir(lake_.path(), kDate) + "/report.json"), "{}");
+  EXPECT_EQ(testing::ReadOrDie(PartitionDir(lake_.path(), "reports", "", kDate) + "/report.json"),
+            "{}");
   auto dates = ListPartitions(lake_.path(), "reports", "");
   ASSERT_TRUE(dates.ok());
   EXPECT_EQ(*dates, std::vector<Date>{kDate});
 }
 
 TEST_F(PartitionWriterTest, RejectsBadNamesAndUnfinishedFiles) {
-  auto lock = LakeLock::Acquire(lake_.path());
+  auto lock = LakeLock::Acquire(::streampro::testing::LocalLake(lake_.path()));
   ASSERT_TRUE(lock.ok());
-  auto writer = PartitionWriter::Begin(*lock, "trusted", "events", kDate);
+  auto writer = PartitionWriter::Begin(*lock, TableOf("trusted", "events"), kDate);
   ASSERT_TRUE(writer.ok());
   EXPECT_FALSE((*writer)->CreateFile("_manifest.json").ok());
   EXPECT_FALSE((*writer)->CreateFile(".hidden").ok());
@@ -155,15 +166,14 @@ TEST_F(PartitionWriterTest, RejectsBadNamesAndUnfinishedFiles) {
   EXPECT_FALSE(unclosed.ok());
   EXPECT_NE(unclosed.message().find("never closed"), std::string::npos) << unclosed.message();
   EXPECT_EQ(Entries(Dir(lake_)), std::set<std::string>{"<missing>"});
-  EXPECT_FALSE(PartitionWriter::Begin(*lock, "silver", "events", kDate).ok());
 }
 
 TEST_F(PartitionWriterTest, BrokenCounterInvariantStopsTheCommit) {
-  auto lock = LakeLock::Acquire(lake_.path());
+  auto lock = LakeLock::Acquire(::streampro::testing::LocalLake(lake_.path()));
   ASSERT_TRUE(lock.ok());
-  auto writer = PartitionWriter::Begin(*lock, "trusted", "events", kDate);
+  auto writer = PartitionWriter::Begin(*lock, TableOf("trusted", "events"), kDate);
   ASSERT_TRUE(writer.ok());
-  formats::FileCounters counters;
+  FileCounters counters;
   counters.rows_in = 3;
   counters.rows_kept = 1;
   (*writer)->set_counters(counters);
@@ -181,10 +191,10 @@ Status WriteParquet(OutputStream* out, int64_t rows) {
 }
 
 TEST_F(PartitionWriterTest, ParquetRowCountsAreCheckedAgainstTheFooter) {
-  auto lock = LakeLock::Acquire(lake_.path());
+  auto lock = LakeLock::Acquire(::streampro::testing::LocalLake(lake_.path()));
   ASSERT_TRUE(lock.ok());
   {
-    auto writer = PartitionWriter::Begin(*lock, "trusted", "events", kDate);
+    auto writer = PartitionWriter::Begin(*lock, TableOf("trusted", "events"), kDate);
     ASSERT_TRUE(writer.ok());
     auto out = (*writer)->CreateFile("part-00000.parquet");
     ASSERT_TRUE(out.ok());
@@ -196,7 +206,7 @@ TEST_F(PartitionWriterTest, ParquetRowCountsAreCheckedAgainstTheFooter) {
   }
   EXPECT_EQ(Entries(Dir(lake_)), std::set<std::string>{"<missing>"});
 
-  auto writer = PartitionWriter::Begin(*lock, "trusted", "events", kDate);
+  auto writer = PartitionWriter::Begin(*lock, TableOf("trusted", "events"), kDate);
   ASSERT_TRUE(writer.ok());
   for (const char* name : {"part-00000.parquet", "part-00001.parquet"}) {
     auto out = (*writer)->CreateFile(name);
@@ -211,9 +221,9 @@ TEST_F(PartitionWriterTest, ParquetRowCountsAreCheckedAgainstTheFooter) {
 }
 
 TEST_F(PartitionWriterTest, FilesCanBeWrittenFromSeveralThreads) {
-  auto lock = LakeLock::Acquire(lake_.path());
+  auto lock = LakeLock::Acquire(::streampro::testing::LocalLake(lake_.path()));
   ASSERT_TRUE(lock.ok());
-  auto writer = PartitionWriter::Begin(*lock, "trusted", "events", kDate);
+  auto writer = PartitionWriter::Begin(*lock, TableOf("trusted", "events"), kDate);
   ASSERT_TRUE(writer.ok());
   constexpr int kThreads = 8;
   std::vector<std::thread> threads;
@@ -243,12 +253,12 @@ TEST_F(PartitionWriterTest, FilesCanBeWrittenFromSeveralThreads) {
 }
 
 TEST_F(PartitionWriterTest, DropPartitionRemovesItInOneStep) {
-  auto lock = LakeLock::Acquire(lake_.path());
+  auto lock = LakeLock::Acquire(::streampro::testing::LocalLake(lake_.path()));
   ASSERT_TRUE(lock.ok());
   ASSERT_TRUE(WritePartition(*lock, {{"a.txt", "a"}}).ok());
-  ASSERT_TRUE(DropPartition(*lock, "trusted", "events", kDate).ok());
+  ASSERT_TRUE(DropPartition(*lock, TableOf("trusted", "events"), kDate).ok());
   EXPECT_EQ(Entries(Dir(lake_)), std::set<std::string>{"<missing>"});
-  EXPECT_TRUE(DropPartition(*lock, "trusted", "events", kDate).ok());
+  EXPECT_TRUE(DropPartition(*lock, TableOf("trusted", "events"), kDate).ok());
   EXPECT_EQ(Entries(lock->staging_dir()), std::set<std::string>{});
 }
 
@@ -262,23 +272,25 @@ struct CrashCase {
 
 class PartitionWriterCrashTest : public ::testing::TestWithParam<CrashCase> {
  protected:
-  void TearDown() override { ForceRenameAsideForTesting(false); }
   testing::TempDir lake_;
 };
 
 TEST_P(PartitionWriterCrashTest, ReadersSeeACompleteVersionAndTheNextRunCleansUp) {
   const CrashCase& c = GetParam();
   {
-    auto lock = LakeLock::Acquire(lake_.path());
+    auto lock = LakeLock::Acquire(::streampro::testing::LocalLake(lake_.path()));
     ASSERT_TRUE(lock.ok());
     ASSERT_TRUE(WritePartition(*lock, {{"data.txt", "v1"}, {"old-only.txt", "v1"}}).ok());
   }
   const pid_t child = ::fork();
   ASSERT_GE(child, 0);
   if (child == 0) {
-    ForceRenameAsideForTesting(c.rename_aside);
-    SetCrashPointForTesting(c.step);
-    auto lock = LakeLock::Acquire(lake_.path());
+    LakeOptions options;
+    options.force_rename_aside = c.rename_aside;
+    options.observer = [step = c.step](CommitStep reached) {
+      if (reached == step) ::_exit(kCrashExitCode);
+    };
+    auto lock = LakeLock::Acquire(::streampro::testing::LocalLake(lake_.path(), options));
     if (!lock.ok()) ::_exit(2);
     const Status st = WritePartition(*lock, {{"data.txt", "v2"}});
     ::_exit(st.ok() ? 0 : 3);
@@ -300,7 +312,7 @@ TEST_P(PartitionWriterCrashTest, ReadersSeeACompleteVersionAndTheNextRunCleansUp
   }
   EXPECT_EQ(Entries(lake_ / "_staging").size(), 1u);  // the dead run's folder
 
-  auto next = LakeLock::Acquire(lake_.path());
+  auto next = LakeLock::Acquire(::streampro::testing::LocalLake(lake_.path()));
   ASSERT_TRUE(next.ok()) << next.status().ToString();
   EXPECT_EQ(Entries(lake_ / "_staging"), std::set<std::string>{next->run_id()});
   // The fallback's half-done swap is repaired: the old version is back.

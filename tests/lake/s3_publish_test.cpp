@@ -32,24 +32,34 @@ using Files = std::map<std::string, std::string>;
 class S3PublishTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    storage::SetS3Options(streampro::testing::RgwOptions());
+    ASSERT_TRUE(storage::RegisterS3(&stores_, streampro::testing::RgwOptions()).ok());
     bucket_ = streampro::testing::NewBucket(
         ::testing::UnitTest::GetInstance()->current_test_info()->name());
     root_ = fmt::format("s3://{}/lake", bucket_);
   }
 
+  // The lake at root_ in the gateway, with `folders`.
+  std::shared_ptr<const Lake> OpenLake(LayerFolders folders = {}) {
+    auto root = stores_.Resolve(root_);
+    EXPECT_TRUE(root.ok()) << root.status().ToString();
+    LakeOptions options;
+    options.folders = std::move(folders);
+    auto lake = Lake::Open(*root, options);
+    EXPECT_TRUE(lake.ok()) << lake.status().ToString();
+    return *lake;
+  }
+
   // Every key under the lake (relative to it) -> content.
-  std::map<std::string, std::string> Objects() const {
+  std::map<std::string, std::string> Objects() {
     std::map<std::string, std::string> out;
-    auto lake = storage::Resolve(root_);
-    EXPECT_TRUE(lake.ok());
-    auto listed = lake->store->List(lake->key);
+    const auto lake = OpenLake();
+    auto listed = lake->List(root_);
     EXPECT_TRUE(listed.ok()) << listed.status().ToString();
     if (!listed.ok()) return out;
     for (const storage::ObjectInfo& object : *listed) {
-      auto bytes = storage::ReadObject(lake->store->Uri(object.key));
+      auto bytes = lake->Read(object.key);
       EXPECT_TRUE(bytes.ok());
-      out[object.key.substr(lake->key.size() + 1)] = bytes.ok() ? *bytes : "";
+      out[lake->RelativeKey(object.key)] = bytes.ok() ? *bytes : "";
     }
     return out;
   }
@@ -64,11 +74,13 @@ class S3PublishTest : public ::testing::Test {
   }
 
   Status Publish(const LakeLock& lock, const Files& files) {
-    ASSIGN_OR_RETURN(auto writer, PartitionWriter::Begin(lock, "trusted", "events", kDate));
+    ASSIGN_OR_RETURN(auto writer,
+                     PartitionWriter::Begin(lock, catalog::TrustedTable(Table::kEvents), kDate));
     RETURN_NOT_OK(Write(writer.get(), files));
     return writer->Commit();
   }
 
+  storage::StoreRegistry stores_;
   std::string bucket_;
   std::string root_;
 };
@@ -76,24 +88,24 @@ class S3PublishTest : public ::testing::Test {
 const char* kPartition = "trusted/events/ingestion_date=2025-09-09/";
 
 TEST_F(S3PublishTest, CommitPutsFilesUnderTheirSpecKeysWithAManifest) {
-  auto lock = LakeLock::Acquire(root_);
+  auto lock = LakeLock::Acquire(OpenLake());
   ASSERT_TRUE(lock.ok()) << lock.status().ToString();
   EXPECT_TRUE(lock->remote());
   ASSERT_TRUE(Publish(*lock, {{"a.txt", "alpha"}, {"b.txt", "beta"}}).ok());
   const auto objects = Objects();
   EXPECT_EQ(objects.at(std::string(kPartition) + "a.txt"), "alpha");
   EXPECT_EQ(objects.at(std::string(kPartition) + "b.txt"), "beta");
-  auto manifest = ReadManifest(root_, "trusted", "events", kDate);
+  auto manifest = ReadManifest(*OpenLake(), catalog::TrustedTable(Table::kEvents), kDate);
   ASSERT_TRUE(manifest.ok() && manifest->has_value());
   ASSERT_EQ((*manifest)->files.size(), 2u);
   EXPECT_FALSE((*manifest)->files[0].object.has_value());
-  auto dates = ListPartitions(root_, "trusted", "events");
+  auto dates = OpenLake()->ListPartitions(catalog::TrustedTable(Table::kEvents));
   ASSERT_TRUE(dates.ok());
   EXPECT_EQ(*dates, std::vector<Date>{kDate});
 }
 
 TEST_F(S3PublishTest, ReplacingLeavesExactlyTheNewVersion) {
-  auto lock = LakeLock::Acquire(root_);
+  auto lock = LakeLock::Acquire(OpenLake());
   ASSERT_TRUE(lock.ok()) << lock.status().ToString();
   ASSERT_TRUE(Publish(*lock, {{"a.txt", "v1"}, {"old.txt", "gone soon"}}).ok());
   ASSERT_TRUE(Publish(*lock, {{"a.txt", "v2"}, {"new.txt", "fresh"}}).ok());
@@ -108,11 +120,11 @@ TEST_F(S3PublishTest, ReplacingLeavesExactlyTheNewVersion) {
 }
 
 TEST_F(S3PublishTest, AbandonedWritersLeaveThePublishedStateAlone) {
-  auto lock = LakeLock::Acquire(root_);
+  auto lock = LakeLock::Acquire(OpenLake());
   ASSERT_TRUE(lock.ok()) << lock.status().ToString();
   {
     // A first version never committed: written in place, then removed.
-    auto writer = PartitionWriter::Begin(*lock, "trusted", "events", kDate);
+    auto writer = PartitionWriter::Begin(*lock, catalog::TrustedTable(Table::kEvents), kDate);
     ASSERT_TRUE(writer.ok());
     ASSERT_TRUE(Write(writer->get(), {{"a.txt", "never"}}).ok());
   }
@@ -123,7 +135,7 @@ TEST_F(S3PublishTest, AbandonedWritersLeaveThePublishedStateAlone) {
   const auto published = Objects();
   {
     // A replacement never committed: staged, then removed.
-    auto writer = PartitionWriter::Begin(*lock, "trusted", "events", kDate);
+    auto writer = PartitionWriter::Begin(*lock, catalog::TrustedTable(Table::kEvents), kDate);
     ASSERT_TRUE(writer.ok());
     ASSERT_TRUE(Write(writer->get(), {{"a.txt", "v2"}, {"b.txt", "v2"}}).ok());
   }
@@ -133,19 +145,20 @@ TEST_F(S3PublishTest, AbandonedWritersLeaveThePublishedStateAlone) {
 }
 
 TEST_F(S3PublishTest, DropPartitionRemovesEveryObject) {
-  auto lock = LakeLock::Acquire(root_);
+  auto lock = LakeLock::Acquire(OpenLake());
   ASSERT_TRUE(lock.ok()) << lock.status().ToString();
   ASSERT_TRUE(Publish(*lock, {{"a.txt", "v1"}}).ok());
-  ASSERT_TRUE(DropPartition(*lock, "trusted", "events", kDate).ok());
+  ASSERT_TRUE(DropPartition(*lock, catalog::TrustedTable(Table::kEvents), kDate).ok());
   for (const auto& [key, content] : Objects()) EXPECT_EQ(key, "_lock");
-  EXPECT_TRUE(DropPartition(*lock, "trusted", "events", kDate).ok()) << "missing is fine";
+  EXPECT_TRUE(DropPartition(*lock, catalog::TrustedTable(Table::kEvents), kDate).ok())
+      << "missing is fine";
 }
 
 TEST_F(S3PublishTest, ASecondRunFailsNamingTheHolderAndTheLockIsReleased) {
   {
-    auto first = LakeLock::Acquire(root_);
+    auto first = LakeLock::Acquire(OpenLake());
     ASSERT_TRUE(first.ok()) << first.status().ToString();
-    auto second = LakeLock::Acquire(root_);
+    auto second = LakeLock::Acquire(OpenLake());
     ASSERT_FALSE(second.ok());
     EXPECT_NE(second.status().message().find("another StreamPro run holds the lake lock"),
               std::string::npos)
@@ -153,27 +166,29 @@ TEST_F(S3PublishTest, ASecondRunFailsNamingTheHolderAndTheLockIsReleased) {
     EXPECT_NE(second.status().message().find(first->run_id()), std::string::npos);
   }
   EXPECT_TRUE(Objects().empty()) << "released on destruction";
-  EXPECT_TRUE(LakeLock::Acquire(root_).ok());
+  EXPECT_TRUE(LakeLock::Acquire(OpenLake()).ok());
 }
 
 TEST_F(S3PublishTest, AnExpiredLockIsTakenOver) {
-  ASSERT_TRUE(storage::WriteObject(root_ + "/_lock",
-                                   "{\"run_id\": \"20200101T000000Z-1-deadbeef\", \"host\": "
-                                   "\"elsewhere\", \"pid\": 1, \"expires_unix\": 1}\n")
+  ASSERT_TRUE(OpenLake()
+                  ->Write(root_ + "/_lock",
+                          "{\"run_id\": \"20200101T000000Z-1-deadbeef\", \"host\": "
+                          "\"elsewhere\", \"pid\": 1, \"expires_unix\": 1}\n")
                   .ok());
-  auto lock = LakeLock::Acquire(root_);
+  auto lock = LakeLock::Acquire(OpenLake());
   ASSERT_TRUE(lock.ok()) << lock.status().ToString();
   EXPECT_EQ(lock->recovery().taken_over_lock, "20200101T000000Z-1-deadbeef");
 }
 
 TEST_F(S3PublishTest, ALiveLockOfAnotherHostIsRespected) {
   const int64_t future = 4102444800;  // 2100-01-01
-  ASSERT_TRUE(storage::WriteObject(root_ + "/_lock",
-                                   fmt::format("{{\"run_id\": \"r\", \"host\": \"elsewhere\", "
-                                               "\"pid\": 1, \"expires_unix\": {}}}\n",
-                                               future))
-                  .ok());
-  auto lock = LakeLock::Acquire(root_);
+  ASSERT_TRUE(
+      OpenLake()
+          ->Write(root_ + "/_lock", fmt::format("{{\"run_id\": \"r\", \"host\": \"elsewhere\", "
+                                                "\"pid\": 1, \"expires_unix\": {}}}\n",
+                                                future))
+          .ok());
+  auto lock = LakeLock::Acquire(OpenLake());
   ASSERT_FALSE(lock.ok());
   EXPECT_NE(lock.status().message().find("pid 1 on elsewhere"), std::string::npos)
       << lock.status().message();
@@ -202,7 +217,7 @@ TEST_F(S3PublishTest, ScratchFoldersOfKilledRunsOnThisHostAreRemoved) {
   ::setenv("TMPDIR", tmp.c_str(), 1);
   std::string scratch;
   {
-    auto lock = LakeLock::Acquire(root_);
+    auto lock = LakeLock::Acquire(OpenLake());
     if (saved != nullptr) {
       ::setenv("TMPDIR", saved_tmpdir.c_str(), 1);
     } else {
@@ -222,14 +237,11 @@ TEST_F(S3PublishTest, ScratchFoldersOfKilledRunsOnThisHostAreRemoved) {
 }
 
 TEST_F(S3PublishTest, LayerFoldersMoveTheTables) {
-  ASSERT_TRUE(SetLayerFolders(LayerFolders{"bronze", "silver", "gold", "reports"}).ok());
-  auto lock = LakeLock::Acquire(root_);
+  auto lock = LakeLock::Acquire(OpenLake(LayerFolders{"bronze", "silver", "gold", "reports"}));
   ASSERT_TRUE(lock.ok()) << lock.status().ToString();
   const Status published = Publish(*lock, {{"a.txt", "v1"}});
-  ASSERT_TRUE(SetLayerFolders(LayerFolders{}).ok());
   ASSERT_TRUE(published.ok()) << published.ToString();
   EXPECT_TRUE(Objects().contains("silver/events/ingestion_date=2025-09-09/a.txt"));
-  EXPECT_FALSE(SetLayerFolders(LayerFolders{"../x", "t", "e", "r"}).ok());
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "common/file.h"
+#include "support/lake_support.h"
 #include "support/temp_dir.h"
 
 namespace streampro::pipeline {
@@ -16,7 +17,7 @@ TEST(LandingTest, TakesFilesOfTheDateAndListsEverythingElseAsSkipped) {
         "events_2025-13-01.jsonl", "truth.json"}) {
     ASSERT_TRUE(WriteFileAtomically(dir / name, "x\n").ok());
   }
-  const auto inventory = ScanLanding(dir.path(), *ParseIsoDate("2025-09-09"));
+  const auto inventory = ScanLanding(testing::LocalRef(dir.path()), *ParseIsoDate("2025-09-09"));
   ASSERT_TRUE(inventory.ok()) << inventory.status().ToString();
   ASSERT_EQ(inventory->taken.size(), 4u);
   EXPECT_EQ(inventory->taken[0].name, "users_2025-09-09.csv");
@@ -40,7 +41,7 @@ TEST(LandingTest, DatedFileWinsOverUndatedOne) {
   testing::TempDir dir;
   ASSERT_TRUE(WriteFileAtomically(dir / "users.csv", "a\n").ok());
   ASSERT_TRUE(WriteFileAtomically(dir / "users_2025-09-09.csv", "b\n").ok());
-  const auto inventory = ScanLanding(dir.path(), *ParseIsoDate("2025-09-09"));
+  const auto inventory = ScanLanding(testing::LocalRef(dir.path()), *ParseIsoDate("2025-09-09"));
   ASSERT_TRUE(inventory.ok());
   ASSERT_EQ(inventory->taken.size(), 1u);
   EXPECT_EQ(inventory->taken[0].name, "users_2025-09-09.csv");
@@ -49,7 +50,8 @@ TEST(LandingTest, DatedFileWinsOverUndatedOne) {
 }
 
 TEST(LandingTest, MissingFolderIsNotFoundAndNamesIt) {
-  const auto inventory = ScanLanding("/nonexistent/landing", *ParseIsoDate("2025-09-09"));
+  const auto inventory =
+      ScanLanding(testing::LocalRef("/nonexistent/landing"), *ParseIsoDate("2025-09-09"));
   ASSERT_FALSE(inventory.ok());
   EXPECT_EQ(inventory.status().code(), StatusCode::kNotFound);
   EXPECT_NE(inventory.status().message().find("/nonexistent/landing"), std::string::npos);

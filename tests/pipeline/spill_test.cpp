@@ -6,7 +6,7 @@
 
 #include <memory>
 
-#include "pipeline/bucketing.h"
+#include "pipeline/user_buckets.h"
 #include "support/temp_dir.h"
 
 namespace streampro::pipeline {

@@ -55,8 +55,7 @@ bool IsNull(element e) {
   return e.is_null();
 }
 
-void ExpectTable(element table, std::optional<std::string> file,
-                 const formats::FileCounters& counters) {
+void ExpectTable(element table, std::optional<std::string> file, const FileCounters& counters) {
   if (file) {
     EXPECT_EQ(Str(table["file"]), *file);
   } else {

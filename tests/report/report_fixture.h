@@ -3,8 +3,8 @@
 // Report models shared by the renderer tests: a full one with every kind of value, and an
 // empty one (no files, no new users, no genres, no segments).
 
+#include "catalog/reject_reason.h"
 #include "common/date.h"
-#include "formats/common/reject_reason.h"
 #include "report/report.h"
 
 namespace streampro::report::testing {
@@ -35,7 +35,6 @@ inline SegmentRow MakeSegment(std::string dimension, std::optional<std::string> 
 }
 
 inline Report MakeSampleReport() {
-  using formats::RejectReason;
   Report report;
   report.ingestion_date = Date{DaysFromCivil(2025, 9, 9)};
   report.lake = "/data/lake";

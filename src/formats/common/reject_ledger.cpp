@@ -3,18 +3,12 @@
 #include <memory>
 #include <utility>
 
+#include "catalog/catalog.h"
+
 namespace streampro::formats {
 
 const SchemaPtr& RejectLedger::LedgerSchema() {
-  static const SchemaPtr kSchema = std::make_shared<const Schema>(std::vector<Field>{
-      {"table", TypeId::kString, false},
-      {"source_file", TypeId::kString, false},
-      {"line_number", TypeId::kInt64, false},
-      {"reason", TypeId::kString, false},
-      {"field", TypeId::kString, true},
-      {"raw_record", TypeId::kString, false},
-  });
-  return kSchema;
+  return catalog::SchemaOf(catalog::TableId::kTrustedRejects);
 }
 
 RejectLedger::RejectLedger() : batch_(LedgerSchema()) {}

@@ -4,7 +4,7 @@
 #include <optional>
 #include <string_view>
 
-#include "formats/common/reject_reason.h"
+#include "catalog/reject_reason.h"
 #include "streampro/batch.h"
 #include "streampro/schema.h"
 

@@ -4,6 +4,8 @@
 #include <cstring>
 #include <functional>
 
+#include "common/hash.h"
+
 namespace streampro::formats {
 
 StringKeyTable::StringKeyTable() : slots_(64) {}
@@ -11,11 +13,7 @@ StringKeyTable::StringKeyTable() : slots_(64) {}
 uint64_t StringKeyTable::Hash(std::string_view key) {
   // std::hash is murmur-based in libstdc++; the final mix spreads its low bits, which pick
   // the slot.
-  uint64_t h = std::hash<std::string_view>{}(key);
-  h ^= h >> 33;
-  h *= 0xFF51AFD7ED558CCDULL;
-  h ^= h >> 33;
-  return h;
+  return Fmix64(std::hash<std::string_view>{}(key));
 }
 
 void StringKeyTable::Rehash(size_t slot_count) {

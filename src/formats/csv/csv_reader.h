@@ -2,9 +2,9 @@
 
 #include <cstdint>
 
-#include "common/table.h"
+#include "catalog/catalog.h"
+#include "common/file_counters.h"
 #include "formats/common/chunking_options.h"
-#include "formats/common/file_counters.h"
 #include "formats/common/reject_ledger.h"
 #include "streampro/batch.h"
 #include "streampro/io.h"

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "formats/common/reject_reason.h"
+#include "catalog/reject_reason.h"
 #include "formats/csv/dimension_schema.h"
 #include "streampro/batch.h"
 

@@ -4,11 +4,13 @@
 #include <memory>
 #include <string>
 
+#include "catalog/catalog.h"
+
 namespace streampro::formats::csv {
 
 namespace {
 
-TypeId TypeOf(ColumnRule rule) {
+[[maybe_unused]] TypeId TypeOf(ColumnRule rule) {
   switch (rule) {
     case ColumnRule::kIsoDate:
       return TypeId::kDate32;
@@ -19,13 +21,16 @@ TypeId TypeOf(ColumnRule rule) {
   }
 }
 
+// The columns' parsing rules, in the order of the catalog's trusted table; the schema is
+// the catalog's.
 DimensionSpec MakeSpec(Table table, std::vector<DimensionColumn> columns) {
-  DimensionSpec spec{table, std::move(columns), 0, nullptr};
-  std::vector<Field> fields;
-  for (const DimensionColumn& column : spec.columns) {
-    fields.push_back(Field{std::string(column.name), TypeOf(column.rule), !column.required});
+  DimensionSpec spec{table, std::move(columns), 0, catalog::TrustedTable(table).schema};
+  assert(spec.schema->num_fields() == static_cast<int>(spec.columns.size()));
+  for (size_t i = 0; i < spec.columns.size(); ++i) {
+    [[maybe_unused]] const Field& field = spec.schema->field(static_cast<int>(i));
+    assert(field.name == spec.columns[i].name && field.type == TypeOf(spec.columns[i].rule) &&
+           field.nullable == !spec.columns[i].required);
   }
-  spec.schema = std::make_shared<const Schema>(std::move(fields));
   return spec;
 }
 

@@ -3,7 +3,7 @@
 #include <string_view>
 #include <vector>
 
-#include "common/table.h"
+#include "catalog/catalog.h"
 #include "streampro/schema.h"
 
 namespace streampro::formats::csv {

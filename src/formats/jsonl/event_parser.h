@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "formats/common/file_counters.h"
+#include "common/file_counters.h"
 #include "formats/common/key_set.h"
 #include "formats/common/reject_ledger.h"
 #include "streampro/batch.h"

@@ -3,8 +3,8 @@
 #include <functional>
 #include <memory>
 
+#include "common/file_counters.h"
 #include "formats/common/chunking_options.h"
-#include "formats/common/file_counters.h"
 #include "formats/common/key_set.h"
 #include "formats/common/reject_ledger.h"
 #include "formats/jsonl/event_parser.h"

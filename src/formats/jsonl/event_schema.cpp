@@ -1,40 +1,15 @@
 #include "formats/jsonl/event_schema.h"
 
-#include <array>
-#include <memory>
-#include <string>
-#include <vector>
+#include "catalog/catalog.h"
 
 namespace streampro::formats::jsonl {
 
-namespace {
-
-constexpr std::array<std::string_view, kNumEventColumns> kNames = {
-    "timestamp", "account_id", "video_id",    "user_id",    "event_name",
-    "value",     "device",     "app_version", "device_os",  "network_type",
-    "ip",        "country",    "session_id",  "source_line"};
-
-}  // namespace
-
 const SchemaPtr& EventsSchema() {
-  static const SchemaPtr kSchema = [] {
-    std::vector<Field> fields;
-    for (int c = 0; c < kNumEventColumns; ++c) {
-      TypeId type = TypeId::kString;
-      if (c == kTimestampColumn) type = TypeId::kTimestampMicros;
-      if (c == kValueColumn) type = TypeId::kDouble;
-      if (c == kSourceLineColumn) type = TypeId::kInt64;
-      const bool required = c == kTimestampColumn || c == kUserIdColumn || c == kEventNameColumn ||
-                            c == kSessionIdColumn || c == kSourceLineColumn;
-      fields.push_back(Field{std::string(kNames[static_cast<size_t>(c)]), type, !required});
-    }
-    return std::make_shared<const Schema>(std::move(fields));
-  }();
-  return kSchema;
+  return catalog::SchemaOf(catalog::TableId::kTrustedEvents);
 }
 
 std::string_view EventFieldName(int column) {
-  return kNames[static_cast<size_t>(column)];
+  return EventsSchema()->field(column).name;
 }
 
 int EventFieldIndex(std::string_view name) {

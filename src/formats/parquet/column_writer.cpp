@@ -6,6 +6,7 @@
 #include <cstring>
 #include <limits>
 
+#include "common/hash.h"
 #include "formats/parquet/compression.h"
 #include "formats/parquet/encoding.h"
 
@@ -16,24 +17,17 @@ namespace {
 constexpr int64_t kAppendSlice = 4096;  // rows between page-size checks
 constexpr size_t kEarlyCheckValues = 65536;
 
-inline uint64_t Mix(uint64_t x) {
-  x ^= x >> 33;
-  x *= 0xff51afd7ed558ccdULL;
-  x ^= x >> 33;
-  return x;
-}
-
 inline uint64_t HashBytes(std::string_view s) {
-  uint64_t h = 0x9E3779B97F4A7C15ULL ^ s.size();
+  uint64_t h = kGoldenRatio64 ^ s.size();
   size_t i = 0;
   for (; i + 8 <= s.size(); i += 8) {
     uint64_t w;
     std::memcpy(&w, s.data() + i, 8);
-    h = (h ^ Mix(w)) * 0x9E3779B97F4A7C15ULL;
+    h = (h ^ Fmix64(w)) * kGoldenRatio64;
   }
   uint64_t tail = 0;
   std::memcpy(&tail, s.data() + i, s.size() - i);
-  return Mix(h ^ tail ^ (tail << 7));
+  return Fmix64(h ^ tail ^ (tail << 7));
 }
 
 void PutU32(std::string* out, uint32_t v) {
@@ -110,7 +104,7 @@ void ColumnChunkWriter::GrowTable() {
 }
 
 uint32_t ColumnChunkWriter::InsertFixed(uint64_t key, const void* value, size_t width) {
-  const auto hash = static_cast<uint32_t>(Mix(key));
+  const auto hash = static_cast<uint32_t>(Fmix64(key));
   const size_t mask = table_.size() - 1;
   size_t pos = hash & mask;
   while (table_[pos].index != 0) {

@@ -1,4 +1,4 @@
-#include "formats/common/file_counters.h"
+#include "common/file_counters.h"
 
 #include <gtest/gtest.h>
 

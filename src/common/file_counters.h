@@ -5,10 +5,10 @@
 #include <map>
 #include <string>
 
-#include "formats/common/reject_reason.h"
+#include "catalog/reject_reason.h"
 #include "streampro/status.h"
 
-namespace streampro::formats {
+namespace streampro {
 
 /// Per-file record accounting of SPEC §3. Plain value type; merge partial counters of
 /// chunks with Add(). Whitespace-only lines and a CSV header are never counted.
@@ -39,4 +39,4 @@ struct FileCounters {
   bool operator==(const FileCounters&) const = default;
 };
 
-}  // namespace streampro::formats
+}  // namespace streampro

@@ -7,10 +7,11 @@
 #include <string_view>
 #include <vector>
 
-#include "streampro/schema.h"
+#include "catalog/catalog.h"
+#include "lake/layout.h"
 #include "streampro/status.h"
 
-namespace streampro::lake {
+namespace streampro::engines::trino {
 
 struct TrinoDdlOptions {
   /// The lake: a local folder (made absolute, written as `file:///...`) or an
@@ -28,27 +29,17 @@ struct TrinoDdlOptions {
   Status Validate() const;
 };
 
-/// A Parquet table of the lake as an engine sees it.
-struct QueryableTable {
-  std::string sql_name;  ///< `users`, ..., `rejects`, `user_sessions`, ...
-  std::string layer;     ///< trusted or enriched
-  std::string folder;    ///< the table folder under the layer (`_rejects` for rejects)
-  SchemaPtr schema;      ///< the columns of the data files (without ingestion_date)
-};
-
-/// The trusted tables (users, videos, devices, events, rejects), then the enriched ones.
-std::vector<QueryableTable> QueryableTables();
-
-/// The Trino type of a column (`varchar`, `integer`, `bigint`, `double`, `boolean`,
-/// `date`, `timestamp(p)`).
-std::string TrinoType(TypeId type, int timestamp_precision);
+/// The catalog tables an engine queries (those with a sql_name): the trusted tables, then
+/// the enriched ones.
+std::vector<const catalog::TableDef*> QueryableTables();
 
 /// `file:///absolute/path` for a local folder; `s3://...` (or any `scheme://`) unchanged.
 /// No trailing slash.
 std::string LakeLocationUri(const std::string& lake);
 
 /// CREATE SCHEMA, one CREATE TABLE per queryable table (partitioned by ingestion_date, the
-/// last column) and one sync_partition_metadata call per table. `options` must Validate().
-std::string TrinoDdl(const TrinoDdlOptions& options);
+/// last column) and one sync_partition_metadata call per table, with each table's folder
+/// under `folders`. `options` must Validate().
+std::string TrinoDdl(const TrinoDdlOptions& options, const lake::LayerFolders& folders = {});
 
-}  // namespace streampro::lake
+}  // namespace streampro::engines::trino

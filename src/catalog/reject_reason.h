@@ -5,7 +5,7 @@
 #include <optional>
 #include <string_view>
 
-namespace streampro::formats {
+namespace streampro {
 
 /// Why a landing record was rejected (SPEC §3). Every rejected record carries exactly one.
 /// The numeric values index per-reason counters; append new reasons at the end.
@@ -36,4 +36,4 @@ std::string_view RejectReasonName(RejectReason reason);
 /// Inverse of RejectReasonName; nullopt for an unknown name.
 std::optional<RejectReason> RejectReasonFromName(std::string_view name);
 
-}  // namespace streampro::formats
+}  // namespace streampro

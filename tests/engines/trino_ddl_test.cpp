@@ -1,4 +1,4 @@
-#include "lake/trino_ddl.h"
+#include "engines/trino/ddl.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -10,9 +10,10 @@
 #include "formats/parquet/duckdb_runner.h"
 #include "lake/layout.h"
 #include "streampro/parquet.h"
+#include "support/lake_support.h"
 #include "support/temp_dir.h"
 
-namespace streampro::lake {
+namespace streampro::engines::trino {
 namespace {
 
 using Columns = std::vector<std::pair<std::string, std::string>>;
@@ -53,24 +54,27 @@ TEST(TrinoDdlTest, DeclaresEveryTableWithEveryColumnAndItsType) {
             std::string::npos)
       << sql;
   const auto tables = ParseCreateTables(sql, "hive.streampro.");
-  const std::vector<QueryableTable> expected = QueryableTables();
+  const std::vector<const catalog::TableDef*> expected = QueryableTables();
+  // The trusted tables (4 + rejects) and the 4 enriched ones.
+  ASSERT_EQ(expected.size(), 9u);
   ASSERT_EQ(tables.size(), expected.size());
-  for (const QueryableTable& table : expected) {
-    SCOPED_TRACE(table.sql_name);
-    ASSERT_TRUE(tables.contains(table.sql_name));
-    const Columns& columns = tables.at(table.sql_name);
-    ASSERT_EQ(columns.size(), static_cast<size_t>(table.schema->num_fields()) + 1);
-    for (int i = 0; i < table.schema->num_fields(); ++i) {
-      EXPECT_EQ(columns[i].first, table.schema->field(i).name);
-      EXPECT_EQ(columns[i].second, TrinoType(table.schema->field(i).type, 6));
+  for (const catalog::TableDef* table : expected) {
+    const std::string sql_name(table->sql_name);
+    SCOPED_TRACE(sql_name);
+    ASSERT_TRUE(tables.contains(sql_name));
+    const Columns& columns = tables.at(sql_name);
+    ASSERT_EQ(columns.size(), static_cast<size_t>(table->schema->num_fields()) + 1);
+    for (int i = 0; i < table->schema->num_fields(); ++i) {
+      EXPECT_EQ(columns[i].first, table->schema->field(i).name);
+      EXPECT_EQ(columns[i].second, catalog::TrinoType(table->schema->field(i).type, 6));
     }
     EXPECT_EQ(columns.back(), (std::pair<std::string, std::string>{"ingestion_date", "date"}));
-    EXPECT_NE(sql.find(fmt::format("external_location = 's3://bucket/lake/{}/{}'", table.layer,
-                                   table.folder)),
+    EXPECT_NE(sql.find(fmt::format("external_location = 's3://bucket/lake/{}/{}'",
+                                   catalog::LayerName(table->layer), table->folder)),
               std::string::npos);
     EXPECT_NE(
         sql.find(fmt::format("CALL hive.system.sync_partition_metadata('streampro', '{}', 'FULL');",
-                             table.sql_name)),
+                             sql_name)),
         std::string::npos);
   }
   EXPECT_NE(sql.find("external_location = 's3://bucket/lake/trusted/_rejects'"), std::string::npos);
@@ -173,9 +177,12 @@ TEST(TrinoDdlTest, ColumnsMatchWhatDuckDbReadsFromOurParquetFiles) {
   options.lake = lake.path();
   const auto tables = ParseCreateTables(TrinoDdl(options), "hive.streampro.");
   const Date date = *ParseIsoDate("2025-09-09");
-  for (const QueryableTable& table : QueryableTables()) {
-    SCOPED_TRACE(table.sql_name);
-    const std::string dir = PartitionDir(lake.path(), table.layer, table.folder, date);
+  const auto local_lake = ::streampro::testing::LocalLake(lake.path());
+  for (const catalog::TableDef* table_def : QueryableTables()) {
+    const catalog::TableDef& table = *table_def;
+    const std::string sql_name(table.sql_name);
+    SCOPED_TRACE(sql_name);
+    const std::string dir = local_lake->PartitionUri(table, date);
     ASSERT_TRUE(CreateDirectories(dir).ok());
     auto sink = AtomicFileWriter::Open(dir + "/part-00000.parquet");
     ASSERT_TRUE(sink.ok());
@@ -189,9 +196,9 @@ TEST(TrinoDdlTest, ColumnsMatchWhatDuckDbReadsFromOurParquetFiles) {
     const std::vector<std::string> described = parquet::testing_duckdb::RunDuckDb(
         fmt::format("SELECT column_name || ':' || column_type AS l FROM (DESCRIBE SELECT * FROM "
                     "read_parquet('{}/{}/{}/*/*.parquet', hive_partitioning = true));",
-                    lake.path(), table.layer, table.folder));
+                    lake.path(), catalog::LayerName(table.layer), table.folder));
     std::vector<std::string> declared;
-    for (const auto& [name, type] : tables.at(table.sql_name)) {
+    for (const auto& [name, type] : tables.at(sql_name)) {
       declared.push_back(name + ":" + DuckDbTypeFor(type));
     }
     EXPECT_EQ(described, declared);
@@ -199,4 +206,4 @@ TEST(TrinoDdlTest, ColumnsMatchWhatDuckDbReadsFromOurParquetFiles) {
 }
 
 }  // namespace
-}  // namespace streampro::lake
+}  // namespace streampro::engines::trino

@@ -1,8 +1,8 @@
-#include "formats/common/file_counters.h"
+#include "common/file_counters.h"
 
 #include <fmt/format.h>
 
-namespace streampro::formats {
+namespace streampro {
 
 void FileCounters::Add(const FileCounters& other) {
   rows_in += other.rows_in;
@@ -38,4 +38,4 @@ Status FileCounters::CheckInvariant() const {
   return Status::OK();
 }
 
-}  // namespace streampro::formats
+}  // namespace streampro

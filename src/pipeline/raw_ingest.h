@@ -4,13 +4,13 @@
 #include <string>
 #include <vector>
 
+#include "catalog/catalog.h"
 #include "common/date.h"
-#include "common/table.h"
 #include "lake/lake_lock.h"
 #include "pipeline/landing.h"
 #include "streampro/status.h"
 
-namespace streampro::lake {
+namespace streampro::pipeline {
 
 /// One landing file as it stands in the raw layer after IngestRaw.
 struct RawFileResult {
@@ -33,10 +33,6 @@ inline constexpr std::string_view kLandingMtimeProperty = "landing_mtime_ns";
 inline constexpr std::string_view kLandingUndatedProperty = "landing_undated";
 inline constexpr std::string_view kLandingEtagProperty = "landing_etag";
 
-/// Lists a landing folder, or an `s3://bucket/prefix` (its objects directly under the
-/// prefix), and classifies the entries for `date` (pipeline::ClassifyLanding).
-Result<pipeline::LandingInventory> ScanLandingAt(const std::string& uri, Date date);
-
 /// Copies every taken landing file byte for byte to `raw/{table}/ingestion_date=D/` through
 /// a PartitionWriter (one partition per table), recording SHA-256 and size in the manifest
 /// and the landing file's size, mtime (ns) and S3 ETag as properties. A file whose
@@ -46,11 +42,10 @@ Result<pipeline::LandingInventory> ScanLandingAt(const std::string& uri, Date da
 /// without a landing file for D keep their raw partition. A landing file that changes
 /// while it is copied is an IOError, and its partition is not published.
 /// Results are in inventory order.
-Result<std::vector<RawFileResult>> IngestRaw(const LakeLock& lock,
-                                             const pipeline::LandingInventory& inventory,
-                                             Date date);
+Result<std::vector<RawFileResult>> IngestRaw(const lake::LakeLock& lock,
+                                             const LandingInventory& inventory, Date date);
 
 /// Copy buffer size of IngestRaw (large reads keep the copy at disk speed).
 inline constexpr size_t kRawCopyBufferBytes = size_t{8} << 20;
 
-}  // namespace streampro::lake
+}  // namespace streampro::pipeline

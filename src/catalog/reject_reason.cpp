@@ -1,6 +1,6 @@
-#include "formats/common/reject_reason.h"
+#include "catalog/reject_reason.h"
 
-namespace streampro::formats {
+namespace streampro {
 
 std::string_view RejectReasonName(RejectReason reason) {
   switch (reason) {
@@ -35,4 +35,4 @@ std::optional<RejectReason> RejectReasonFromName(std::string_view name) {
   return std::nullopt;
 }
 
-}  // namespace streampro::formats
+}  // namespace streampro

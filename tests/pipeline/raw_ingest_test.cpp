@@ -1,4 +1,4 @@
-#include "lake/raw_ingest.h"
+#include "pipeline/raw_ingest.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -10,10 +10,24 @@
 #include "lake/layout.h"
 #include "lake/manifest.h"
 #include "lake/sha256.h"
+#include "support/lake_support.h"
 #include "support/temp_dir.h"
 
-namespace streampro::lake {
+namespace streampro::pipeline {
 namespace {
+
+using lake::LakeLock;
+using lake::PartitionManifest;
+using lake::Sha256;
+using ::streampro::testing::kEnrichedLayer;
+using ::streampro::testing::kRawLayer;
+using ::streampro::testing::kRejectsTable;
+using ::streampro::testing::kReportsLayer;
+using ::streampro::testing::kTrustedLayer;
+using ::streampro::testing::kUserSessionsTable;
+using ::streampro::testing::ListPartitions;
+using ::streampro::testing::PartitionDir;
+using ::streampro::testing::ReadManifest;
 
 const Date kDate = *ParseIsoDate("2025-09-09");
 
@@ -36,9 +50,9 @@ class RawIngestTest : public ::testing::Test {
     ASSERT_TRUE(WriteFileAtomically(landing_ / name, content).ok());
   }
   std::vector<RawFileResult> Ingest() {
-    auto inventory = pipeline::ScanLanding(landing_.path(), kDate);
+    auto inventory = ScanLanding(::streampro::testing::LocalRef(landing_.path()), kDate);
     EXPECT_TRUE(inventory.ok());
-    auto lock = LakeLock::Acquire(lake_.path());
+    auto lock = LakeLock::Acquire(::streampro::testing::LocalLake(lake_.path()));
     EXPECT_TRUE(lock.ok());
     auto results = IngestRaw(*lock, *inventory, kDate);
     EXPECT_TRUE(results.ok()) << results.status().ToString();
@@ -142,4 +156,4 @@ TEST_F(RawIngestTest, UndatedFileReplacesAndTablesWithoutFilesKeepTheirPartition
 }
 
 }  // namespace
-}  // namespace streampro::lake
+}  // namespace streampro::pipeline

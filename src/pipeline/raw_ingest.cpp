@@ -1,21 +1,24 @@
-#include "lake/raw_ingest.h"
+#include "pipeline/raw_ingest.h"
 
 #include <fmt/format.h>
 
 #include <memory>
-#include <set>
 
-#include "lake/layout.h"
 #include "lake/manifest.h"
 #include "lake/partition_writer.h"
 #include "streampro/object_store.h"
 
-namespace streampro::lake {
+namespace streampro::pipeline {
 
 namespace {
 
-bool AlreadyIngested(const std::optional<PartitionManifest>& manifest,
-                     const pipeline::LandingFile& file, const storage::ObjectInfo& info) {
+using lake::FileEntry;
+using lake::LakeLock;
+using lake::PartitionManifest;
+using lake::PartitionWriter;
+
+bool AlreadyIngested(const std::optional<PartitionManifest>& manifest, const LandingFile& file,
+                     const storage::ObjectInfo& info) {
   if (!manifest || manifest->files.size() != 1) return false;
   const FileEntry& entry = manifest->files.front();
   const auto property = [&](std::string_view key) -> std::string {
@@ -37,13 +40,16 @@ Status ChangedWhileCopied(const std::string& uri, const storage::ObjectInfo& bef
 }
 
 // Streams `source` into the staged file `name`.
-Status StreamCopy(const std::string& uri, const storage::ObjectInfo& info, PartitionWriter* writer,
-                  const std::string& name) {
-  ASSIGN_OR_RETURN(const std::unique_ptr<RandomAccessFile> source, storage::OpenForRead(uri));
+Status StreamCopy(const storage::ObjectRef& landing, const storage::ObjectInfo& info,
+                  PartitionWriter* writer, const std::string& name) {
+  const std::string uri = landing.uri();
+  ASSIGN_OR_RETURN(const std::unique_ptr<RandomAccessFile> source,
+                   landing.store->OpenRead(landing.key));
   ASSIGN_OR_RETURN(OutputStream * sink, writer->CreateFile(name));
   ASSIGN_OR_RETURN(const int64_t copied,
                    CopyAll(*source, sink, static_cast<int64_t>(kRawCopyBufferBytes)));
-  ASSIGN_OR_RETURN(const std::optional<storage::ObjectInfo> after, storage::HeadObject(uri));
+  ASSIGN_OR_RETURN(const std::optional<storage::ObjectInfo> after,
+                   landing.store->Head(landing.key));
   if (copied != info.size || !after || after->size != info.size ||
       after->mtime_ns != info.mtime_ns || after->etag != info.etag) {
     return ChangedWhileCopied(uri, info, after, copied);
@@ -51,19 +57,18 @@ Status StreamCopy(const std::string& uri, const storage::ObjectInfo& info, Parti
   return Status::OK();
 }
 
-Result<RawFileResult> IngestOne(const LakeLock& lock, const pipeline::LandingFile& file,
-                                Date date) {
-  const std::string_view table = TableName(file.table);
+Result<RawFileResult> IngestOne(const LakeLock& lock, const storage::ObjectRef& landing,
+                                const LandingFile& file, Date date) {
+  const catalog::TableDef& table = catalog::RawTable(file.table);
   RawFileResult result;
   result.table = file.table;
   result.landing_name = file.name;
-  result.raw_path =
-      fmt::format("{}/{}", PartitionDir(lock.root(), kRawLayer, table, date), file.name);
+  result.raw_path = storage::JoinUri(lock.lake().PartitionUri(table, date), file.name);
 
-  ASSIGN_OR_RETURN(const std::optional<storage::ObjectInfo> info, storage::HeadObject(file.path));
+  ASSIGN_OR_RETURN(const std::optional<storage::ObjectInfo> info, landing.store->Head(landing.key));
   if (!info) return Status::NotFound(fmt::format("{}: the landing file is gone", file.path));
   ASSIGN_OR_RETURN(const std::optional<PartitionManifest> committed,
-                   ReadManifest(lock.root(), kRawLayer, table, date));
+                   lake::ReadManifest(lock.lake(), table, date));
   if (AlreadyIngested(committed, file, *info)) {
     result.bytes = committed->files.front().bytes;
     result.sha256 = committed->files.front().sha256;
@@ -72,13 +77,13 @@ Result<RawFileResult> IngestOne(const LakeLock& lock, const pipeline::LandingFil
   }
 
   ASSIGN_OR_RETURN(const std::unique_ptr<PartitionWriter> writer,
-                   PartitionWriter::Begin(lock, std::string(kRawLayer), std::string(table), date));
+                   PartitionWriter::Begin(lock, table, date));
   // Landing and lake in the same S3 service: copied server-side, pinned to the ETag seen.
-  ASSIGN_OR_RETURN(const bool copied, writer->CopyFileFrom(file.name, file.path, *info));
+  ASSIGN_OR_RETURN(const bool copied, writer->CopyFileFrom(file.name, landing, *info));
   if (copied) {
     result.server_side_copy = true;
   } else {
-    RETURN_NOT_OK(StreamCopy(file.path, *info, writer.get(), file.name));
+    RETURN_NOT_OK(StreamCopy(landing, *info, writer.get(), file.name));
     RETURN_NOT_OK(writer->CloseFile(file.name, std::nullopt));
   }
   writer->set_source_file(file.name);
@@ -95,39 +100,15 @@ Result<RawFileResult> IngestOne(const LakeLock& lock, const pipeline::LandingFil
 
 }  // namespace
 
-Result<pipeline::LandingInventory> ScanLandingAt(const std::string& uri, Date date) {
-  if (!storage::IsS3Uri(uri)) return pipeline::ScanLanding(uri, date);
-  ASSIGN_OR_RETURN(const storage::ObjectRef ref, storage::Resolve(uri));
-  ASSIGN_OR_RETURN(const std::vector<storage::ObjectInfo> objects, ref.store->List(ref.key));
-  const std::string prefix = ref.key.empty() ? std::string() : ref.key + "/";
-  std::vector<pipeline::LandingEntry> entries;
-  std::set<std::string> folders;
-  for (const storage::ObjectInfo& object : objects) {
-    const std::string_view rest = std::string_view(object.key).substr(prefix.size());
-    const size_t slash = rest.find('/');
-    if (slash != std::string_view::npos) {
-      // Below a "folder": listed once, as not a file.
-      if (folders.insert(std::string(rest.substr(0, slash))).second) {
-        entries.push_back(pipeline::LandingEntry{std::string(rest.substr(0, slash)),
-                                                 ref.store->Uri(object.key), false, 0, 0, ""});
-      }
-      continue;
-    }
-    entries.push_back(pipeline::LandingEntry{std::string(rest), ref.store->Uri(object.key), true,
-                                             object.size, object.mtime_ns, object.etag});
-  }
-  return pipeline::ClassifyLanding(entries, date);
-}
-
 Result<std::vector<RawFileResult>> IngestRaw(const LakeLock& lock,
-                                             const pipeline::LandingInventory& inventory,
-                                             Date date) {
+                                             const LandingInventory& inventory, Date date) {
   std::vector<RawFileResult> results;
-  for (const pipeline::LandingFile& file : inventory.taken) {
-    ASSIGN_OR_RETURN(RawFileResult result, IngestOne(lock, file, date));
+  for (const LandingFile& file : inventory.taken) {
+    const storage::ObjectRef landing{inventory.store, file.key};
+    ASSIGN_OR_RETURN(RawFileResult result, IngestOne(lock, landing, file, date));
     results.push_back(std::move(result));
   }
   return results;
 }
 
-}  // namespace streampro::lake
+}  // namespace streampro::pipeline

@@ -1,0 +1,71 @@
+#pragma once
+
+// A wrapper that makes another store fail the way real ones do, for crash and error tests
+// (the approach of leveldb's fault-injection Env): a write that fails, a write that lands
+// cut short, a write that lands but whose reply is lost. Writes are counted across
+// OpenWrite (at Close), PutIfAbsent, Copy, CopyFromStore and Delete, from 1.
+
+#include <atomic>
+#include <optional>
+
+#include "streampro/object_store.h"
+
+namespace streampro::storage {
+
+struct FaultPlan {
+  /// The Nth write fails with IOError and changes nothing.
+  std::optional<int64_t> fail_write;
+  /// The Nth write stores only the first half of its bytes (OpenWrite, PutIfAbsent) and
+  /// reports success: a torn write the store did not notice.
+  std::optional<int64_t> cut_short_write;
+  /// The Nth write happens, then reports IOError, as when a reply is lost on the way.
+  std::optional<int64_t> lose_reply;
+  /// Only writes whose key contains this text count (empty: all).
+  std::string key_filter;
+};
+
+class FaultInjectingStore final : public ObjectStore {
+ public:
+  FaultInjectingStore(std::shared_ptr<ObjectStore> base, FaultPlan plan)
+      : base_(std::move(base)), plan_(std::move(plan)) {}
+
+  std::optional<std::string> LocalPath(const std::string& key) const override {
+    return base_->LocalPath(key);
+  }
+  std::string Uri(std::string_view key) const override { return base_->Uri(key); }
+  Result<std::unique_ptr<RandomAccessFile>> OpenRead(const std::string& key) override {
+    return base_->OpenRead(key);
+  }
+  Result<std::string> ReadAll(const std::string& key) override { return base_->ReadAll(key); }
+  Result<std::unique_ptr<ObjectWriter>> OpenWrite(const std::string& key) override;
+  Result<std::optional<ObjectInfo>> Head(const std::string& key) override {
+    return base_->Head(key);
+  }
+  Result<std::vector<ObjectInfo>> List(const std::string& prefix) override {
+    return base_->List(prefix);
+  }
+  Status Delete(const std::string& key) override;
+  Status Copy(const std::string& source_key, const std::string& key,
+              std::string_view if_etag) override;
+  Result<bool> PutIfAbsent(const std::string& key, std::string_view bytes) override;
+  Result<bool> CopyFromStore(const ObjectStore& source, const std::string& source_key,
+                             const std::string& key, std::string_view if_etag) override;
+
+  /// Writes counted so far.
+  int64_t writes() const { return writes_.load(); }
+  /// How many faults were injected.
+  int64_t faults() const { return faults_.load(); }
+
+  enum class Fault : uint8_t { kNone, kFail, kCutShort, kLoseReply };
+  /// Counts one write of `key` and says which fault it gets.
+  Fault NextWrite(const std::string& key);
+  ObjectStore& base() { return *base_; }
+
+ private:
+  std::shared_ptr<ObjectStore> base_;
+  FaultPlan plan_;
+  std::atomic<int64_t> writes_{0};
+  std::atomic<int64_t> faults_{0};
+};
+
+}  // namespace streampro::storage
