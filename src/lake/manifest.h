@@ -73,4 +73,11 @@ Result<std::optional<PartitionManifest>> ReadManifest(const std::string& root,
                                                       std::string_view layer,
                                                       std::string_view table, Date date);
 
+/// The property `key` of `manifest` (read from the lake at `root`) as an integer in
+/// [min, max]; nullopt when the manifest has no such property. Any other text is
+/// InvalidData naming the manifest file, the property and the text.
+Result<std::optional<int64_t>> IntProperty(const std::string& root,
+                                           const PartitionManifest& manifest, std::string_view key,
+                                           int64_t min, int64_t max);
+
 }  // namespace streampro::lake

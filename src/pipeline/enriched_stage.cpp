@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -42,10 +43,9 @@ Result<std::vector<EventPartition>> ListEventPartitions(const std::string& root,
     EventPartition partition;
     partition.date = d;
     const std::string dir = lake::PartitionDir(root, kTrusted, "events", d);
-    const auto it = manifest->properties.find("buckets");
-    if (it != manifest->properties.end()) {
-      partition.buckets = static_cast<uint32_t>(std::stoul(it->second));
-    }
+    ASSIGN_OR_RETURN(const std::optional<int64_t> buckets,
+                     lake::IntProperty(root, *manifest, "buckets", 1, UINT32_MAX));
+    if (buckets) partition.buckets = static_cast<uint32_t>(*buckets);
     if (partition.buckets == 0 || (partition.buckets & (partition.buckets - 1)) != 0) {
       return Status::InvalidData(fmt::format(
           "{}: manifest property buckets={} is not a power of two", dir, partition.buckets));

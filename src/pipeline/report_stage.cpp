@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <limits>
+
 #include "common/file.h"
 #include "common/table.h"
 #include "pipeline/partition_io.h"
@@ -64,8 +66,10 @@ Result<report::Report> PublishReport(const lake::LakeLock& lock, Date date,
   inputs.min_sessions = options.min_segment_sessions;
   // The threshold the table was computed with, if it says.
   if (device_manifest) {
-    const auto it = device_manifest->properties.find("min_segment_sessions");
-    if (it != device_manifest->properties.end()) inputs.min_sessions = std::stoll(it->second);
+    ASSIGN_OR_RETURN(const std::optional<int64_t> min_sessions,
+                     lake::IntProperty(root, *device_manifest, "min_segment_sessions", 0,
+                                       std::numeric_limits<int64_t>::max()));
+    if (min_sessions) inputs.min_sessions = *min_sessions;
   }
   ASSIGN_OR_RETURN(report::Report built, report::BuildReport(date, std::move(tables), inputs));
   built.lake = root;
