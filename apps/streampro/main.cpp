@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <exception>
+
 #include "cli.h"
 #include "streampro/version.h"
 
@@ -30,11 +32,11 @@ int main(int argc, char** argv) {
   }
   if (argc == 1) {
     cli::PrintError(fmt::format("no command given (commands: {}; see --help)", known));
-    return 2;
+    return cli::kExitUsage;
   }
   if (argv[1][0] != '-' && !first_word_known) {
     cli::PrintError(fmt::format("unknown command '{}' (commands: {})", argv[1], known));
-    return 2;
+    return cli::kExitUsage;
   }
   try {
     app.parse(argc, argv);
@@ -46,12 +48,19 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     cli::PrintError(fmt::format("{} (run 'streampro --help' for usage)", e.what()));
-    return 2;
+    return cli::kExitUsage;
   }
-  const Status status = action();
+  Status status;
+  try {
+    status = action();
+  } catch (const std::exception& e) {
+    // The library reports failures as Status; an exception reaching here is a bug (or
+    // memory exhaustion), not bad input: say so instead of terminating.
+    status = Status::Internal(fmt::format("internal error: {}", e.what()));
+  }
   if (!status.ok()) {
     cli::PrintError(status.message());
     return cli::ExitCodeFor(status);
   }
-  return 0;
+  return cli::kExitSuccess;
 }
