@@ -318,7 +318,8 @@ Status PartitionWriter::VerifyStagedFiles() {
     }
   }
   if (manifest_.counters) {
-    const Status invariant = manifest_.counters->CheckInvariant();
+    const Status invariant =
+        manifest_.counters->CheckInvariant(manifest_.source_file.value_or("(no source file)"));
     if (!invariant.ok()) {
       return Status::Internal(
           fmt::format("{}/{} {}: {}", layer_, table_, FormatIsoDate(date_), invariant.message()));

@@ -259,7 +259,7 @@ Result<DimensionTable> ReadDimensionCsv(const RandomAccessFile& file, Table tabl
   };
   RETURN_NOT_OK((RunOrderedPipeline<TextChunk, ParsedChunk>(
       threads, options.chunking.ResolvedMaxInFlight(), produce, work, deliver)));
-  RETURN_NOT_OK(result.counters.CheckInvariant());
+  RETURN_NOT_OK(result.counters.CheckInvariant(file.name()));
   return result;
 }
 

@@ -27,7 +27,7 @@ DimensionTable Read(Table table, const std::string& text,
   auto result = TryRead(table, text, options);
   EXPECT_TRUE(result.ok()) << result.status().ToString();
   if (!result.ok()) return DimensionTable(table);
-  EXPECT_TRUE(result->counters.CheckInvariant().ok());
+  EXPECT_TRUE(result->counters.CheckInvariant("test input").ok());
   EXPECT_TRUE(result->rows.Validate().ok()) << result->rows.Validate().ToString();
   EXPECT_EQ(result->rejects.num_rows(), result->counters.rows_rejected);
   return std::move(result).value();

@@ -43,7 +43,7 @@ EventTable Read(const std::string& text, const EventReadOptions& options = Optio
   auto result = ReadAllEvents(*file, options);
   EXPECT_TRUE(result.ok()) << result.status().ToString();
   if (!result.ok()) return EventTable();
-  EXPECT_TRUE(result->counters.CheckInvariant().ok());
+  EXPECT_TRUE(result->counters.CheckInvariant("test input").ok());
   EXPECT_TRUE(result->kept.Validate().ok()) << result->kept.Validate().ToString();
   return std::move(result).value();
 }
