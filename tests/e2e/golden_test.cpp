@@ -347,6 +347,46 @@ TEST_F(GoldenTest, SegmentsUnderTheDefaultMinimumAreNotTested) {
   ExpectQ1(*report, {3, 0, 0, 0.0, 0.0, 56.14970317550454});
 }
 
+TEST_F(GoldenTest, UntestedSegmentsStillHaveRestRateAndLift) {
+  // SPEC §7: device_analytics fills rest_rate and lift for every segment whose rest is not
+  // empty, tested or not; z, p_value and q_value stay null and abnormal false. At the
+  // default minimum (30) nothing is tested, so every row is such a segment:
+  //   Android  5/6 vs 2/10:           rest 0.2,        lift (5/6)/0.2 = 25/6
+  //   iOS      1/8 vs 6/8:            rest 0.75,       lift 0.125/0.75 = 1/6
+  //   Web      1/2 vs (7-1)/(16-2):   rest 6/14 = 3/7, lift 0.5/(3/7) = 7/6
+  //   2.0      2/10 vs 5/6:           rest 5/6,        lift 0.2/(5/6) = 0.24
+  //   iOS x 2.0 and Web x 2.0: the sessions of iOS and Web, so their numbers.
+  const auto report = RunCase("segments");
+  ASSERT_TRUE(report->ok());
+  const std::vector<std::string> key = {"dimension", "segment"};
+  const auto column = [&](const std::string& name) {
+    return EnrichedColumn(lake(), "device_analytics", kDate, key, name);
+  };
+  const std::map<std::string, std::pair<double, double>> expected = {
+      {"device_os/Android", {0.2, 25.0 / 6}},
+      {"device_os/iOS", {0.75, 1.0 / 6}},
+      {"device_os/Web", {3.0 / 7, 7.0 / 6}},
+      {"app_version/2.0", {5.0 / 6, 0.24}},
+      {"device_os x app_version/iOS x 2.0", {0.75, 1.0 / 6}},
+      {"device_os x app_version/Web x 2.0", {3.0 / 7, 7.0 / 6}},
+  };
+  const auto rest_rate = column("rest_rate");
+  const auto lift = column("lift");
+  const auto tested = column("tested");
+  const auto abnormal = column("abnormal");
+  EXPECT_EQ(rest_rate.size(), expected.size());
+  for (const auto& [segment, rates] : expected) {
+    SCOPED_TRACE(segment);
+    EXPECT_TRUE(IsClose(LookupDouble(rest_rate, segment), rates.first));
+    EXPECT_TRUE(IsClose(LookupDouble(lift, segment), rates.second));
+    EXPECT_EQ(Lookup(tested, segment), "false");
+    EXPECT_EQ(Lookup(abnormal, segment), "false");
+    for (const char* untested : {"z", "p_value", "q_value"}) {
+      EXPECT_EQ(Lookup(column(untested), segment), "null") << untested;
+    }
+  }
+}
+
 TEST_F(GoldenTest, NoAbnormalSegmentWhenOnlyTheBetterSegmentsAreTested) {
   // Minimum 7: Android (6 sessions) and Web, Web x 2.0 (2) are under it and not tested;
   // iOS (8), 2.0 (10), iOS x 2.0 (8) are tested, all with negative z.
