@@ -451,9 +451,13 @@ TEST_F(GoldenTest, DirtyInputCountsEveryRejectReason) {
   //   Drama; v3 duration 0 invalid_value -> 2 kept, 1 rejected.
   ExpectTableCounts(*report, "videos", {3, 2, 1, 0});
   EXPECT_EQ(report->Int("/tables/videos/rejected_by_reason/invalid_value"), 1);
-  // devices: d1 twice -> the second is duplicate_key.
-  ExpectTableCounts(*report, "devices", {3, 2, 1, 0});
-  EXPECT_EQ(report->Int("/tables/devices/rejected_by_reason/duplicate_key"), 1);
+  // devices: a row is identified by (device, os, model), null equal to null (SPEC §7).
+  //   mobile/iOS/iPhone 13, mobile/Android/Pixel 7, tablet/iOS/iPad Air kept (the type
+  //   repeats, the key does not); mobile/iOS/iPhone 13 again (other os_version)
+  //   duplicate_key; tablet/null/null kept; tablet/null/null again duplicate_key
+  //   -> 6 records, 4 kept, 2 rejected.
+  ExpectTableCounts(*report, "devices", {6, 4, 2, 0});
+  EXPECT_EQ(report->Int("/tables/devices/rejected_by_reason/duplicate_key"), 2);
   // events: 12 records (one whitespace-only line not counted):
   //   kept: u1 session_start, u1 watch_time v1 20 s, u2 watch_time (space separator) 31.5 s,
   //         u6 play (nanosecond fraction truncated);
@@ -470,15 +474,15 @@ TEST_F(GoldenTest, DirtyInputCountsEveryRejectReason) {
   }
   EXPECT_EQ(report->Size("/tables/events/rejected_by_reason"), 7u);
 
-  // The rejects table holds every rejected record: 5 + 1 + 1 + 7 = 14 rows.
+  // The rejects table holds every rejected record: 5 + 1 + 2 + 7 = 15 rows.
   const std::string rejects = lake() + "/trusted/_rejects/ingestion_date=" + kDate;
   EXPECT_FALSE(ListFiles(rejects, "part-").empty()) << rejects;
   const auto reject_rows = ReadPartition(rejects);
   ASSERT_TRUE(reject_rows.ok()) << reject_rows.status().ToString();
-  EXPECT_EQ(reject_rows->size(), 14u);
+  EXPECT_EQ(reject_rows->size(), 15u);
   // Trusted tables hold the kept rows.
   for (const auto& [table, kept] : std::vector<std::pair<std::string, size_t>>{
-           {"users", 3}, {"videos", 2}, {"devices", 2}, {"events", 4}}) {
+           {"users", 3}, {"videos", 2}, {"devices", 4}, {"events", 4}}) {
     const auto rows = ReadPartition(lake() + "/trusted/" + table + "/ingestion_date=" + kDate);
     ASSERT_TRUE(rows.ok()) << rows.status().ToString();
     EXPECT_EQ(rows->size(), kept) << table;
