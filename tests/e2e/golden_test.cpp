@@ -501,7 +501,53 @@ TEST_F(GoldenTest, DirtyInputCountsEveryRejectReason) {
 }
 
 // ---------------------------------------------------------------------------------------
-// Case 8: errors
+// Case 8: numbers beyond the double range (tests/golden/wide_numbers)
+// ---------------------------------------------------------------------------------------
+
+TEST_F(GoldenTest, NumbersBeyondTheDoubleRangeAreValidJson) {
+  const auto report = RunCase("wide_numbers");
+  ASSERT_TRUE(report->ok());
+  // 12 event records (SPEC §7: a JSON number of any size is valid JSON):
+  //   line 1  u1 session_start                                  kept
+  //   line 2  watch_time 1e999 (+infinity, not finite)          invalid_value
+  //   line 3  watch_time -1e999 (-infinity)                     invalid_value
+  //   line 4  watch_time 123456789012345678901234567890 (> 86400) invalid_value
+  //   line 5  watch_time 1e-999 (underflows to 0, a valid 0 s)  kept
+  //   line 6  watch_time 40, an unknown field holding [1e999, -1e999]  kept
+  //   line 7  u2 play 1e999: not finite, kept with value null   kept
+  //   line 8  line 7 with -1e999: also null, same key           duplicate
+  //   line 9  line 7 with the big integer: 1.2345678901234568e29 kept
+  //   line 10 watch_time 35                                     kept
+  //   line 11 session_end -1e-999 (-0.0)                        kept
+  //   line 12 1e999 before a trailing comma                     malformed_record
+  //   -> 7 kept + 1 duplicate + 4 rejected = 12.
+  ExpectTableCounts(*report, "events", {12, 7, 4, 1});
+  EXPECT_EQ(report->Int("/tables/events/rejected_by_reason/invalid_value"), 3);
+  EXPECT_EQ(report->Int("/tables/events/rejected_by_reason/malformed_record"), 1);
+  EXPECT_EQ(report->Size("/tables/events/rejected_by_reason"), 2u);
+
+  const auto events = ReadPartition(lake() + "/trusted/events/ingestion_date=" + kDate);
+  ASSERT_TRUE(events.ok()) << events.status().ToString();
+  std::map<int64_t, std::optional<std::string>> value_of_line;
+  for (const Row& row : *events) {
+    value_of_line[std::stoll(*row.at("source_line"))] = row.at("value");
+  }
+  const std::map<int64_t, std::optional<std::string>> expected_values = {
+      {1, std::nullopt}, {5, "0"},   {6, "40"}, {7, std::nullopt}, {9, "1.2345678901234568e+29"},
+      {10, "35"},        {11, "-0"},
+  };
+  EXPECT_EQ(value_of_line, expected_values);
+
+  // Sessions: u1 s1 = 0 + 40 = 40 s, u2 s2 = 35 s, both Comedy and both reach 30 s.
+  // Q1: 2/2 = 100 %; Wilson 2/2: low = 1 / (1 + z²/2) = 1 / 2.9207294 = 34.2380 %, high 100 %.
+  ExpectQ1(*report, {2, 2, 0, 100.0, 34.2380227506653, 100.0});
+  // Q2: Comedy, 2 new users, no second session: 0/2, Wilson [0, 0.6576198]; average first
+  //   session watch (40 + 35) / 2 = 37.5 s.
+  ExpectGenres(*report, {{"Comedy", 1, 2, 0, 0.0, 0.0, 0.6576197724933469, 37.5}});
+}
+
+// ---------------------------------------------------------------------------------------
+// Case 9: errors
 // ---------------------------------------------------------------------------------------
 
 TEST_F(GoldenTest, MissingRequiredColumnFailsAndPublishesNothingOfThatTable) {
