@@ -47,7 +47,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     Check(result.status().message() == reference.status().message());
     return 0;
   }
-  Check(result->counters.CheckInvariant().ok());
+  Check(result->counters.CheckInvariant("fuzz input").ok());
   Check(result->counters.rows_duplicate == 0);
   Check(result->rows.num_rows() == result->counters.rows_kept);
   Check(result->rejects.num_rows() == result->counters.rows_rejected);

@@ -50,7 +50,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto reference = jsonl::ReadAllEvents(*file, whole);
 
   Check(result.ok() && reference.ok());
-  Check(result->counters.CheckInvariant().ok());
+  Check(result->counters.CheckInvariant("fuzz input").ok());
   Check(result->kept.num_rows() == result->counters.rows_kept);
   Check(result->rejects.num_rows() == result->counters.rows_rejected);
   Check(result->kept.Validate().ok());

@@ -118,19 +118,19 @@ Result<Config> LoadConfig(const CLI::App& command, const CommonOptions& options)
 int ExitCodeFor(const Status& status) {
   switch (status.code()) {
     case StatusCode::kOk:
-      return 0;
+      return kExitSuccess;
     case StatusCode::kInvalidArgument:
-      return 2;
-    case StatusCode::kNotImplemented:
-      return 3;
+      return kExitUsage;
     case StatusCode::kInternal:
-      return 70;
+      return kExitInternal;
     case StatusCode::kNotFound:
     case StatusCode::kIOError:
     case StatusCode::kInvalidData:
-      return 1;
+    case StatusCode::kNotImplemented:
+      return kExitBadInput;
   }
-  return 1;
+  // A code added to StatusCode without a case here is a programming error.
+  return kExitInternal;
 }
 
 void PrintError(const std::string& message) {

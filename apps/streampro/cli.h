@@ -71,7 +71,18 @@ Result<std::shared_ptr<const lake::Lake>> OpenLake(const StorageLocations& stora
                                                    const std::string& uri,
                                                    const CliEnvironment& environment);
 
-/// Exit code for a failed Status: 2 bad usage, 1 bad input or I/O, 3 not implemented.
+/// The process exit codes (README.md and docs/architecture.md list the same).
+inline constexpr int kExitSuccess = 0;
+/// Bad input data, a missing file, or an I/O failure (InvalidData, NotFound, IOError, and
+/// NotImplemented: input that uses a feature the readers do not support).
+inline constexpr int kExitBadInput = 1;
+/// Bad usage or settings: unknown option, bad date, bad config value (InvalidArgument).
+inline constexpr int kExitUsage = 2;
+/// An internal error: a broken invariant or a programming error that surfaced as a Status
+/// (Internal) or as an exception; never the user's fault (sysexits.h EX_SOFTWARE).
+inline constexpr int kExitInternal = 70;
+
+/// Exit code for `status`: kExitSuccess when ok, else one of the codes above.
 int ExitCodeFor(const Status& status);
 
 /// Parses the command line and runs the command: the whole program, minus main().

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <exception>
+
 #include "cli.h"
 #include "streampro/version.h"
 
@@ -32,11 +34,11 @@ int RunCli(int argc, char** argv, const CliEnvironment& environment) {
   }
   if (argc == 1) {
     PrintError(fmt::format("no command given (commands: {}; see --help)", known));
-    return 2;
+    return kExitUsage;
   }
   if (argv[1][0] != '-' && !first_word_known) {
     PrintError(fmt::format("unknown command '{}' (commands: {})", argv[1], known));
-    return 2;
+    return kExitUsage;
   }
   try {
     app.parse(argc, argv);
@@ -48,14 +50,21 @@ int RunCli(int argc, char** argv, const CliEnvironment& environment) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     PrintError(fmt::format("{} (run 'streampro --help' for usage)", e.what()));
-    return 2;
+    return kExitUsage;
   }
-  const Status status = action();
+  Status status;
+  try {
+    status = action();
+  } catch (const std::exception& e) {
+    // The library reports failures as Status; an exception reaching here is a bug (or
+    // memory exhaustion), not bad input: say so instead of terminating.
+    status = Status::Internal(fmt::format("internal error: {}", e.what()));
+  }
   if (!status.ok()) {
     PrintError(status.message());
     return ExitCodeFor(status);
   }
-  return 0;
+  return kExitSuccess;
 }
 
 }  // namespace streampro::cli

@@ -124,7 +124,9 @@ judged AS (
 )
 SELECT *,
        CASE WHEN invalid_reason IS NOT NULL THEN invalid_reason
-            WHEN row_number() OVER (PARTITION BY invalid_reason IS NULL, device
+            -- SPEC §7: a devices row is identified by (device, os, model); PARTITION BY
+            -- groups nulls together, so null equals null.
+            WHEN row_number() OVER (PARTITION BY invalid_reason IS NULL, device, os, model
                                     ORDER BY record_index) > 1 THEN 'duplicate_key'
        END AS reason
 FROM judged;

@@ -22,18 +22,18 @@ std::map<std::string, int64_t> FileCounters::RejectedByReasonMap() const {
   return out;
 }
 
-Status FileCounters::CheckInvariant() const {
+Status FileCounters::CheckInvariant(std::string_view file) const {
   if (rows_in != rows_kept + rows_rejected + rows_duplicate) {
-    return Status::Internal(
-        fmt::format("counter invariant broken: rows_in {} != kept {} + rejected {} + duplicate {}",
-                    rows_in, rows_kept, rows_rejected, rows_duplicate));
+    return Status::Internal(fmt::format(
+        "{}: counter invariant broken: rows_in {} != kept {} + rejected {} + duplicate {}", file,
+        rows_in, rows_kept, rows_rejected, rows_duplicate));
   }
   int64_t by_reason = 0;
   for (int64_t count : rejected_by_reason) by_reason += count;
   if (by_reason != rows_rejected) {
-    return Status::Internal(
-        fmt::format("counter invariant broken: rejected_by_reason sums to {}, rows_rejected is {}",
-                    by_reason, rows_rejected));
+    return Status::Internal(fmt::format(
+        "{}: counter invariant broken: rejected_by_reason sums to {}, rows_rejected is {}", file,
+        by_reason, rows_rejected));
   }
   return Status::OK();
 }

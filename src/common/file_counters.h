@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 
 #include "catalog/reject_reason.h"
 #include "streampro/status.h"
@@ -32,9 +33,9 @@ struct FileCounters {
   /// Reason name -> count, only reasons with a count above zero (report.json's shape).
   std::map<std::string, int64_t> RejectedByReasonMap() const;
 
-  /// Internal error when rows_in != kept + rejected + duplicate, or when the per-reason
-  /// counts do not sum to rows_rejected.
-  Status CheckInvariant() const;
+  /// Internal error naming `file` (the file these counters are for) when rows_in != kept +
+  /// rejected + duplicate, or when the per-reason counts do not sum to rows_rejected.
+  Status CheckInvariant(std::string_view file) const;
 
   bool operator==(const FileCounters&) const = default;
 };

@@ -102,6 +102,7 @@ struct SegmentRow {
   int64_t rest_sessions = 0;
   int64_t rest_drop_offs = 0;
   double rate = 0;
+  bool has_rest = false;  ///< some session is outside the segment
   bool tested = false;
   double rest_rate = 0;
   std::optional<double> lift;
@@ -138,10 +139,15 @@ Status BuildDeviceAnalytics(const Partials& partials, const Q3Options& options, 
     row.rest_sessions = rest_sessions;
     row.rest_drop_offs = rest_drop_offs;
     row.rate = static_cast<double>(counts.drop_offs) / static_cast<double>(counts.sessions);
-    row.tested = counts.sessions >= options.min_sessions && rest_sessions > 0;
-    if (row.tested) {
+    // SPEC §7: rest_rate and lift for every segment with a non-empty rest, tested or not;
+    // the test itself (z, p, q) only from min_sessions on.
+    row.has_rest = rest_sessions > 0;
+    if (row.has_rest) {
       row.rest_rate = static_cast<double>(rest_drop_offs) / static_cast<double>(rest_sessions);
       if (row.rest_rate != 0) row.lift = row.rate / row.rest_rate;
+    }
+    row.tested = counts.sessions >= options.min_sessions && row.has_rest;
+    if (row.tested) {
       const ZTest test =
           TwoProportionZTest(counts.drop_offs, counts.sessions, rest_drop_offs, rest_sessions);
       row.z = test.z;
@@ -185,8 +191,8 @@ Status BuildDeviceAnalytics(const Partials& partials, const Q3Options& options, 
       column.AppendNull();
     }
   };
-  const auto append_tested = [](Column& column, bool tested, std::optional<double> value) {
-    if (tested && value) {
+  const auto append_when = [](Column& column, bool filled, std::optional<double> value) {
+    if (filled && value) {
       column.AppendDouble(*value);
     } else {
       column.AppendNull();
@@ -202,11 +208,11 @@ Status BuildDeviceAnalytics(const Partials& partials, const Q3Options& options, 
     out->column(kDropOffRate).AppendDouble(row.rate);
     out->column(kRestSessions).AppendInt64(row.rest_sessions);
     out->column(kRestDropOffs).AppendInt64(row.rest_drop_offs);
-    append_tested(out->column(kRestRate), row.tested, row.rest_rate);
-    append_tested(out->column(kLift), row.tested, row.lift);
-    append_tested(out->column(kZ), row.tested, row.z);
-    append_tested(out->column(kPValue), row.tested, row.p_value);
-    append_tested(out->column(kQValue), row.tested, row.q_value);
+    append_when(out->column(kRestRate), row.has_rest, row.rest_rate);
+    append_when(out->column(kLift), row.has_rest, row.lift);
+    append_when(out->column(kZ), row.tested, row.z);
+    append_when(out->column(kPValue), row.tested, row.p_value);
+    append_when(out->column(kQValue), row.tested, row.q_value);
     out->column(kTested).AppendBool(row.tested);
     out->column(kAbnormal).AppendBool(row.abnormal);
   }

@@ -445,13 +445,18 @@ RenderedTable RenderDevices(const Catalog& catalog) {
   KindCounts& k = table.kinds();
   const int64_t n = static_cast<int64_t>(devices.size());
 
+  std::vector<std::string> models(devices.size());
+  for (size_t i = 0; i < devices.size(); ++i) models[i] = devices[i].model;
   for (int64_t i : table.PickRows(Kind::kDevicesQuotedField)) {
     const DeviceRow& d = devices[i];
-    file.row(i) = JoinCsv({d.device, d.os, d.model + ", 5G", d.os_version});
+    models[i] = d.model + ", 5G";
+    file.row(i) = JoinCsv({d.device, d.os, models[i], d.os_version});
   }
+  // A devices row is identified by (device, os, model) (SPEC §7): the duplicate repeats
+  // all three of a row above it; only os_version differs, which does not count.
   for (int64_t j = 0; j < k[Kind::kDevicesDuplicateKey]; ++j) {
     const int64_t i = static_cast<int64_t>(rng.Below(n));
-    file.AddExtra(rng, i + 1, JoinCsv({devices[i].device, "Android", "Refurbished", "11"}));
+    file.AddExtra(rng, i + 1, JoinCsv({devices[i].device, devices[i].os, models[i], "11"}));
   }
   for (int64_t j = 0; j < k[Kind::kDevicesMissingDevice]; ++j) {
     file.AddExtra(rng, 0, JoinCsv({"", "iOS", "iPhone 12", "15.0"}));

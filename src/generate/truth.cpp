@@ -109,7 +109,7 @@ constexpr KindInfo kInfos[] = {
     {Table::kDevices, "crlf_line", Outcome::kKept, "", "clean row ending in CRLF"},
     {Table::kDevices, "quoted_field", Outcome::kKept, "", "model quoted, holding a comma"},
     {Table::kDevices, "duplicate_key", Outcome::kRejected, "duplicate_key",
-     "valid row repeating an earlier device"},
+     "valid row repeating the device, os and model of an earlier row"},
     {Table::kDevices, "missing_device", Outcome::kRejected, "missing_required", "device empty"},
     {Table::kDevices, "wrong_field_count", Outcome::kRejected, "malformed_record",
      "row with too few or too many fields"},

@@ -20,6 +20,7 @@
 #include <simdjson.h>
 
 #include "common/file.h"
+#include "common/parse_int.h"
 #include "lake/commit_protocol.h"
 #include "lake/durable_fs.h"
 #include "lake/layout.h"
@@ -201,7 +202,7 @@ int64_t PidOfRunId(std::string_view run_id) {
       digits.find_first_not_of("0123456789") != std::string_view::npos) {
     return 0;
   }
-  return std::stoll(std::string(digits));
+  return ParseInt64(digits).value_or(0);
 }
 
 // Removes the local scratch folders (`{tmp}/streampro-{run_id}`) of S3 runs on this host

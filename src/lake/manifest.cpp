@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "common/file.h"
+#include "common/parse_int.h"
 #include "lake/lake.h"
 #include "streampro/object_store.h"
 
@@ -39,6 +40,15 @@ Result<int64_t> GetInt(simdjson::dom::object object, std::string_view key,
   return value;
 }
 
+// A size or a count: an integer of at least 0.
+Result<int64_t> GetCount(simdjson::dom::object object, std::string_view key,
+                         const std::string& origin) {
+  ASSIGN_OR_RETURN(const int64_t value, GetInt(object, key, origin));
+  if (value < 0)
+    return Invalid(origin, fmt::format("'{}' must not be negative, got {}", key, value));
+  return value;
+}
+
 bool Has(simdjson::dom::object object, std::string_view key) {
   simdjson::dom::element element;
   return object[key].get(element) == simdjson::SUCCESS && !element.is_null();
@@ -46,10 +56,10 @@ bool Has(simdjson::dom::object object, std::string_view key) {
 
 Result<FileCounters> ParseCounters(simdjson::dom::object object, const std::string& origin) {
   FileCounters counters;
-  ASSIGN_OR_RETURN(counters.rows_in, GetInt(object, "rows_in", origin));
-  ASSIGN_OR_RETURN(counters.rows_kept, GetInt(object, "rows_kept", origin));
-  ASSIGN_OR_RETURN(counters.rows_rejected, GetInt(object, "rows_rejected", origin));
-  ASSIGN_OR_RETURN(counters.rows_duplicate, GetInt(object, "rows_duplicate", origin));
+  ASSIGN_OR_RETURN(counters.rows_in, GetCount(object, "rows_in", origin));
+  ASSIGN_OR_RETURN(counters.rows_kept, GetCount(object, "rows_kept", origin));
+  ASSIGN_OR_RETURN(counters.rows_rejected, GetCount(object, "rows_rejected", origin));
+  ASSIGN_OR_RETURN(counters.rows_duplicate, GetCount(object, "rows_duplicate", origin));
   simdjson::dom::object reasons;
   if (object["rejected_by_reason"].get_object().get(reasons) != simdjson::SUCCESS) {
     return Invalid(origin, "'counters.rejected_by_reason' must be an object");
@@ -57,7 +67,7 @@ Result<FileCounters> ParseCounters(simdjson::dom::object object, const std::stri
   for (const auto field : reasons) {
     const std::optional<RejectReason> reason = RejectReasonFromName(field.key);
     int64_t count = 0;
-    if (!reason || field.value.get_int64().get(count) != simdjson::SUCCESS) {
+    if (!reason || field.value.get_int64().get(count) != simdjson::SUCCESS || count < 0) {
       return Invalid(origin, fmt::format("bad reject reason count '{}'", field.key));
     }
     counters.rejected_by_reason[static_cast<size_t>(*reason)] = count;
@@ -160,8 +170,9 @@ Result<PartitionManifest> PartitionManifest::FromJson(std::string_view json,
                                                       const std::string& origin) {
   simdjson::dom::parser parser;
   simdjson::dom::element root;
-  if (parser.parse(json.data(), json.size()).get(root) != simdjson::SUCCESS) {
-    return Invalid(origin, "not valid JSON");
+  if (const simdjson::error_code error = parser.parse(json.data(), json.size()).get(root);
+      error != simdjson::SUCCESS) {
+    return Invalid(origin, fmt::format("not valid JSON ({})", simdjson::error_message(error)));
   }
   simdjson::dom::object object;
   if (root.get_object().get(object) != simdjson::SUCCESS) {
@@ -194,10 +205,10 @@ Result<PartitionManifest> PartitionManifest::FromJson(std::string_view json,
     }
     FileEntry file;
     ASSIGN_OR_RETURN(file.name, GetString(file_object, "name", origin));
-    ASSIGN_OR_RETURN(file.bytes, GetInt(file_object, "bytes", origin));
+    ASSIGN_OR_RETURN(file.bytes, GetCount(file_object, "bytes", origin));
     ASSIGN_OR_RETURN(file.sha256, GetString(file_object, "sha256", origin));
     if (Has(file_object, "rows")) {
-      ASSIGN_OR_RETURN(file.rows, GetInt(file_object, "rows", origin));
+      ASSIGN_OR_RETURN(file.rows, GetCount(file_object, "rows", origin));
     }
     if (Has(file_object, "object")) {
       ASSIGN_OR_RETURN(std::string location, GetString(file_object, "object", origin));
@@ -232,6 +243,21 @@ Result<PartitionManifest> PartitionManifest::FromJson(std::string_view json,
   return manifest;
 }
 
+namespace {
+
+// The published folder of the partition `manifest` describes.
+std::string PartitionUriOf(const Lake& lake, const PartitionManifest& manifest) {
+  const std::optional<catalog::Layer> layer = catalog::LayerFromName(manifest.layer);
+  const catalog::TableDef* table = layer ? catalog::Find(*layer, manifest.table) : nullptr;
+  if (table == nullptr) {
+    return lake.Uri(storage::JoinUri(storage::JoinUri(manifest.layer, manifest.table),
+                                     PartitionFolderName(manifest.date)));
+  }
+  return lake.PartitionUri(*table, manifest.date);
+}
+
+}  // namespace
+
 Result<std::optional<PartitionManifest>> ReadManifest(const Lake& lake,
                                                       const catalog::TableDef& table, Date date) {
   const std::string path = lake.ManifestUri(table, date);
@@ -243,10 +269,20 @@ Result<std::optional<PartitionManifest>> ReadManifest(const Lake& lake,
 
 std::string FileUri(const Lake& lake, const PartitionManifest& manifest, const FileEntry& file) {
   if (file.object) return lake.Uri(*file.object);
-  const std::optional<catalog::Layer> layer = catalog::LayerFromName(manifest.layer);
-  const catalog::TableDef* table = layer ? catalog::Find(*layer, manifest.table) : nullptr;
-  if (table == nullptr) return lake.Uri(storage::JoinUri(manifest.layer, manifest.table));
-  return storage::JoinUri(lake.PartitionUri(*table, manifest.date), file.name);
+  return storage::JoinUri(PartitionUriOf(lake, manifest), file.name);
+}
+
+Result<std::optional<int64_t>> IntProperty(const Lake& lake, const PartitionManifest& manifest,
+                                           std::string_view key, int64_t min, int64_t max) {
+  const auto it = manifest.properties.find(std::string(key));
+  if (it == manifest.properties.end()) return std::optional<int64_t>();
+  const std::optional<int64_t> value = ParseInt64(it->second, min, max);
+  if (!value) {
+    const std::string origin = storage::JoinUri(PartitionUriOf(lake, manifest), kManifestFileName);
+    return Invalid(origin, fmt::format("property '{}' must be an integer from {} to {}, got '{}'",
+                                       key, min, max, it->second));
+  }
+  return value;
 }
 
 }  // namespace streampro::lake

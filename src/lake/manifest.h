@@ -74,4 +74,10 @@ Result<std::optional<PartitionManifest>> ReadManifest(const Lake& lake,
 /// entry's `object` key under the root.
 std::string FileUri(const Lake& lake, const PartitionManifest& manifest, const FileEntry& file);
 
+/// The property `key` of `manifest` (read from `lake`) as an integer in
+/// [min, max]; nullopt when the manifest has no such property. Any other text is
+/// InvalidData naming the manifest file, the property and the text.
+Result<std::optional<int64_t>> IntProperty(const Lake& lake, const PartitionManifest& manifest,
+                                           std::string_view key, int64_t min, int64_t max);
+
 }  // namespace streampro::lake

@@ -241,7 +241,8 @@ Status PartitionWriter::VerifyStagedFiles() {
     }
   }
   if (manifest_.counters) {
-    const Status invariant = manifest_.counters->CheckInvariant();
+    const Status invariant =
+        manifest_.counters->CheckInvariant(manifest_.source_file.value_or("(no source file)"));
     if (!invariant.ok()) {
       return Status::Internal(
           fmt::format("{} {} ({}): {}", staged_.table->label(), FormatIsoDate(staged_.date),

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include <charconv>
+#include <limits>
 
 #include "catalog/catalog.h"
 #include "common/file.h"
@@ -66,19 +66,10 @@ Result<report::Report> PublishReport(const lake::LakeLock& lock, Date date,
   inputs.min_sessions = options.min_segment_sessions;
   // The threshold the table was computed with, if it says.
   if (device_manifest) {
-    const auto it = device_manifest->properties.find("min_segment_sessions");
-    if (it != device_manifest->properties.end()) {
-      const std::string& text = it->second;
-      int64_t min_sessions = 0;
-      const auto [end, error] =
-          std::from_chars(text.data(), text.data() + text.size(), min_sessions);
-      if (error != std::errc() || end != text.data() + text.size() || min_sessions < 1) {
-        return Status::InvalidData(
-            fmt::format("{}: manifest property min_segment_sessions={} is not a positive count",
-                        lake.ManifestUri(device_analytics, date), text));
-      }
-      inputs.min_sessions = min_sessions;
-    }
+    ASSIGN_OR_RETURN(const std::optional<int64_t> min_sessions,
+                     lake::IntProperty(lake, *device_manifest, "min_segment_sessions", 1,
+                                       std::numeric_limits<int64_t>::max()));
+    if (min_sessions) inputs.min_sessions = *min_sessions;
   }
   ASSIGN_OR_RETURN(report::Report built, report::BuildReport(date, std::move(tables), inputs));
   built.lake = lake.uri();

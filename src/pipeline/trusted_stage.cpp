@@ -194,7 +194,7 @@ Result<TrustedResult> RawToTrusted(const lake::LakeLock& lock, Date date,
     csv_options.chunking.threads = threads;
     ASSIGN_OR_RETURN(formats::csv::DimensionTable data,
                      formats::csv::ReadDimensionCsv(*file, table, csv_options));
-    RETURN_NOT_OK(data.counters.CheckInvariant());
+    RETURN_NOT_OK(data.counters.CheckInvariant(*path));
     dimensions.push_back(DimensionOutcome{table, BaseName(*path), std::move(data)});
   }
   const auto find_dimension = [&](Table table) -> const DimensionOutcome* {
@@ -291,7 +291,7 @@ Result<TrustedResult> RawToTrusted(const lake::LakeLock& lock, Date date,
       return Status::Internal(fmt::format("{}: kept {} events but wrote {}", *events_path,
                                           counters.rows_kept, total_kept));
     }
-    RETURN_NOT_OK(counters.CheckInvariant());
+    RETURN_NOT_OK(counters.CheckInvariant(*events_path));
     partition->set_source_file(BaseName(*events_path));
     partition->set_counters(counters);
     SetBucketProperties(buckets, partition.get());

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "cli.h"
 #include "common/file.h"
 #include "support/temp_dir.h"
 
@@ -76,6 +77,39 @@ TEST(CliTest, MissingOrWrongValuesAreOneLineErrors) {
   ExpectOneLineError(RunStreampro("generate"), 2, "--out");
   testing::TempDir dir;
   ExpectOneLineError(RunStreampro("generate --out " + dir.path() + " --videos 2"), 2, "--videos");
+}
+
+// README.md: 0 success, 1 bad input or I/O, 2 bad usage or settings, 70 internal error.
+TEST(CliTest, ExitCodeForEveryStatusCode) {
+  EXPECT_EQ(cli::ExitCodeFor(Status::OK()), 0);
+  EXPECT_EQ(cli::ExitCodeFor(Status::InvalidArgument("bad --threads")), 2);
+  EXPECT_EQ(cli::ExitCodeFor(Status::NotFound("no such file")), 1);
+  EXPECT_EQ(cli::ExitCodeFor(Status::IOError("disk full")), 1);
+  EXPECT_EQ(cli::ExitCodeFor(Status::InvalidData("bad manifest")), 1);
+  // A Parquet file using a feature the reader lacks is input we cannot read.
+  EXPECT_EQ(cli::ExitCodeFor(Status::NotImplemented("dictionary pages")), 1);
+  // A broken invariant is the program's fault, never bad usage.
+  EXPECT_EQ(cli::ExitCodeFor(Status::Internal("counter invariant broken")), 70);
+}
+
+TEST(CliTest, CorruptManifestIsBadInputNamingTheFile) {
+  testing::TempDir lake;
+  const std::string common = fmt::format("--ingestion-date 2025-09-09 --lake {}", lake.path());
+  for (const char* stage : {"to-raw", "to-trusted"}) {
+    const RunResult r = RunStreampro(fmt::format("{} {}", stage, common));
+    ASSERT_EQ(r.exit_code, 0) << stage << ": " << r.err;
+  }
+  const std::string manifest = lake / "trusted/events/ingestion_date=2025-09-09/_manifest.json";
+  std::string text = testing::ReadOrDie(manifest);
+  const size_t at = text.find("\"buckets\": \"");
+  ASSERT_NE(at, std::string::npos) << text;
+  const size_t value = at + std::string("\"buckets\": \"").size();
+  text.replace(value, text.find('"', value) - value, "12x");
+  ASSERT_TRUE(WriteFileAtomically(manifest, text).ok());
+  ExpectOneLineError(RunStreampro("to-enriched " + common), 1, "_manifest.json");
+  const RunResult r = RunStreampro("to-enriched " + common);
+  EXPECT_NE(r.err.find("buckets"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("12x"), std::string::npos) << r.err;
 }
 
 TEST(CliTest, ConfigProblemsNameTheFile) {

@@ -126,15 +126,19 @@ TEST(DuckDbOracle, EventEdgeRulesFollowSpecOrder) {
   events += t0 + base + "}\n";  // kept
   events += R"({"session_id":"s1","event_name":"play","user_id":"user_1",)"
             R"("timestamp":"2025-09-09T12:00:00+02:00"})"
-            "\n";                                                           // duplicate
-  events += t0 + base + ",}\n";                                             // malformed
-  events += t0 + base + R"(,"value":NaN})" + "\n";                          // malformed
-  events += t0 + R"("user_id":"user_1",)" + base + "}\n";                   // malformed
-  events += "[\"timestamp\",\"user_id\"]\n";                                // malformed
-  events += t0 + base + R"(,"value":1e400})" + "\n";                        // malformed
-  events += R"({"timestamp":"2025-02-30T00:00:00Z",)" + base + "}\n";       // timestamp
-  events += R"({"timestamp":1757412000,)" + base + "}\n";                   // timestamp
-  events += R"({"timestamp":"2025-09-09T10:00:00+24:00",)" + base + "}\n";  // timestamp
+            "\n";                                          // duplicate
+  events += t0 + base + ",}\n";                            // malformed
+  events += t0 + base + R"(,"value":NaN})" + "\n";         // malformed
+  events += t0 + R"("user_id":"user_1",)" + base + "}\n";  // malformed
+  events += "[\"timestamp\",\"user_id\"]\n";               // malformed
+  events += t0 + R"("user_id":"user_1","event_name":"watch_time","session_id":"s1",)"
+                 R"("value":1e999})"
+                 "\n";  // value: valid JSON, not finite
+  events += R"({"timestamp":"2025-09-09T10:00:03Z",)" + base +
+            R"(,"value":-1e999,"extra":123456789012345678901234567890})" + "\n";  // kept
+  events += R"({"timestamp":"2025-02-30T00:00:00Z",)" + base + "}\n";             // timestamp
+  events += R"({"timestamp":1757412000,)" + base + "}\n";                         // timestamp
+  events += R"({"timestamp":"2025-09-09T10:00:00+24:00",)" + base + "}\n";        // timestamp
   events += t0 + R"("user_id":"user_1","event_name":"Play","session_id":"s1"})"
                  "\n";  // name
   events += t0 + R"("user_id":"user_1","event_name":"watch_time","session_id":"s1",)"
@@ -163,13 +167,13 @@ TEST(DuckDbOracle, EventEdgeRulesFollowSpecOrder) {
   const simdjson::padded_string json(*report_text);
   const simdjson::dom::element report = parser.parse(json).value();
   const simdjson::dom::element counters = report["tables"]["events"].value();
-  EXPECT_EQ(counters["rows_in"].get_int64().value(), 18);
-  EXPECT_EQ(counters["rows_kept"].get_int64().value(), 3);
+  EXPECT_EQ(counters["rows_in"].get_int64().value(), 19);
+  EXPECT_EQ(counters["rows_kept"].get_int64().value(), 4);
   EXPECT_EQ(counters["rows_duplicate"].get_int64().value(), 1);
   EXPECT_EQ(counters["rows_rejected"].get_int64().value(), 14);
-  const std::map<std::string, int64_t> want{{"malformed_record", 5},   {"invalid_timestamp", 3},
+  const std::map<std::string, int64_t> want{{"malformed_record", 4},   {"invalid_timestamp", 3},
                                             {"unknown_event_name", 1}, {"missing_required", 1},
-                                            {"invalid_value", 2},      {"unknown_user", 1},
+                                            {"invalid_value", 3},      {"unknown_user", 1},
                                             {"unknown_video", 1}};
   EXPECT_EQ(ReasonCounts(counters), want);
 

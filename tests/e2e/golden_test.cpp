@@ -347,6 +347,46 @@ TEST_F(GoldenTest, SegmentsUnderTheDefaultMinimumAreNotTested) {
   ExpectQ1(*report, {3, 0, 0, 0.0, 0.0, 56.14970317550454});
 }
 
+TEST_F(GoldenTest, UntestedSegmentsStillHaveRestRateAndLift) {
+  // SPEC §7: device_analytics fills rest_rate and lift for every segment whose rest is not
+  // empty, tested or not; z, p_value and q_value stay null and abnormal false. At the
+  // default minimum (30) nothing is tested, so every row is such a segment:
+  //   Android  5/6 vs 2/10:           rest 0.2,        lift (5/6)/0.2 = 25/6
+  //   iOS      1/8 vs 6/8:            rest 0.75,       lift 0.125/0.75 = 1/6
+  //   Web      1/2 vs (7-1)/(16-2):   rest 6/14 = 3/7, lift 0.5/(3/7) = 7/6
+  //   2.0      2/10 vs 5/6:           rest 5/6,        lift 0.2/(5/6) = 0.24
+  //   iOS x 2.0 and Web x 2.0: the sessions of iOS and Web, so their numbers.
+  const auto report = RunCase("segments");
+  ASSERT_TRUE(report->ok());
+  const std::vector<std::string> key = {"dimension", "segment"};
+  const auto column = [&](const std::string& name) {
+    return EnrichedColumn(lake(), "device_analytics", kDate, key, name);
+  };
+  const std::map<std::string, std::pair<double, double>> expected = {
+      {"device_os/Android", {0.2, 25.0 / 6}},
+      {"device_os/iOS", {0.75, 1.0 / 6}},
+      {"device_os/Web", {3.0 / 7, 7.0 / 6}},
+      {"app_version/2.0", {5.0 / 6, 0.24}},
+      {"device_os x app_version/iOS x 2.0", {0.75, 1.0 / 6}},
+      {"device_os x app_version/Web x 2.0", {3.0 / 7, 7.0 / 6}},
+  };
+  const auto rest_rate = column("rest_rate");
+  const auto lift = column("lift");
+  const auto tested = column("tested");
+  const auto abnormal = column("abnormal");
+  EXPECT_EQ(rest_rate.size(), expected.size());
+  for (const auto& [segment, rates] : expected) {
+    SCOPED_TRACE(segment);
+    EXPECT_TRUE(IsClose(LookupDouble(rest_rate, segment), rates.first));
+    EXPECT_TRUE(IsClose(LookupDouble(lift, segment), rates.second));
+    EXPECT_EQ(Lookup(tested, segment), "false");
+    EXPECT_EQ(Lookup(abnormal, segment), "false");
+    for (const char* untested : {"z", "p_value", "q_value"}) {
+      EXPECT_EQ(Lookup(column(untested), segment), "null") << untested;
+    }
+  }
+}
+
 TEST_F(GoldenTest, NoAbnormalSegmentWhenOnlyTheBetterSegmentsAreTested) {
   // Minimum 7: Android (6 sessions) and Web, Web x 2.0 (2) are under it and not tested;
   // iOS (8), 2.0 (10), iOS x 2.0 (8) are tested, all with negative z.
@@ -411,9 +451,13 @@ TEST_F(GoldenTest, DirtyInputCountsEveryRejectReason) {
   //   Drama; v3 duration 0 invalid_value -> 2 kept, 1 rejected.
   ExpectTableCounts(*report, "videos", {3, 2, 1, 0});
   EXPECT_EQ(report->Int("/tables/videos/rejected_by_reason/invalid_value"), 1);
-  // devices: d1 twice -> the second is duplicate_key.
-  ExpectTableCounts(*report, "devices", {3, 2, 1, 0});
-  EXPECT_EQ(report->Int("/tables/devices/rejected_by_reason/duplicate_key"), 1);
+  // devices: a row is identified by (device, os, model), null equal to null (SPEC §7).
+  //   mobile/iOS/iPhone 13, mobile/Android/Pixel 7, tablet/iOS/iPad Air kept (the type
+  //   repeats, the key does not); mobile/iOS/iPhone 13 again (other os_version)
+  //   duplicate_key; tablet/null/null kept; tablet/null/null again duplicate_key
+  //   -> 6 records, 4 kept, 2 rejected.
+  ExpectTableCounts(*report, "devices", {6, 4, 2, 0});
+  EXPECT_EQ(report->Int("/tables/devices/rejected_by_reason/duplicate_key"), 2);
   // events: 12 records (one whitespace-only line not counted):
   //   kept: u1 session_start, u1 watch_time v1 20 s, u2 watch_time (space separator) 31.5 s,
   //         u6 play (nanosecond fraction truncated);
@@ -430,15 +474,15 @@ TEST_F(GoldenTest, DirtyInputCountsEveryRejectReason) {
   }
   EXPECT_EQ(report->Size("/tables/events/rejected_by_reason"), 7u);
 
-  // The rejects table holds every rejected record: 5 + 1 + 1 + 7 = 14 rows.
+  // The rejects table holds every rejected record: 5 + 1 + 2 + 7 = 15 rows.
   const std::string rejects = lake() + "/trusted/_rejects/ingestion_date=" + kDate;
   EXPECT_FALSE(ListFiles(rejects, "part-").empty()) << rejects;
   const auto reject_rows = ReadPartition(rejects);
   ASSERT_TRUE(reject_rows.ok()) << reject_rows.status().ToString();
-  EXPECT_EQ(reject_rows->size(), 14u);
+  EXPECT_EQ(reject_rows->size(), 15u);
   // Trusted tables hold the kept rows.
   for (const auto& [table, kept] : std::vector<std::pair<std::string, size_t>>{
-           {"users", 3}, {"videos", 2}, {"devices", 2}, {"events", 4}}) {
+           {"users", 3}, {"videos", 2}, {"devices", 4}, {"events", 4}}) {
     const auto rows = ReadPartition(lake() + "/trusted/" + table + "/ingestion_date=" + kDate);
     ASSERT_TRUE(rows.ok()) << rows.status().ToString();
     EXPECT_EQ(rows->size(), kept) << table;
@@ -457,7 +501,53 @@ TEST_F(GoldenTest, DirtyInputCountsEveryRejectReason) {
 }
 
 // ---------------------------------------------------------------------------------------
-// Case 8: errors
+// Case 8: numbers beyond the double range (tests/golden/wide_numbers)
+// ---------------------------------------------------------------------------------------
+
+TEST_F(GoldenTest, NumbersBeyondTheDoubleRangeAreValidJson) {
+  const auto report = RunCase("wide_numbers");
+  ASSERT_TRUE(report->ok());
+  // 12 event records (SPEC §7: a JSON number of any size is valid JSON):
+  //   line 1  u1 session_start                                  kept
+  //   line 2  watch_time 1e999 (+infinity, not finite)          invalid_value
+  //   line 3  watch_time -1e999 (-infinity)                     invalid_value
+  //   line 4  watch_time 123456789012345678901234567890 (> 86400) invalid_value
+  //   line 5  watch_time 1e-999 (underflows to 0, a valid 0 s)  kept
+  //   line 6  watch_time 40, an unknown field holding [1e999, -1e999]  kept
+  //   line 7  u2 play 1e999: not finite, kept with value null   kept
+  //   line 8  line 7 with -1e999: also null, same key           duplicate
+  //   line 9  line 7 with the big integer: 1.2345678901234568e29 kept
+  //   line 10 watch_time 35                                     kept
+  //   line 11 session_end -1e-999 (-0.0)                        kept
+  //   line 12 1e999 before a trailing comma                     malformed_record
+  //   -> 7 kept + 1 duplicate + 4 rejected = 12.
+  ExpectTableCounts(*report, "events", {12, 7, 4, 1});
+  EXPECT_EQ(report->Int("/tables/events/rejected_by_reason/invalid_value"), 3);
+  EXPECT_EQ(report->Int("/tables/events/rejected_by_reason/malformed_record"), 1);
+  EXPECT_EQ(report->Size("/tables/events/rejected_by_reason"), 2u);
+
+  const auto events = ReadPartition(lake() + "/trusted/events/ingestion_date=" + kDate);
+  ASSERT_TRUE(events.ok()) << events.status().ToString();
+  std::map<int64_t, std::optional<std::string>> value_of_line;
+  for (const Row& row : *events) {
+    value_of_line[std::stoll(*row.at("source_line"))] = row.at("value");
+  }
+  const std::map<int64_t, std::optional<std::string>> expected_values = {
+      {1, std::nullopt}, {5, "0"},   {6, "40"}, {7, std::nullopt}, {9, "1.2345678901234568e+29"},
+      {10, "35"},        {11, "-0"},
+  };
+  EXPECT_EQ(value_of_line, expected_values);
+
+  // Sessions: u1 s1 = 0 + 40 = 40 s, u2 s2 = 35 s, both Comedy and both reach 30 s.
+  // Q1: 2/2 = 100 %; Wilson 2/2: low = 1 / (1 + z²/2) = 1 / 2.9207294 = 34.2380 %, high 100 %.
+  ExpectQ1(*report, {2, 2, 0, 100.0, 34.2380227506653, 100.0});
+  // Q2: Comedy, 2 new users, no second session: 0/2, Wilson [0, 0.6576198]; average first
+  //   session watch (40 + 35) / 2 = 37.5 s.
+  ExpectGenres(*report, {{"Comedy", 1, 2, 0, 0.0, 0.0, 0.6576197724933469, 37.5}});
+}
+
+// ---------------------------------------------------------------------------------------
+// Case 9: errors
 // ---------------------------------------------------------------------------------------
 
 TEST_F(GoldenTest, MissingRequiredColumnFailsAndPublishesNothingOfThatTable) {

@@ -103,15 +103,21 @@ TEST(FinishTest, DeviceAnalyticsWorkedByHand) {
   EXPECT_FALSE(Bool(d, "abnormal", 2));
   EXPECT_NEAR(Dbl(d, "p_value", 2), 0.99957093966680316252, 1e-14);
   EXPECT_NEAR(Dbl(d, "q_value", 2), 0.99957093966680316252, 1e-14);
-  // Tiny: under min_sessions; 2.0: every session, nothing to compare with.
+  // Tiny: under min_sessions, not tested, but (SPEC §7) its rate is still compared with
+  // the rest: 2/10 = 0.2 against (40 - 2)/(100 - 10) = 38/90, lift 0.2 / (38/90) = 9/19.
+  // 2.0: every session, the rest is empty: nothing to compare with, all null.
   for (int64_t row : {3, 4}) {
     EXPECT_FALSE(Bool(d, "tested", row));
     EXPECT_FALSE(Bool(d, "abnormal", row));
-    for (const char* column : {"rest_rate", "lift", "z", "p_value", "q_value"}) {
+    for (const char* column : {"z", "p_value", "q_value"}) {
       EXPECT_TRUE(IsNull(d, column, row)) << column << " " << row;
     }
   }
   EXPECT_EQ(Dbl(d, "drop_off_rate", 3), 0.2);
+  EXPECT_DOUBLE_EQ(Dbl(d, "rest_rate", 3), 38.0 / 90);
+  EXPECT_DOUBLE_EQ(Dbl(d, "lift", 3), 9.0 / 19);
+  EXPECT_TRUE(IsNull(d, "rest_rate", 4));
+  EXPECT_TRUE(IsNull(d, "lift", 4));
 }
 
 TEST(FinishTest, SegmentBecomesTestedAtMinSessions) {
@@ -122,6 +128,26 @@ TEST(FinishTest, SegmentBecomesTestedAtMinSessions) {
   int64_t tested = 0;
   for (int64_t row = 0; row < d.num_rows(); ++row) tested += Bool(d, "tested", row) ? 1 : 0;
   EXPECT_EQ(tested, 4);  // Tiny has exactly 10 sessions now
+}
+
+TEST(FinishTest, UntestedSegmentWithZeroRestRateHasRestRateButNullLift) {
+  // Y: 3 sessions, 3 drop-offs, under the default minimum of 30; the other 47 sessions
+  // have no drop-off: rest_rate 0/47 = 0 is filled, lift 1/0 is null, no test.
+  Partials p;
+  p.sessions = 50;
+  p.drop_offs = 3;
+  p.segments[OsKey("Y")] = {3, 3};
+  const FinalTables tables = FinishOrDie(p);
+  const RecordBatch& d = tables.device_analytics;
+  ASSERT_EQ(d.num_rows(), 1);
+  EXPECT_FALSE(Bool(d, "tested", 0));
+  EXPECT_FALSE(Bool(d, "abnormal", 0));
+  EXPECT_EQ(Dbl(d, "drop_off_rate", 0), 1.0);
+  EXPECT_FALSE(IsNull(d, "rest_rate", 0));
+  EXPECT_EQ(Dbl(d, "rest_rate", 0), 0.0);
+  for (const char* column : {"lift", "z", "p_value", "q_value"}) {
+    EXPECT_TRUE(IsNull(d, column, 0)) << column;
+  }
 }
 
 TEST(FinishTest, ZeroStandardErrorIsNeverAbnormal) {

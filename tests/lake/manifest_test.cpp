@@ -1,6 +1,11 @@
 #include "lake/manifest.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "common/file.h"
 #include "lake/layout.h"
@@ -102,6 +107,65 @@ TEST(ManifestTest, BadJsonIsInvalidDataNamingTheFile) {
     ASSERT_FALSE(parsed.ok()) << text;
     EXPECT_EQ(parsed.status().code(), StatusCode::kInvalidData);
     EXPECT_NE(parsed.status().message().find("lake/x/_manifest.json"), std::string::npos);
+  }
+}
+
+// `json` with the first `from` replaced by `to` (the text must be there).
+std::string Corrupt(std::string json, const std::string& from, const std::string& to) {
+  const size_t at = json.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  if (at != std::string::npos) json.replace(at, from.size(), to);
+  return json;
+}
+
+TEST(ManifestTest, CorruptNumbersAreInvalidDataNamingTheFile) {
+  const std::string json = Sample().ToJson();
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"\"bytes\": 1234", "\"bytes\": \"12x\""},                  // not a number
+      {"\"bytes\": 1234", "\"bytes\": 12.5"},                     // not an integer
+      {"\"bytes\": 1234", "\"bytes\": -1234"},                    // negative size
+      {"\"bytes\": 1234", "\"bytes\": 9223372036854775808"},      // above int64
+      {"\"bytes\": 1234", "\"bytes\": 99999999999999999999999"},  // above uint64
+      {"\"bytes\": 1234", "\"bytes\": 1e999"},                    // beyond double
+      {"\"rows\": 10", "\"rows\": -10"},                          // negative count
+      {"\"rows_in\": 20", "\"rows_in\": -20"},                    // negative count
+      {"\"rows_duplicate\": 2", "\"rows_duplicate\": \"2\""},     // a string
+      {"\"unknown_user\": 2", "\"unknown_user\": -2"},            // negative count
+      {"\"format_version\": 1", "\"format_version\": 18446744073709551615"},
+  };
+  for (const auto& [from, to] : cases) {
+    const std::string corrupt = Corrupt(json, from, to);
+    auto parsed = PartitionManifest::FromJson(corrupt, "lake/trusted/x/_manifest.json");
+    ASSERT_FALSE(parsed.ok()) << to;
+    EXPECT_EQ(parsed.status().code(), StatusCode::kInvalidData) << to;
+    EXPECT_EQ(
+        parsed.status().message().rfind("lake/trusted/x/_manifest.json: invalid manifest: ", 0), 0u)
+        << parsed.status().message();
+  }
+}
+
+TEST(ManifestTest, IntPropertyParsesWithoutThrowingAndNamesTheManifest) {
+  PartitionManifest manifest = Sample();
+  auto buckets =
+      IntProperty(*::streampro::testing::LocalLake("/lake"), manifest, "buckets", 1, 4294967295);
+  ASSERT_TRUE(buckets.ok()) << buckets.status().ToString();
+  EXPECT_EQ(*buckets, std::optional<int64_t>(64));
+  auto absent = IntProperty(*::streampro::testing::LocalLake("/lake"), manifest,
+                            "min_segment_sessions", 0, 100);
+  ASSERT_TRUE(absent.ok());
+  EXPECT_EQ(*absent, std::nullopt);
+  for (const char* text : {"12x", "", " 64", "+64", "0x40", "-1", "0", "4294967296",
+                           "99999999999999999999", "6.4e1"}) {
+    manifest.properties["buckets"] = text;
+    auto bad =
+        IntProperty(*::streampro::testing::LocalLake("/lake"), manifest, "buckets", 1, 4294967295);
+    ASSERT_FALSE(bad.ok()) << text;
+    EXPECT_EQ(bad.status().code(), StatusCode::kInvalidData);
+    EXPECT_EQ(bad.status().message(),
+              fmt::format("/lake/trusted/events/ingestion_date=2025-09-09/_manifest.json: invalid "
+                          "manifest: property 'buckets' must be an integer from 1 to 4294967295, "
+                          "got '{}'",
+                          text));
   }
 }
 

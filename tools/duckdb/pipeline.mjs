@@ -272,7 +272,7 @@ async function main() {
                             s.q_value ?? null]) {
         if (number === null) appender.appendNull(); else appender.appendDouble(number);
       }
-      if (s.tested) appender.appendBoolean(s.abnormal); else appender.appendNull();
+      appender.appendBoolean(s.tested && s.abnormal);  // SPEC §7: false when untested
       appender.endRow();
     }
     appender.closeSync();

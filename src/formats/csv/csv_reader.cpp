@@ -31,12 +31,43 @@ struct ParsedChunk {
   std::string text;
   std::vector<size_t> raw_begin;
   std::vector<size_t> raw_end;
+  /// A key of several columns, encoded (EncodeKey), row after row; row r's key is
+  /// [key_ends[r - 1], key_ends[r]). Empty for a one-column key, read from the column.
+  std::string composite_keys;
+  std::vector<size_t> key_ends;
   /// StringKeyTable::Hash of each row's key, computed on the workers so the in-order
   /// stage only probes.
   std::vector<uint64_t> key_hashes;
+
+  /// Row `row`'s key bytes: the key column's text, or its encoded composite key.
+  std::string_view Key(const DimensionSpec& spec, int64_t row) const {
+    if (spec.key_columns.size() == 1) return rows.column(spec.key_columns[0]).string_value(row);
+    const auto r = static_cast<size_t>(row);
+    const size_t begin = r == 0 ? 0 : key_ends[r - 1];
+    return std::string_view(composite_keys).substr(begin, key_ends[r] - begin);
+  }
   RejectLedger rejects;
   FileCounters counters;
 };
+
+/// Appends the key of `row` over `columns` to `out`, unambiguously: per column a presence
+/// byte (0 = null, so null equals null and differs from ""), then a 4-byte length and the
+/// bytes.
+void EncodeKey(const RecordBatch& rows, const std::vector<int>& columns, int64_t row,
+               std::string* out) {
+  for (const int c : columns) {
+    const Column& column = rows.column(c);
+    if (column.IsNull(row)) {
+      out->push_back('\0');
+      continue;
+    }
+    const std::string_view text = column.string_value(row);
+    const auto size = static_cast<uint32_t>(text.size());
+    out->push_back('\1');
+    for (int shift = 0; shift < 32; shift += 8) out->push_back(static_cast<char>(size >> shift));
+    out->append(text);
+  }
+}
 
 /// Where each spec column sits in the file's records (-1: absent).
 struct HeaderMap {
@@ -114,10 +145,17 @@ class ChunkParser {
       out.raw_begin.push_back(begin);
       out.raw_end.push_back(begin + record.raw.size());
     }
-    const Column& keys = out.rows.column(spec_.key_column);
-    out.key_hashes.resize(static_cast<size_t>(out.rows.num_rows()));
-    for (int64_t row = 0; row < out.rows.num_rows(); ++row) {
-      out.key_hashes[static_cast<size_t>(row)] = StringKeyTable::Hash(keys.string_value(row));
+    const int64_t num_rows = out.rows.num_rows();
+    if (spec_.key_columns.size() > 1) {
+      out.key_ends.reserve(static_cast<size_t>(num_rows));
+      for (int64_t row = 0; row < num_rows; ++row) {
+        EncodeKey(out.rows, spec_.key_columns, row, &out.composite_keys);
+        out.key_ends.push_back(out.composite_keys.size());
+      }
+    }
+    out.key_hashes.resize(static_cast<size_t>(num_rows));
+    for (int64_t row = 0; row < num_rows; ++row) {
+      out.key_hashes[static_cast<size_t>(row)] = StringKeyTable::Hash(out.Key(spec_, row));
     }
     return out;
   }
@@ -144,8 +182,7 @@ class KeyChecker {
     for (size_t i = 0; i < chunk.counters.rejected_by_reason.size(); ++i) {
       table_->counters.rejected_by_reason[i] += chunk.counters.rejected_by_reason[i];
     }
-    const Column& keys = chunk.rows.column(spec_.key_column);
-    const std::string_view key_name = spec_.columns[static_cast<size_t>(spec_.key_column)].name;
+    const std::string_view key_name = spec_.key_name;
     int64_t next_reject = 0;
     auto flush_rejects_before = [&](int64_t line) {
       while (next_reject < chunk.rejects.num_rows() &&
@@ -165,7 +202,7 @@ class KeyChecker {
       }
       const int64_t line = chunk.row_lines[static_cast<size_t>(row)];
       flush_rejects_before(line);
-      const std::string_view key = keys.string_value(row);
+      const std::string_view key = chunk.Key(spec_, row);
       if (!seen_.Insert(key, chunk.key_hashes[static_cast<size_t>(row)])) {
         all_kept = false;
         keep_[static_cast<size_t>(row)] = 0;
@@ -259,7 +296,7 @@ Result<DimensionTable> ReadDimensionCsv(const RandomAccessFile& file, Table tabl
   };
   RETURN_NOT_OK((RunOrderedPipeline<TextChunk, ParsedChunk>(
       threads, options.chunking.ResolvedMaxInFlight(), produce, work, deliver)));
-  RETURN_NOT_OK(result.counters.CheckInvariant());
+  RETURN_NOT_OK(result.counters.CheckInvariant(file.name()));
   return result;
 }
 

@@ -21,10 +21,16 @@ namespace {
   }
 }
 
-// The columns' parsing rules, in the order of the catalog's trusted table; the schema is
-// the catalog's.
+// The columns' parsing rules, in the order of the catalog's trusted table; the schema and
+// the key are the catalog's.
 DimensionSpec MakeSpec(Table table, std::vector<DimensionColumn> columns) {
-  DimensionSpec spec{table, std::move(columns), 0, catalog::TrustedTable(table).schema};
+  const catalog::TableDef& trusted = catalog::TrustedTable(table);
+  DimensionSpec spec{table, std::move(columns), {}, "", trusted.schema};
+  for (const std::string_view key : trusted.key) {
+    if (!spec.key_name.empty()) spec.key_name += ',';
+    spec.key_name += key;
+    spec.key_columns.push_back(spec.schema->FieldIndex(key));
+  }
   assert(spec.schema->num_fields() == static_cast<int>(spec.columns.size()));
   for (size_t i = 0; i < spec.columns.size(); ++i) {
     [[maybe_unused]] const Field& field = spec.schema->field(static_cast<int>(i));

@@ -29,8 +29,13 @@ struct DimensionColumn {
 struct DimensionSpec {
   Table table;
   std::vector<DimensionColumn> columns;
-  /// Index into columns of the key that must be unique (first valid row wins).
-  int key_column = 0;
+  /// Indexes into columns of the key that must be unique (first valid row wins): one
+  /// column for users and videos, (device, os, model) for devices (SPEC §7). Null equals
+  /// null in a key.
+  std::vector<int> key_columns;
+  /// The key's column names joined with ',' (the reject ledger's `field` of a
+  /// duplicate_key): "user_id", "video_id", "device,os,model".
+  std::string key_name;
   /// Output schema: required columns are not null.
   SchemaPtr schema;
 };

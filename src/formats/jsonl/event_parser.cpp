@@ -10,6 +10,7 @@
 #include "common/timestamp.h"
 #include "formats/common/text_lines.h"
 #include "formats/jsonl/event_schema.h"
+#include "formats/jsonl/wide_numbers.h"
 
 namespace streampro::formats::jsonl {
 
@@ -95,9 +96,18 @@ void EventChunkParser::ParseLine(std::string_view line, int64_t line_number, Eve
   simdjson::dom::element doc;
   // The bytes after the line (the next lines or the chunk padding) are readable, so
   // simdjson can parse in place without copying the line.
-  if (parser_->parse(reinterpret_cast<const uint8_t*>(line.data()), line.size(), false).get(doc) !=
-          simdjson::SUCCESS ||
-      doc.type() != element_type::OBJECT) {
+  simdjson::error_code error =
+      parser_->parse(reinterpret_cast<const uint8_t*>(line.data()), line.size(), false).get(doc);
+  // Valid JSON with numbers simdjson cannot hold (1e999, 30-digit integers): parse a copy
+  // with those numbers narrowed; the top-level value's own number is kept aside.
+  std::optional<double> wide_value;
+  if (error != simdjson::SUCCESS) {
+    if (std::optional<NarrowedLine> narrowed = NarrowWideNumbers(line)) {
+      error = parser_->parse(narrowed->text.data(), narrowed->text.size(), true).get(doc);
+      wide_value = narrowed->value;
+    }
+  }
+  if (error != simdjson::SUCCESS || doc.type() != element_type::OBJECT) {
     return Reject(out, line_number, RejectReason::kMalformedRecord, -1, line);
   }
 
@@ -145,18 +155,22 @@ void EventChunkParser::ParseLine(std::string_view line, int64_t line_number, Eve
   }
   const std::string_view event_name = string_of(kEventNameColumn);
 
-  std::optional<double> value;
-  if (has(kValueColumn) && IsNumber(type_of(kValueColumn))) {
-    value = fields[kValueColumn].get_double().value_unsafe();
+  const bool numeric = has(kValueColumn) && IsNumber(type_of(kValueColumn));
+  double value = 0;
+  if (numeric) {
+    value = wide_value ? *wide_value : fields[kValueColumn].get_double().value_unsafe();
   }
   if (event_name == "watch_time") {
     if (!has(kValueColumn)) {
       return Reject(out, line_number, RejectReason::kMissingRequired, kValueColumn, line);
     }
-    if (!value || !std::isfinite(*value) || *value < 0 || *value > kMaxWatchSeconds) {
+    if (!numeric || !std::isfinite(value) || value < 0 || value > kMaxWatchSeconds) {
       return Reject(out, line_number, RejectReason::kInvalidValue, kValueColumn, line);
     }
   }
+  // Other events keep a numeric value as given, but a number beyond the double range has
+  // no finite value to keep: null (docs/formats.md).
+  const bool keep_value = numeric && std::isfinite(value);
   if (type_of(kSessionIdColumn) != element_type::STRING) {
     return Reject(out, line_number, RejectReason::kInvalidValue, kSessionIdColumn, line);
   }
@@ -182,8 +196,8 @@ void EventChunkParser::ParseLine(std::string_view line, int64_t line_number, Eve
   for (int column = kAccountIdColumn; column < kNumEventJsonFields; ++column) {
     Column& target = kept.column(column);
     if (column == kValueColumn) {
-      if (value) {
-        target.AppendDouble(*value);
+      if (keep_value) {
+        target.AppendDouble(value);
       } else {
         target.AppendNull();
       }

@@ -61,7 +61,7 @@ Result<FileCounters> ReadEvents(const RandomAccessFile& file, const EventReadOpt
   };
   RETURN_NOT_OK((RunOrderedPipeline<TextChunk, ParsedEventChunk>(
       threads, options.chunking.ResolvedMaxInFlight(), produce, work, deliver)));
-  RETURN_NOT_OK(total.CheckInvariant());
+  RETURN_NOT_OK(total.CheckInvariant(file.name()));
   return total;
 }
 

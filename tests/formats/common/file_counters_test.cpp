@@ -24,13 +24,13 @@ TEST(RejectReasonTest, NamesAreTheSpecNamesAndRoundTrip) {
 
 TEST(FileCountersTest, InvariantHoldsWhenRowsAddUp) {
   FileCounters c;
-  EXPECT_TRUE(c.CheckInvariant().ok());
+  EXPECT_TRUE(c.CheckInvariant("events_2025-09-09.jsonl").ok());
   c.rows_in = 5;
   c.rows_kept = 2;
   c.rows_duplicate = 1;
   c.AddReject(RejectReason::kUnknownUser);
   c.AddReject(RejectReason::kUnknownUser);
-  EXPECT_TRUE(c.CheckInvariant().ok());
+  EXPECT_TRUE(c.CheckInvariant("events_2025-09-09.jsonl").ok());
   EXPECT_EQ(c.rejected(RejectReason::kUnknownUser), 2);
   EXPECT_EQ(c.RejectedByReasonMap(), (std::map<std::string, int64_t>{{"unknown_user", 2}}));
 }
@@ -39,14 +39,18 @@ TEST(FileCountersTest, InvariantFailsWhenRowsDoNotAddUp) {
   FileCounters c;
   c.rows_in = 3;
   c.rows_kept = 2;
-  const Status status = c.CheckInvariant();
+  const Status status = c.CheckInvariant("lake/raw/events/events_2025-09-09.jsonl");
   EXPECT_EQ(status.code(), StatusCode::kInternal);
+  EXPECT_EQ(status.message().rfind("lake/raw/events/events_2025-09-09.jsonl: ", 0), 0u)
+      << status.message();
   EXPECT_NE(status.message().find("rows_in 3"), std::string::npos) << status.message();
 
   FileCounters by_reason;
   by_reason.rows_in = 1;
   by_reason.rows_rejected = 1;  // but no reason counted
-  EXPECT_FALSE(by_reason.CheckInvariant().ok());
+  const Status reasons = by_reason.CheckInvariant("devices_2025-09-09.csv");
+  EXPECT_EQ(reasons.code(), StatusCode::kInternal);
+  EXPECT_EQ(reasons.message().rfind("devices_2025-09-09.csv: ", 0), 0u) << reasons.message();
 }
 
 TEST(FileCountersTest, AddSumsEveryField) {
@@ -66,7 +70,7 @@ TEST(FileCountersTest, AddSumsEveryField) {
   EXPECT_EQ(a.rows_duplicate, 1);
   EXPECT_EQ(a.rejected(RejectReason::kMalformedRecord), 2);
   EXPECT_EQ(a.rejected(RejectReason::kDuplicateKey), 1);
-  EXPECT_TRUE(a.CheckInvariant().ok());
+  EXPECT_TRUE(a.CheckInvariant("users_2025-09-09.csv").ok());
 }
 
 }  // namespace

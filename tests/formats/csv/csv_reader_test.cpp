@@ -27,7 +27,7 @@ DimensionTable Read(Table table, const std::string& text,
   auto result = TryRead(table, text, options);
   EXPECT_TRUE(result.ok()) << result.status().ToString();
   if (!result.ok()) return DimensionTable(table);
-  EXPECT_TRUE(result->counters.CheckInvariant().ok());
+  EXPECT_TRUE(result->counters.CheckInvariant("test input").ok());
   EXPECT_TRUE(result->rows.Validate().ok()) << result->rows.Validate().ToString();
   EXPECT_EQ(result->rejects.num_rows(), result->counters.rows_rejected);
   return std::move(result).value();
@@ -199,14 +199,59 @@ TEST(CsvReaderTest, OnlyValidRowsClaimAKey) {
 }
 
 TEST(CsvReaderTest, DevicesRules) {
+  // SPEC §7: the key is (device, os, model), null equal to null; os_version is not in it.
   const DimensionTable t = Read(Table::kDevices,
                                 "device,os,model,os_version\n"
-                                " ,iOS,m,1\n"
-                                "d1,,,\n"
-                                "d1,iOS,m,2\n");
-  EXPECT_EQ(Keys(t), (Strings{"d1"}));
+                                " ,iOS,m,1\n"           // 2: device missing
+                                "d1,,,\n"               // 3: kept, os and model null
+                                "d1,iOS,m,2\n"          // 4: kept, another os and model
+                                "d1,,,7\n"              // 5: repeats 3 (null = null)
+                                "d1,iOS,m,3\n"          // 6: repeats 4 (os_version aside)
+                                "d1,iOS,,\n"            // 7: kept, model null differs from m
+                                "d1,\"iOS\",\"m\",4\n"  // 8: quoting aside, repeats 4
+                                "d1,iOS ,m,\n"          // 9: kept, `iOS ` is not `iOS`
+                                "d2,iOS,m,2\n");        // 10: kept, another device
+  EXPECT_EQ(Keys(t), (Strings{"d1", "d1", "d1", "d1", "d2"}));
   EXPECT_TRUE(t.rows.column(1).IsNull(0));
-  EXPECT_EQ(Rejects(t), (Strings{"2:missing_required:device", "4:duplicate_key:device"}));
+  EXPECT_EQ(Rejects(t),
+            (Strings{"2:missing_required:device", "5:duplicate_key:device,os,model",
+                     "6:duplicate_key:device,os,model", "8:duplicate_key:device,os,model"}));
+}
+
+TEST(CsvReaderTest, DeviceTypesRepeatAcrossOsAndModel) {
+  // The original system's file lists each device type once per os and model: all kept.
+  const DimensionTable t = Read(Table::kDevices,
+                                "device,os,model,os_version\n"
+                                "mobile,iOS,iPhone 15,17.4\n"
+                                "mobile,Android,Pixel 8,14\n"
+                                "tablet,iOS,iPad Air,17.4\n"
+                                "tablet,Android,Galaxy Tab S9,14\n"
+                                "mobile,iOS,iPhone 13,16.7.8\n");
+  EXPECT_EQ(t.counters.rows_kept, 5);
+  EXPECT_EQ(t.counters.rows_rejected, 0);
+}
+
+TEST(CsvReaderTest, DevicesKeyDoesNotDependOnChunkSizeOrThreads) {
+  std::string text = "device,os,model\n";
+  for (int i = 0; i < 60; ++i) {
+    text += fmt::format("{},{},{}\n", i % 2 == 0 ? "mobile" : "tablet", i % 3 == 0 ? "" : "iOS",
+                        i % 5 == 0 ? "" : fmt::format("m{}", i % 7));
+  }
+  const DimensionTable reference = Read(Table::kDevices, text);
+  // (type, os, model) takes 2 * 2 * 8 values at most; 60 rows repeat many of them.
+  EXPECT_GT(reference.counters.rejected(RejectReason::kDuplicateKey), 0);
+  EXPECT_EQ(reference.counters.rows_kept + reference.counters.rejected(RejectReason::kDuplicateKey),
+            60);
+  for (int64_t chunk_bytes : {1, 7, 64}) {
+    for (int threads : {1, 3}) {
+      CsvReadOptions options;
+      options.chunking.chunk_bytes = chunk_bytes;
+      options.chunking.threads = threads;
+      const DimensionTable t = Read(Table::kDevices, text, options);
+      EXPECT_EQ(Rejects(t), Rejects(reference)) << chunk_bytes << " " << threads;
+      EXPECT_EQ(t.counters, reference.counters);
+    }
+  }
 }
 
 std::string MixedUsers() {
