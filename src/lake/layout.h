@@ -31,10 +31,10 @@ std::optional<Date> ParsePartitionFolderName(std::string_view name);
 /// The folder of each layer under the lake root. SPEC §2 names them raw, trusted, enriched
 /// and reports; an S3 lake may place them elsewhere (MINIO_RAW_PREFIX and the like).
 struct LayerFolders {
-  std::string raw = "raw";
-  std::string trusted = "trusted";
-  std::string enriched = "enriched";
-  std::string reports = "reports";
+  std::string raw{catalog::LayerName(catalog::Layer::kRaw)};
+  std::string trusted{catalog::LayerName(catalog::Layer::kTrusted)};
+  std::string enriched{catalog::LayerName(catalog::Layer::kEnriched)};
+  std::string reports{catalog::LayerName(catalog::Layer::kReports)};
 
   /// The folder of `layer`.
   const std::string& Of(catalog::Layer layer) const;

@@ -4,6 +4,7 @@
 #include <array>
 #include <string_view>
 
+#include "catalog/catalog.h"
 #include "report/json_writer.h"
 #include "report/report.h"
 #include "streampro/version.h"
@@ -12,7 +13,9 @@ namespace streampro::report {
 
 namespace {
 
-constexpr std::array<std::string_view, 4> kTableOrder = {"users", "videos", "devices", "events"};
+constexpr std::array<std::string_view, 4> kTableOrder = {
+    TableName(Table::kUsers), TableName(Table::kVideos), TableName(Table::kDevices),
+    TableName(Table::kEvents)};
 
 void WriteTable(const TableCounts* counts, JsonWriter& json) {
   static const FileCounters kNoFile;

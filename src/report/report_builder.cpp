@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "catalog/catalog.h"
 #include "enrich/statistics.h"
 #include "report/report.h"
 
@@ -52,7 +53,7 @@ std::optional<std::string> OptionalString(const Column& column, int64_t row) {
 }
 
 Result<Q1> BuildQ1(const RecordBatch& journey) {
-  const TableReader reader(journey, "user_journey");
+  const TableReader reader(journey, catalog::Get(catalog::TableId::kUserJourney).folder);
   ASSIGN_OR_RETURN(const Column* first_id, reader.Find("first_session_id", TypeId::kString));
   ASSIGN_OR_RETURN(const Column* reached, reader.Find("first_session_reached_30s", TypeId::kBool));
   Q1 q1;
@@ -75,7 +76,7 @@ Result<Q1> BuildQ1(const RecordBatch& journey) {
 }
 
 Result<Q2> BuildQ2(const RecordBatch& genres) {
-  const TableReader reader(genres, "genre_performance");
+  const TableReader reader(genres, catalog::Get(catalog::TableId::kGenrePerformance).folder);
   ASSIGN_OR_RETURN(const Column* genre, reader.Find("genre", TypeId::kString));
   ASSIGN_OR_RETURN(const Column* new_users, reader.Find("new_users", TypeId::kInt64));
   ASSIGN_OR_RETURN(const Column* returned, reader.Find("returned_within_3d", TypeId::kInt64));
@@ -115,7 +116,7 @@ Result<Q2> BuildQ2(const RecordBatch& genres) {
 }
 
 Result<Q3> BuildQ3(const RecordBatch& segments, int64_t min_sessions) {
-  const TableReader reader(segments, "device_analytics");
+  const TableReader reader(segments, catalog::Get(catalog::TableId::kDeviceAnalytics).folder);
   ASSIGN_OR_RETURN(const Column* dimension, reader.Find("dimension", TypeId::kString));
   ASSIGN_OR_RETURN(const Column* segment, reader.Find("segment", TypeId::kString));
   ASSIGN_OR_RETURN(const Column* device_os, reader.Find("device_os", TypeId::kString));

@@ -13,16 +13,6 @@
 namespace streampro::lake {
 namespace {
 
-using ::streampro::testing::kEnrichedLayer;
-using ::streampro::testing::kRawLayer;
-using ::streampro::testing::kRejectsTable;
-using ::streampro::testing::kReportsLayer;
-using ::streampro::testing::kTrustedLayer;
-using ::streampro::testing::kUserSessionsTable;
-using ::streampro::testing::ListPartitions;
-using ::streampro::testing::PartitionDir;
-using ::streampro::testing::ReadManifest;
-
 TEST(LakeLockTest, SecondAcquireFailsNamingTheLockFile) {
   testing::TempDir lake;
   auto first = LakeLock::Acquire(::streampro::testing::LocalLake(lake.path()));

@@ -19,7 +19,6 @@ using ::streampro::testing::kTrustedLayer;
 using ::streampro::testing::kUserSessionsTable;
 using ::streampro::testing::ListPartitions;
 using ::streampro::testing::PartitionDir;
-using ::streampro::testing::ReadManifest;
 
 Date D(const char* text) {
   return *ParseIsoDate(text);

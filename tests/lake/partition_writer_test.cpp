@@ -20,12 +20,7 @@
 namespace streampro::lake {
 namespace {
 
-using ::streampro::testing::kEnrichedLayer;
-using ::streampro::testing::kRawLayer;
-using ::streampro::testing::kRejectsTable;
-using ::streampro::testing::kReportsLayer;
 using ::streampro::testing::kTrustedLayer;
-using ::streampro::testing::kUserSessionsTable;
 using ::streampro::testing::ListPartitions;
 using ::streampro::testing::PartitionDir;
 using ::streampro::testing::ReadManifest;

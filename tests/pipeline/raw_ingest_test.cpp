@@ -19,12 +19,7 @@ namespace {
 using lake::LakeLock;
 using lake::PartitionManifest;
 using lake::Sha256;
-using ::streampro::testing::kEnrichedLayer;
 using ::streampro::testing::kRawLayer;
-using ::streampro::testing::kRejectsTable;
-using ::streampro::testing::kReportsLayer;
-using ::streampro::testing::kTrustedLayer;
-using ::streampro::testing::kUserSessionsTable;
 using ::streampro::testing::ListPartitions;
 using ::streampro::testing::PartitionDir;
 using ::streampro::testing::ReadManifest;

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <utility>
 
+#include "catalog/catalog.h"
 #include "common/timestamp.h"
 #include "formats/common/text_lines.h"
 #include "formats/jsonl/event_schema.h"
@@ -16,7 +17,7 @@ namespace streampro::formats::jsonl {
 
 namespace {
 
-constexpr std::string_view kTable = "events";
+constexpr std::string_view kTable = TableName(Table::kEvents);
 constexpr double kMaxWatchSeconds = 86400.0;
 
 // Optional string columns: a non-string JSON value there is invalid_value.
