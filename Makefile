@@ -6,7 +6,7 @@ STREAMPRO := build/release/apps/streampro/streampro
 DEMO_DATE := 2025-09-09
 
 .PHONY: all bootstrap bootstrap-test release debug asan clang demo test test-release test-asan \
-	test-clang test-fuzz fuzz bench sample format clean
+	test-clang test-fuzz fuzz fuzz-build fuzz-campaign bench sample format clean
 
 all: release
 
@@ -43,6 +43,17 @@ fuzz test-fuzz: bootstrap
 	@cmake --preset fuzz -DSTREAMPRO_FUZZ_SECONDS=$(if $(filter test-fuzz,$@),20,$(FUZZ_SECONDS)) >/dev/null
 	@cmake --build --preset fuzz -j $(JOBS)
 	ctest --preset fuzz
+
+fuzz-build: bootstrap
+	@cmake --preset fuzz >/dev/null
+	@cmake --build --preset fuzz -j $(JOBS)
+
+# A long campaign (docs/fuzzing.md): FUZZ_RUNS executions of each of FUZZ_TARGETS, one
+# process at a time, on a work corpus kept in build/fuzz/work; prints counts per target.
+FUZZ_RUNS ?= 10000000
+FUZZ_TARGETS ?= csv_record json_event_line parquet_footer parquet_page
+fuzz-campaign: fuzz-build
+	scripts/fuzz-campaign -n $(FUZZ_RUNS) $(FUZZ_TARGETS)
 
 bench: bootstrap-test release
 	bench/generate.sh
