@@ -273,7 +273,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // Only blank text and terminators after the last record.
   Check(std::string_view(text).substr(covered).find_first_not_of(" \t\r\n") ==
         std::string_view::npos);
-  Check(counters.CheckInvariant().ok());
+  Check(counters.CheckInvariant("fuzz input").ok());
   Check(batch.num_rows() == counters.rows_kept);
   Check(batch.Validate().ok());
   return 0;

@@ -87,7 +87,7 @@ bool IsBlank(std::string_view line) {
 
 std::optional<RejectReason> ReasonOf(const jsonl::EventChunk& chunk) {
   if (chunk.counters.rows_rejected == 0) return std::nullopt;
-  for (RejectReason reason : streampro::formats::kAllRejectReasons) {
+  for (RejectReason reason : streampro::kAllRejectReasons) {
     if (chunk.counters.rejected(reason) == 1) return reason;
   }
   std::abort();
@@ -96,7 +96,7 @@ std::optional<RejectReason> ReasonOf(const jsonl::EventChunk& chunk) {
 // Checks the shape of one classified line and, for a kept row, the SPEC rules.
 void CheckOne(const jsonl::EventChunk& chunk, std::string_view line, int64_t line_number,
               bool referential) {
-  Check(chunk.counters.CheckInvariant().ok());
+  Check(chunk.counters.CheckInvariant("fuzz input").ok());
   Check(chunk.counters.rows_duplicate == 0);
   Check(chunk.kept.Validate().ok());
   Check(chunk.rejects.batch().Validate().ok());
