@@ -174,7 +174,7 @@ Result<Report> BuildReport(Date date, std::vector<TableCounts> tables,
                            const EnrichedInputs& inputs) {
   if (inputs.user_journey == nullptr || inputs.genre_performance == nullptr ||
       inputs.device_analytics == nullptr) {
-    return Status::InvalidArgument(
+    return Status::Internal(
         "the report needs user_journey, genre_performance and device_analytics");
   }
   Report report;

@@ -219,7 +219,7 @@ TEST(ReportBuilderTest, EmptyDeviceAnalyticsGivesZeros) {
 TEST(ReportBuilderTest, MissingTableOrColumnIsAnError) {
   Tables tables = Example();
   EnrichedInputs inputs{&tables.journey, nullptr, &tables.devices, 30};
-  EXPECT_EQ(BuildReport(Date{}, {}, inputs).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(BuildReport(Date{}, {}, inputs).status().code(), StatusCode::kInternal);
   tables.journey = Project(tables.journey, {"first_session_id"});
   inputs.genre_performance = &tables.genres;
   const Result<Report> report = BuildReport(Date{}, {}, inputs);

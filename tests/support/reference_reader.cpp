@@ -57,14 +57,15 @@ const std::set<std::string> kEventNames = {"session_start", "play",       "pause
                                            "session_end",   "error"};
 
 struct TableRules {
-  std::string key;
+  std::vector<std::string> key;
   std::vector<std::string> required;
 };
 
 TableRules RulesFor(std::string_view table) {
-  if (table == "users") return {"user_id", {"user_id", "signup_date", "subscription_tier"}};
-  if (table == "videos") return {"video_id", {"video_id", "genre", "duration_seconds"}};
-  return {"device", {"device"}};
+  if (table == "users") return {{"user_id"}, {"user_id", "signup_date", "subscription_tier"}};
+  if (table == "videos") return {{"video_id"}, {"video_id", "genre", "duration_seconds"}};
+  // SPEC §7: a devices row is identified by (device, os, model).
+  return {{"device", "os", "model"}, {"device"}};
 }
 
 // Returns the reject reason of a dimension row, or "" when valid; canonicalises `row`.
@@ -160,7 +161,7 @@ DimensionResult ReadDimension(std::string_view table, std::string_view bytes) {
   while (i < lines.size() && IsBlank(lines[i])) ++i;
   if (i == lines.size()) return result;
   result.header = *SplitCsvLine(lines[i++]);
-  const std::string key = RulesFor(table).key;
+  const std::vector<std::string> key_columns = RulesFor(table).key;
   for (; i < lines.size(); ++i) {
     if (IsBlank(lines[i])) continue;
     ++result.counters.rows_in;
@@ -176,12 +177,18 @@ DimensionResult ReadDimension(std::string_view table, std::string_view bytes) {
       result.counters.Reject(reason);
       continue;
     }
-    if (result.rows.count(row[key]) > 0) {
+    // An empty field is null, so null equals null here.
+    std::string key;
+    for (size_t k = 0; k < key_columns.size(); ++k) {
+      if (k > 0) key += kKeySeparator;
+      key += row[key_columns[k]];
+    }
+    if (result.rows.count(key) > 0) {
       result.counters.Reject("duplicate_key");
       continue;
     }
     ++result.counters.rows_kept;
-    result.rows[row[key]] = row;
+    result.rows[key] = row;
   }
   return result;
 }

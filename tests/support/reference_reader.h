@@ -36,10 +36,15 @@ std::vector<std::string> SplitLines(std::string_view bytes);
 
 bool IsBlank(std::string_view line);
 
+/// Joins the values of a key of several columns in DimensionResult::rows.
+inline constexpr char kKeySeparator = '\x1f';
+
 struct DimensionResult {
   Counters counters;
   std::vector<std::string> header;
-  /// Accepted rows by key, fields trimmed/canonicalised where the SPEC says so.
+  /// Accepted rows by key (the key columns' values joined with kKeySeparator: `user_id`,
+  /// `video_id`, or `device`, `os`, `model` with null as ""), fields trimmed/canonicalised
+  /// where the SPEC says so.
   std::map<std::string, std::map<std::string, std::string>> rows;
 };
 

@@ -51,6 +51,25 @@ TEST(ReferenceReaderTest, CsvQuotingAndRowRules) {
                                             {"missing_required", 1}}));
 }
 
+TEST(ReferenceReaderTest, DevicesAreKeyedByDeviceOsAndModel) {
+  // Rows 1-3 share device types but not (device, os, model); row 4 repeats row 1 with
+  // another os_version, row 6 repeats row 5 (null os and model): 4 kept, 2 duplicate_key.
+  const auto devices = ReadDimension("devices",
+                                     "device,os,model,os_version\n"
+                                     "mobile,iOS,iPhone 15,17\n"
+                                     "mobile,Android,Pixel 8,14\n"
+                                     "tablet,iOS,iPhone 15,17\n"
+                                     "mobile,iOS,iPhone 15,18\n"
+                                     "tablet,,,\n"
+                                     "tablet,,,1\n");
+  EXPECT_EQ(devices.counters.rows_kept, 4);
+  EXPECT_EQ(devices.counters.rejected_by_reason,
+            (std::map<std::string, int64_t>{{"duplicate_key", 2}}));
+  EXPECT_EQ(devices.rows.count(std::string("mobile") + kKeySeparator + "iOS" + kKeySeparator +
+                               "iPhone 15"),
+            1u);
+}
+
 TEST(ReferenceReaderTest, EventsFollowTheRejectOrderAndDeduplicateOnTheInstant) {
   const std::set<std::string> users = {"u1"}, videos = {"v1"};
   const auto r = ReadEvents(

@@ -243,7 +243,7 @@ Result<DimensionTable> ReadDimensionCsv(const RandomAccessFile& file, Table tabl
                                         const CsvReadOptions& options) {
   RETURN_NOT_OK(options.Validate());
   if (table == Table::kEvents) {
-    return Status::InvalidArgument("events is not a CSV dimension table");
+    return Status::Internal("events is not a CSV dimension table");
   }
   const DimensionSpec& spec = DimensionSpecFor(table);
   ASSIGN_OR_RETURN(const int64_t bom, ByteOrderMarkLength(file));

@@ -34,7 +34,7 @@ void AppendString(std::string* out, const Column& column, int64_t row) {
 Status CheckColumn(const Schema& schema, std::string_view name, TypeId type, int* index) {
   *index = schema.FieldIndex(name);
   if (*index < 0 || schema.field(*index).type != type) {
-    return Status::InvalidArgument(
+    return Status::Internal(
         fmt::format("duplicate filter needs column '{}' of type {}", name, TypeName(type)));
   }
   return Status::OK();
@@ -109,8 +109,8 @@ Result<int64_t> DuplicateFilter::Filter(RecordBatch* batch, const DuplicateKeys&
   const int64_t rows = batch->num_rows();
   const auto num_rows = static_cast<size_t>(rows);
   if (keys.hashes.size() != num_rows || keys.offsets.size() != num_rows + 1) {
-    return Status::InvalidArgument(fmt::format(
-        "duplicate keys for {} rows given with a batch of {} rows", keys.hashes.size(), num_rows));
+    return Status::Internal(fmt::format("duplicate keys for {} rows given with a batch of {} rows",
+                                        keys.hashes.size(), num_rows));
   }
   const std::string_view bytes(keys.bytes);
   // Room for every key up front, so the table does not move while prefetching into it.

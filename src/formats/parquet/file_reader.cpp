@@ -116,7 +116,7 @@ struct FileReader::Impl {
     std::vector<Field> fields;
     for (int c : indices) {
       if (c < 0 || c >= schema->num_fields()) {
-        return Status::InvalidArgument(
+        return Status::Internal(
             fmt::format("{}: column index {} is outside the schema of {} columns", file->name(), c,
                         schema->num_fields()));
       }
@@ -131,7 +131,7 @@ FileReader::~FileReader() = default;
 
 Result<std::unique_ptr<FileReader>> FileReader::Open(std::shared_ptr<RandomAccessFile> file,
                                                      ReaderOptions options) {
-  if (file == nullptr) return Status::InvalidArgument("parquet reader needs a file");
+  if (file == nullptr) return Status::Internal("parquet reader needs a file");
   auto impl = std::make_unique<Impl>();
   impl->file = file;
   impl->options = options;
@@ -253,8 +253,8 @@ const std::string& FileReader::created_by() const {
 
 Result<RecordBatch> FileReader::ReadRowGroup(int i, const std::vector<int>& columns) const {
   if (i < 0 || i >= num_row_groups()) {
-    return Status::InvalidArgument(fmt::format("{}: row group {} does not exist ({} groups)",
-                                               impl_->file->name(), i, num_row_groups()));
+    return Status::Internal(fmt::format("{}: row group {} does not exist ({} groups)",
+                                        impl_->file->name(), i, num_row_groups()));
   }
   ASSIGN_OR_RETURN(auto schema, impl_->Project(columns));
   RecordBatch batch(schema);

@@ -118,7 +118,7 @@ Result<std::unique_ptr<FileWriter>> FileWriter::Open(OutputStream* sink, SchemaP
                                                      WriterOptions options) {
   RETURN_NOT_OK(options.Validate());
   if (sink == nullptr || schema == nullptr) {
-    return Status::InvalidArgument("parquet writer needs a sink and a schema");
+    return Status::Internal("parquet writer needs a sink and a schema");
   }
   if (options.row_group_target_bytes > (int64_t{1} << 31)) {
     // Row groups are buffered in memory; keep them (and every page size) below 2 GiB.
@@ -138,9 +138,9 @@ Result<std::unique_ptr<FileWriter>> FileWriter::Open(OutputStream* sink, SchemaP
 
 Status FileWriter::WriteBatch(const RecordBatch& batch) {
   auto& s = *impl_;
-  if (s.closed) return Status::InvalidArgument("parquet writer is already closed");
+  if (s.closed) return Status::Internal("parquet writer is already closed");
   if (batch.schema() == nullptr || !(*batch.schema() == *s.schema)) {
-    return Status::InvalidArgument(
+    return Status::Internal(
         fmt::format("parquet writer: batch schema ({}) differs from the file schema ({})",
                     batch.schema() ? batch.schema()->ToString() : "none", s.schema->ToString()));
   }

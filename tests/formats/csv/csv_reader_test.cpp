@@ -106,7 +106,7 @@ TEST(CsvReaderTest, OtherHeaderProblemsFailTheTable) {
   EXPECT_EQ(TryRead(Table::kDevices, "device,os,device\n").status().code(),
             StatusCode::kInvalidData);
   EXPECT_EQ(TryRead(Table::kDevices, "\"device,os\n").status().code(), StatusCode::kInvalidData);
-  EXPECT_EQ(TryRead(Table::kEvents, "device\n").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(TryRead(Table::kEvents, "device\n").status().code(), StatusCode::kInternal);
 }
 
 TEST(CsvReaderTest, AHeaderOnlyFileIsAnEmptyTable) {

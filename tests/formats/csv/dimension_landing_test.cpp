@@ -33,7 +33,12 @@ void CheckTable(const std::string& dir, const std::string& date, Table table, in
   const DimensionSpec& spec = DimensionSpecFor(table);
   ASSERT_EQ(result->rows.num_rows(), static_cast<int64_t>(reference.rows.size()));
   for (int64_t row = 0; row < result->rows.num_rows(); ++row) {
-    const std::string key(result->rows.column(0).string_value(row));
+    std::string key;
+    for (const int c : spec.key_columns) {
+      if (c != spec.key_columns.front()) key += testing::kKeySeparator;
+      const Column& column = result->rows.column(c);
+      if (column.IsValid(row)) key += column.string_value(row);
+    }
     const auto it = reference.rows.find(key);
     ASSERT_NE(it, reference.rows.end()) << key;
     for (int c = 0; c < spec.schema->num_fields(); ++c) {
