@@ -38,7 +38,7 @@ std::string UtcNowIso() {
 Status ValidateFileName(const std::string& name) {
   if (name.empty() || name.front() == '_' || name.front() == '.' ||
       name.find('/') != std::string::npos) {
-    return Status::InvalidArgument(fmt::format(
+    return Status::Internal(fmt::format(
         "invalid partition file name '{}' (plain name, not starting with '_' or '.')", name));
   }
   return Status::OK();
@@ -114,7 +114,7 @@ Result<OutputStream*> PartitionWriter::CreateFile(const std::string& name) {
   std::lock_guard guard(mutex_);
   if (committed_) return Status::Internal(fmt::format("{}: partition already committed", uri));
   if (files_.contains(name)) {
-    return Status::InvalidArgument(fmt::format("{}: file created twice", uri));
+    return Status::Internal(fmt::format("{}: file created twice", uri));
   }
   ASSIGN_OR_RETURN(Sha256 hasher, Sha256::Make());
   ASSIGN_OR_RETURN(const std::string key, lock_.lake().KeyOf(uri));
@@ -159,7 +159,7 @@ Result<bool> PartitionWriter::CopyFileFrom(const std::string& name,
   {
     std::lock_guard guard(mutex_);
     if (files_.contains(name)) {
-      return Status::InvalidArgument(fmt::format("{}: file created twice", uri));
+      return Status::Internal(fmt::format("{}: file created twice", uri));
     }
   }
   const Lake& lake = lock_.lake();

@@ -83,7 +83,7 @@ Result<std::unique_ptr<RandomAccessFile>> MemoryStore::OpenRead(const std::strin
 }
 
 Result<std::unique_ptr<ObjectWriter>> MemoryStore::OpenWrite(const std::string& key) {
-  if (key.empty()) return Status::InvalidArgument(fmt::format("{}: empty key", Uri(key)));
+  if (key.empty()) return Status::Internal(fmt::format("{}: empty key", Uri(key)));
   return std::unique_ptr<ObjectWriter>(new MemoryWriter(this, key));
 }
 
