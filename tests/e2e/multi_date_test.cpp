@@ -236,5 +236,35 @@ TEST_F(MultiDateTest, RunningTheSecondDateTwiceGivesTheSameReport) {
   ExpectSecondDateReport(*second);
 }
 
+// A re-run of D1 whose Nth store write fails, or lands with its reply lost (the test
+// driver's FaultInjectingStore): the run exits 1 naming the fault, D1 and D2 stay exactly
+// as published (no file missing, none half-written, none added), and the next run without
+// faults leaves the same files and report.
+TEST_F(MultiDateTest, AFaultyWriteInARerunLeavesThePublishedDatesIntact) {
+  ASSERT_NO_FATAL_FAILURE(Run(kD1));
+  ASSERT_NO_FATAL_FAILURE(Run(kD2));
+  const std::vector<std::string> d1_files = PartitionFiles(lake(), kD1);
+  const auto d1_bytes = DataFileBytes(lake(), kD1);
+  const auto d2_bytes = DataFileBytes(lake(), kD2);
+  const std::string d1_report = ReportNumbers(*Report(kD1));
+  for (const char* fault : {"FAULT_FAIL_WRITE", "FAULT_LOSE_REPLY"}) {
+    for (const char* n : {"1", "3", "7"}) {
+      SCOPED_TRACE(fmt::format("{}={}", fault, n));
+      const RunResult run = RunPipeline(GoldenDir("multi_date"), lake(), kD1, {{fault, n}});
+      EXPECT_EQ(run.exit_code, 1) << run.err;
+      EXPECT_NE(run.err.find("injected"), std::string::npos) << run.err;
+      EXPECT_NE(run.err.find("streampro: error: "), std::string::npos) << run.err;
+      EXPECT_EQ(PartitionFiles(lake(), kD1), d1_files);
+      EXPECT_EQ(DataFileBytes(lake(), kD1), d1_bytes);
+      EXPECT_EQ(DataFileBytes(lake(), kD2), d2_bytes);
+    }
+  }
+  ASSERT_NO_FATAL_FAILURE(Run(kD1));
+  EXPECT_EQ(PartitionFiles(lake(), kD1), d1_files);
+  EXPECT_EQ(DataFileBytes(lake(), kD1), d1_bytes);
+  EXPECT_EQ(ReportNumbers(*Report(kD1)), d1_report);
+  EXPECT_EQ(ListFiles(lake(), "_staging/"), std::vector<std::string>{});
+}
+
 }  // namespace
 }  // namespace streampro::e2e
