@@ -54,7 +54,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 3) return 0;
   const Mapping& mapping = kMappings[(data[0] & 0xF) % std::size(kMappings)];
   parquet::ColumnDescriptor desc;
-  desc.name = std::string("c");  // not operator=(const char*): GCC 12 -Wrestrict false alarm under ASan
+  desc.name =
+      std::string("c");  // not operator=(const char*): GCC 12 -Wrestrict false alarm under ASan
   desc.type = mapping.type;
   desc.physical_type = mapping.physical_type;
   desc.timestamp_scale = mapping.timestamp_scale;
