@@ -54,8 +54,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 3) return 0;
   const Mapping& mapping = kMappings[(data[0] & 0xF) % std::size(kMappings)];
   parquet::ColumnDescriptor desc;
-  desc.name =
-      std::string("c");  // not operator=(const char*): GCC 12 -Wrestrict false alarm under ASan
+  // Not operator=(const char*): GCC 12 under ASan raises a false -Wrestrict alarm on it.
+  desc.name = std::string("c");
   desc.type = mapping.type;
   desc.physical_type = mapping.physical_type;
   desc.timestamp_scale = mapping.timestamp_scale;
