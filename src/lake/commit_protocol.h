@@ -96,6 +96,10 @@ std::span<const CommitProtocolRegistration> RegisteredCommitProtocols();
 Result<std::unique_ptr<CommitProtocol>> MakeCommitProtocol(const storage::ObjectRef& root,
                                                            const LakeOptions& options);
 
+/// A readable name for a run's staging path of `table`'s partition for `date`:
+/// `{what}{layer}.{folder}.{date}` (`what` is "" or a prefix such as "dropped.").
+std::string StagingLabel(std::string_view what, const catalog::TableDef& table, Date date);
+
 /// A committed version's identity: its run and commit time (`{run_id}@{committed_at}`).
 std::string PartitionVersion(const PartitionManifest& manifest);
 /// The version of the published partition ("" when none), for Begin.

@@ -33,6 +33,10 @@ Result<std::unique_ptr<CommitProtocol>> MakeCommitProtocol(const storage::Object
       fmt::format("{}: no commit protocol supports this store", root.uri()));
 }
 
+std::string StagingLabel(std::string_view what, const catalog::TableDef& table, Date date) {
+  return fmt::format("{}{}.{}", what, table.label(), FormatIsoDate(date));
+}
+
 std::string StagedPartition::FileUri(std::string_view name) const {
   return storage::JoinUri(in_place ? partition_uri : staging_uri, name);
 }

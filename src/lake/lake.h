@@ -60,7 +60,6 @@ class Lake {
   /// The root URI, without a trailing slash.
   const std::string& uri() const { return uri_; }
   storage::ObjectStore& store() const { return *root_.store; }
-  const std::shared_ptr<storage::ObjectStore>& shared_store() const { return root_.store; }
   const LakeOptions& options() const { return options_; }
   const CommitProtocol& protocol() const { return *protocol_; }
   /// The root's local path when the store's keys are paths (the rename protocol and the

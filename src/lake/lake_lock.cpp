@@ -61,7 +61,6 @@ Result<LockHolder> ParseLockBody(const std::string& body, const std::string& uri
 
 struct LakeLock::State {
   std::shared_ptr<const Lake> lake;
-  std::string root;
   std::string run_id;
   std::string staging_dir;
   std::string scratch_dir;
@@ -247,7 +246,6 @@ LakeLock::~LakeLock() = default;
 
 Result<LakeLock> LakeLock::Acquire(std::shared_ptr<const Lake> lake) {
   auto state = std::make_unique<State>();
-  state->root = lake->uri();
   state->lake = std::move(lake);
   state->run_id = NewRunId();
   const std::optional<std::string> local_root = state->lake->local_root();
@@ -293,9 +291,6 @@ const Lake& LakeLock::lake() const {
   return *state_->lake;
 }
 
-const std::string& LakeLock::root() const {
-  return state_->root;
-}
 const std::string& LakeLock::run_id() const {
   return state_->run_id;
 }

@@ -55,8 +55,6 @@ class LakeLock {
   ~LakeLock();
 
   const Lake& lake() const;
-  /// The lake's root URI.
-  const std::string& root() const;
   /// `YYYYMMDDTHHMMSSZ-{pid}-{random hex}`: sorts by start time, unique per run.
   const std::string& run_id() const;
   /// `{root}/_staging/{run_id}`.

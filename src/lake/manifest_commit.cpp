@@ -93,10 +93,6 @@ namespace {
 
 using internal::kIntentFileName;
 
-std::string PartitionLabel(std::string_view what, const catalog::TableDef& table, Date date) {
-  return fmt::format("{}{}.{}", what, table.label(), FormatIsoDate(date));
-}
-
 class ManifestCommit final : public CommitProtocol {
  public:
   std::string_view name() const override { return "object-manifest"; }
@@ -154,7 +150,7 @@ class ManifestCommit final : public CommitProtocol {
     staged.table = &table;
     staged.date = date;
     staged.partition_uri = lake.PartitionUri(table, date);
-    staged.staging_uri = lock.NewStagingPath(PartitionLabel("", table, date));
+    staged.staging_uri = lock.NewStagingPath(StagingLabel("", table, date));
     // A partition never published is written in place: no manifest names its objects until
     // the commit. One that exists is staged, so its published version stays readable.
     ASSIGN_OR_RETURN(const std::optional<PartitionManifest> published,
@@ -184,7 +180,7 @@ class ManifestCommit final : public CommitProtocol {
     const std::string manifest = lake.ManifestUri(table, date);
     ASSIGN_OR_RETURN(const std::optional<storage::ObjectInfo> exists, lake.Head(manifest));
     if (!exists) return Status::OK();
-    const std::string staging = lock.NewStagingPath(PartitionLabel("dropped.", table, date));
+    const std::string staging = lock.NewStagingPath(StagingLabel("dropped.", table, date));
     const std::string partition_key = lake.RelativeKey(lake.PartitionUri(table, date));
     RETURN_NOT_OK(internal::WriteIntent(lake, staging, partition_key));
     RETURN_NOT_OK(lake.Delete(manifest));

@@ -16,10 +16,6 @@ namespace streampro::lake {
 
 namespace {
 
-std::string PartitionLabel(std::string_view what, const catalog::TableDef& table, Date date) {
-  return fmt::format("{}{}.{}", what, table.label(), FormatIsoDate(date));
-}
-
 class RenameCommit final : public CommitProtocol {
  public:
   explicit RenameCommit(bool allow_exchange) : allow_exchange_(allow_exchange) {}
@@ -66,7 +62,7 @@ class RenameCommit final : public CommitProtocol {
     staged.table = &table;
     staged.date = date;
     staged.partition_uri = lock.lake().PartitionUri(table, date);
-    staged.staging_uri = lock.NewStagingPath(PartitionLabel("", table, date));
+    staged.staging_uri = lock.NewStagingPath(StagingLabel("", table, date));
     ASSIGN_OR_RETURN(staged.base_version, PublishedVersion(lock.lake(), table, date));
     RETURN_NOT_OK(CreateDirectories(staged.staging_uri));
     return staged;
@@ -90,7 +86,7 @@ class RenameCommit final : public CommitProtocol {
       if (errno == ENOENT) return Status::OK();
       return internal::ErrnoStatus("stat", partition_dir);
     }
-    const std::string dropped = lock.NewStagingPath(PartitionLabel("dropped.", table, date));
+    const std::string dropped = lock.NewStagingPath(StagingLabel("dropped.", table, date));
     if (::rename(partition_dir.c_str(), dropped.c_str()) != 0) {
       return internal::ErrnoStatus("rename", partition_dir);
     }
@@ -112,7 +108,7 @@ class RenameCommit final : public CommitProtocol {
     const std::string table_dir = lake.TableUri(*staged.table);
     RETURN_NOT_OK(CreateDirectories(table_dir));
     const std::string aside =
-        lock.NewStagingPath(PartitionLabel("previous.", *staged.table, staged.date));
+        lock.NewStagingPath(StagingLabel("previous.", *staged.table, staged.date));
     ASSIGN_OR_RETURN(const internal::PublishResult published,
                      internal::PublishFolder(
                          *lake.local_root(), staged.staging_uri, staged.partition_uri, aside,

@@ -51,11 +51,6 @@ class FaultInjectingStore final : public ObjectStore {
   Result<bool> CopyFromStore(const ObjectStore& source, const std::string& source_key,
                              const std::string& key, std::string_view if_etag) override;
 
-  /// Writes counted so far.
-  int64_t writes() const { return writes_.load(); }
-  /// How many faults were injected.
-  int64_t faults() const { return faults_.load(); }
-
   enum class Fault : uint8_t { kNone, kFail, kCutShort, kLoseReply };
   /// Counts one write of `key` and says which fault it gets.
   Fault NextWrite(const std::string& key);
@@ -65,7 +60,6 @@ class FaultInjectingStore final : public ObjectStore {
   std::shared_ptr<ObjectStore> base_;
   FaultPlan plan_;
   std::atomic<int64_t> writes_{0};
-  std::atomic<int64_t> faults_{0};
 };
 
 }  // namespace streampro::storage

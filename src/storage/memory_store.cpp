@@ -139,11 +139,6 @@ Result<bool> MemoryStore::PutIfAbsent(const std::string& key, std::string_view b
   return true;
 }
 
-size_t MemoryStore::size() const {
-  std::lock_guard guard(mutex_);
-  return objects_.size();
-}
-
 void RegisterMemory(StoreRegistry* registry) {
   registry->Register("mem", [](std::string_view name) -> Result<std::shared_ptr<ObjectStore>> {
     return std::shared_ptr<ObjectStore>(std::make_shared<MemoryStore>(std::string(name)));

@@ -27,9 +27,6 @@ class MemoryStore final : public ObjectStore {
               std::string_view if_etag) override;
   Result<bool> PutIfAbsent(const std::string& key, std::string_view bytes) override;
 
-  /// Number of objects held.
-  size_t size() const;
-
  private:
   struct Object {
     std::shared_ptr<const std::string> bytes;
