@@ -235,8 +235,9 @@ Result<std::string> Client::Send(std::string_view method, const std::string& url
       if (name == "x-trino-set-schema") options_.schema = value;
       if (name == "x-trino-set-session") session_properties_.push_back(value);
       if (name == "x-trino-clear-session") {
-        std::erase_if(session_properties_, [&value](const std::string& property) {
-          return property.starts_with(value + "=");
+        const std::string prefix = value + "=";
+        std::erase_if(session_properties_, [&prefix](const std::string& property) {
+          return property.starts_with(prefix);
         });
       }
     }
