@@ -99,5 +99,37 @@ TEST(SvgChartTest, LabelsAreEscapedAndCut) {
   EXPECT_NE(svg.find(">&lt;script&gt;alert(1)&lt;/script&gt;...</text>"), std::string::npos) << svg;
 }
 
+// Text columns grow with their text at 7.8 px a column (12 px text), so that a value
+// such as "67.8% of 90, abnormal" is not cut off at the right edge.
+TEST(SvgChartTest, ColumnsAreWideEnoughForTheirText) {
+  std::vector<BarChartRow> rows(2);
+  rows[0].label = "Android";
+  rows[0].value = 67.8;
+  rows[0].value_text = "67.8% of 90, abnormal";  // 21 columns
+  rows[1].label = "Web";
+  rows[1].value = 10;
+  rows[1].value_text = "10.0% of 9";
+  std::string svg = RenderBarChart(rows, {});
+  ExpectFiniteCoordinates(svg);
+  // Values start at 650; 650 + 21 * 7.8 + 8 = 821.8.
+  EXPECT_NE(svg.find("viewBox=\"0 0 821.8 "), std::string::npos) << svg;
+  EXPECT_NE(svg.find("width=\"821.8\""), std::string::npos);
+  EXPECT_NE(svg.find("<text class=\"value\" x=\"650.0\""), std::string::npos);
+
+  // A label of 28 columns or more (cut to 28): 8 + 28 * 7.8 = 226.4 for the labels, the
+  // plot from 236.4 to 676.4, values at 686.4; the short value texts keep the minimum 760.
+  rows[0].label = std::string(40, 'x');
+  rows[0].value = 100;
+  rows[0].value_text = "100%";
+  rows[1].value_text = "";
+  svg = RenderBarChart(rows, {});
+  ExpectFiniteCoordinates(svg);
+  EXPECT_NE(svg.find("<text class=\"label\" x=\"226.4\""), std::string::npos) << svg;
+  EXPECT_NE(svg.find("<rect class=\"bar\" x=\"236.4\" y=\"31.0\" width=\"440.0\""),
+            std::string::npos);
+  EXPECT_NE(svg.find("<text class=\"value\" x=\"686.4\""), std::string::npos);
+  EXPECT_NE(svg.find("viewBox=\"0 0 760.0 "), std::string::npos);
+}
+
 }  // namespace
 }  // namespace streampro::report
