@@ -71,17 +71,22 @@ std::string ValueText(const Column& column, int64_t row) {
 
 RunResult RunStreampro(const std::vector<std::string>& args,
                        const std::map<std::string, std::string>& env) {
+  // Faults need the test driver: the shipped binary has no fault seams.
+  bool faults = false;
+  for (const auto& [key, value] : env) faults |= key.starts_with("FAULT_");
+  std::vector<std::string> argv_text = {faults ? STREAMPRO_FAULT_DRIVER : STREAMPRO_BINARY};
+  argv_text.insert(argv_text.end(), args.begin(), args.end());
+  return RunProgram(std::move(argv_text), env);
+}
+
+RunResult RunProgram(std::vector<std::string> argv_text,
+                     const std::map<std::string, std::string>& env) {
   testing::TempDir capture;
   const std::string out_path = capture / "stdout";
   const std::string err_path = capture / "stderr";
 
   // Everything the child needs is built before fork(): the child only calls
   // async-signal-safe functions.
-  // Faults need the test driver: the shipped binary has no fault seams.
-  bool faults = false;
-  for (const auto& [key, value] : env) faults |= key.starts_with("FAULT_");
-  std::vector<std::string> argv_text = {faults ? STREAMPRO_FAULT_DRIVER : STREAMPRO_BINARY};
-  argv_text.insert(argv_text.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (std::string& arg : argv_text) argv.push_back(arg.data());
   argv.push_back(nullptr);

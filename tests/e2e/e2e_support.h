@@ -31,6 +31,11 @@ struct RunResult {
 RunResult RunStreampro(const std::vector<std::string>& args,
                        const std::map<std::string, std::string>& env = {});
 
+/// Runs the program `argv[0]` (a path) as RunStreampro runs the binary: from the source
+/// tree, without STREAMPRO_* variables, with `env` on top.
+RunResult RunProgram(std::vector<std::string> argv,
+                     const std::map<std::string, std::string>& env = {});
+
 /// `streampro pipeline --env test --landing LANDING --lake LAKE --ingestion-date DATE`.
 RunResult RunPipeline(const std::string& landing, const std::string& lake, const std::string& date,
                       const std::map<std::string, std::string>& env = {});
