@@ -5,23 +5,15 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "render_checks.h"
 #include "report/report.h"
 #include "report_fixture.h"
 
 namespace streampro::report {
 namespace {
 
-bool Contains(const std::string& text, std::string_view part) {
-  return text.find(part) != std::string::npos;
-}
-
-size_t Count(const std::string& text, std::string_view part) {
-  size_t count = 0;
-  for (size_t pos = text.find(part); pos != std::string::npos; pos = text.find(part, pos + 1)) {
-    ++count;
-  }
-  return count;
-}
+using testing::Contains;
+using testing::Count;
 
 // Every http(s) reference must be the SVG namespace declaration.
 void ExpectNoNetworkReference(const std::string& html) {

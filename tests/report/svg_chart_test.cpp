@@ -7,33 +7,13 @@
 
 #include <gtest/gtest.h>
 
+#include "render_checks.h"
+
 namespace streampro::report {
 namespace {
 
-size_t Count(const std::string& text, std::string_view part) {
-  size_t count = 0;
-  for (size_t pos = text.find(part); pos != std::string::npos; pos = text.find(part, pos + 1)) {
-    ++count;
-  }
-  return count;
-}
-
-// Every x=, y=, width= and height= attribute holds a finite non-negative number.
-void ExpectFiniteCoordinates(const std::string& svg) {
-  for (std::string_view attribute :
-       {" x=\"", " y=\"", " x1=\"", " x2=\"", " y1=\"", " y2=\"", " width=\"", " height=\""}) {
-    for (size_t pos = svg.find(attribute); pos != std::string::npos;
-         pos = svg.find(attribute, pos + 1)) {
-      const size_t start = pos + attribute.size();
-      const std::string value = svg.substr(start, svg.find('"', start) - start);
-      char* end = nullptr;
-      const double number = std::strtod(value.c_str(), &end);
-      EXPECT_EQ(*end, '\0') << attribute << value;
-      EXPECT_TRUE(std::isfinite(number)) << attribute << value;
-      EXPECT_GE(number, 0) << attribute << value;
-    }
-  }
-}
+using testing::Count;
+using testing::ExpectCoordinatesWithin;
 
 TEST(SvgChartTest, EmptyRowsGiveTheEmptyText) {
   BarChartOptions options;
@@ -56,7 +36,7 @@ TEST(SvgChartTest, BarsWhiskersAndHighlight) {
   options.reference = 25;
   options.reference_label = "all";
   const std::string svg = RenderBarChart(rows, options);
-  ExpectFiniteCoordinates(svg);
+  ExpectCoordinatesWithin(svg);
   EXPECT_EQ(svg.rfind("<svg xmlns=\"http://www.w3.org/2000/svg\"", 0), 0u);
   EXPECT_EQ(Count(svg, "<g class=\"row hl\">"), 1u);
   EXPECT_EQ(Count(svg, "<g class=\"row\">"), 1u);
@@ -82,7 +62,7 @@ TEST(SvgChartTest, OutOfRangeAndNonFiniteValuesAreClamped) {
   BarChartOptions options;
   options.reference = std::numeric_limits<double>::infinity();
   const std::string svg = RenderBarChart(rows, options);
-  ExpectFiniteCoordinates(svg);
+  ExpectCoordinatesWithin(svg);
   EXPECT_EQ(Count(svg, "class=\"ci\""), 0u);
   EXPECT_EQ(Count(svg, "class=\"ref\""), 0u);
   EXPECT_EQ(svg.find("nan"), std::string::npos);
@@ -110,7 +90,7 @@ TEST(SvgChartTest, ColumnsAreWideEnoughForTheirText) {
   rows[1].value = 10;
   rows[1].value_text = "10.0% of 9";
   std::string svg = RenderBarChart(rows, {});
-  ExpectFiniteCoordinates(svg);
+  ExpectCoordinatesWithin(svg);
   // Values start at 650; 650 + 21 * 7.8 + 8 = 821.8.
   EXPECT_NE(svg.find("viewBox=\"0 0 821.8 "), std::string::npos) << svg;
   EXPECT_NE(svg.find("width=\"821.8\""), std::string::npos);
@@ -123,7 +103,7 @@ TEST(SvgChartTest, ColumnsAreWideEnoughForTheirText) {
   rows[0].value_text = "100%";
   rows[1].value_text = "";
   svg = RenderBarChart(rows, {});
-  ExpectFiniteCoordinates(svg);
+  ExpectCoordinatesWithin(svg);
   EXPECT_NE(svg.find("<text class=\"label\" x=\"226.4\""), std::string::npos) << svg;
   EXPECT_NE(svg.find("<rect class=\"bar\" x=\"236.4\" y=\"31.0\" width=\"440.0\""),
             std::string::npos);

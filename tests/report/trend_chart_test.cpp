@@ -7,20 +7,14 @@
 
 #include <gtest/gtest.h>
 
+#include "render_checks.h"
+
 namespace streampro::report {
 namespace {
 
-size_t Count(const std::string& text, std::string_view part) {
-  size_t count = 0;
-  for (size_t pos = text.find(part); pos != std::string::npos; pos = text.find(part, pos + 1)) {
-    ++count;
-  }
-  return count;
-}
-
-bool Contains(const std::string& text, std::string_view part) {
-  return text.find(part) != std::string::npos;
-}
+using testing::Contains;
+using testing::Count;
+using testing::ExpectCoordinatesWithin;
 
 Date Day(unsigned day) {
   return Date{DaysFromCivil(2025, 9, day)};
@@ -30,25 +24,6 @@ TrendValue At(double value) {
   TrendValue point;
   point.value = value;
   return point;
-}
-
-// Every number in a coordinate attribute is finite, non-negative and inside the 320 x 150
-// view.
-void ExpectCoordinatesInView(const std::string& svg) {
-  for (std::string_view attribute : {" x=\"", " y=\"", " x1=\"", " x2=\"", " y1=\"", " y2=\"",
-                                     " cx=\"", " cy=\"", " width=\"", " height=\""}) {
-    for (size_t pos = svg.find(attribute); pos != std::string::npos;
-         pos = svg.find(attribute, pos + 1)) {
-      const size_t start = pos + attribute.size();
-      const std::string value = svg.substr(start, svg.find('"', start) - start);
-      char* end = nullptr;
-      const double number = std::strtod(value.c_str(), &end);
-      EXPECT_EQ(*end, '\0') << attribute << value;
-      EXPECT_TRUE(std::isfinite(number)) << attribute << value;
-      EXPECT_GE(number, 0) << attribute << value;
-      EXPECT_LE(number, 320) << attribute << value;
-    }
-  }
 }
 
 TEST(TrendChartTest, RoundAxisMax) {
@@ -83,7 +58,7 @@ TEST(TrendChartTest, PointsSitAtTheirDateAndAGapBreaksTheLine) {
   options.axis_max = 100;
   options.title = "Q1";
   const std::string svg = RenderTrendChart(dates, {series}, options);
-  ExpectCoordinatesInView(svg);
+  ExpectCoordinatesWithin(svg, 320);
   EXPECT_EQ(svg.rfind("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"trend\" "
                       "viewBox=\"0 0 320.0 150.0\"",
                       0),
@@ -125,7 +100,7 @@ TEST(TrendChartTest, BarsForCounts) {
   options.kind = TrendKind::kBars;
   options.percent = false;
   const std::string svg = RenderTrendChart({Day(9), Day(10)}, {series}, options);
-  ExpectCoordinatesInView(svg);
+  ExpectCoordinatesWithin(svg, 320);
   EXPECT_TRUE(
       Contains(svg, "<rect class=\"bar\" x=\"46.0\" y=\"122.0\" width=\"18.0\" height=\"0.0\"/>"))
       << svg;
@@ -144,7 +119,7 @@ TEST(TrendChartTest, SeveralSeriesAndAnAxisAboveTheLargestValue) {
   events.values = {At(0.5), At(std::numeric_limits<double>::quiet_NaN())};
   events.values[0].high = std::numeric_limits<double>::infinity();
   const std::string svg = RenderTrendChart({Day(9), Day(10)}, {users, events}, {});
-  ExpectCoordinatesInView(svg);
+  ExpectCoordinatesWithin(svg, 320);
   EXPECT_TRUE(Contains(svg, "<g class=\"s0\">"));
   EXPECT_TRUE(Contains(svg, "<g class=\"s1\">"));
   EXPECT_EQ(Count(svg, "<circle"), 3u);  // NaN is not drawn
@@ -160,7 +135,7 @@ TEST(TrendChartTest, OutOfRangeValuesAreClamped) {
   TrendChartOptions options;
   options.axis_max = 100;
   const std::string svg = RenderTrendChart({Day(9), Day(10), Day(11)}, {series}, options);
-  ExpectCoordinatesInView(svg);
+  ExpectCoordinatesWithin(svg, 320);
   EXPECT_TRUE(Contains(svg, "cx=\"46.0\" cy=\"122.0\""));
   EXPECT_TRUE(Contains(svg, "cx=\"177.0\" cy=\"10.0\""));
   EXPECT_EQ(Count(svg, "<circle"), 2u);
