@@ -375,8 +375,10 @@ TEST(PageCheckTest, FindsRequestsConsoleErrorsOverflowClippingAndMidWordBreaks) 
 <img src="http://127.0.0.1:9/pixel.png" alt="">
 <script>console.error("deliberate error");</script>
 <div style="width: 900px">wider than a phone</div>
-<svg viewBox="0 0 100 20" width="100" height="20"><text x="60" y="15">far too long for its chart</text></svg>
-<code style="display: block; width: 4em; white-space: normal; overflow-wrap: anywhere">averyveryverylongname.csv</code>
+<svg viewBox="0 0 100 20" width="100" height="20">
+<text x="60" y="15">far too long for its chart</text></svg>
+<code style="display: block; width: 4em; white-space: normal; overflow-wrap: anywhere">
+averyveryverylongname.csv</code>
 </body></html>
 )";
   const auto checked = CheckPage(page, dir / "out");
