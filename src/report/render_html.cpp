@@ -36,6 +36,7 @@ tr.hl td { font-weight: 600; }
 table.history { font-size: 13px; }
 table.history th, table.history td { padding: 4px 6px; }
 code { font-size: 13px; white-space: nowrap; }
+.meta code { display: inline-block; max-width: 100%; overflow-x: auto; vertical-align: bottom; }
 svg.chart { display: block; max-width: 100%; height: auto; margin-top: 8px; }
 svg.chart text { font: 12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
                  fill: #1d2330; }

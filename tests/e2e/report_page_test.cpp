@@ -114,7 +114,8 @@ class ReportPageTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new testing::TempDir();
-    lake_ = *dir_ / "lake";
+    // A lake folder name wider than a phone screen: the page must still fit one.
+    lake_ = *dir_ / "lake-in-a-folder-whose-name-is-wider-than-a-phone-screen-0123456789";
     for (size_t i = 0; i < kDates.size(); ++i) {
       const std::string landing = Landing(kDates[i]);
       const RunResult generated = RunStreampro(
