@@ -7,28 +7,13 @@
 #include "catalog/catalog.h"
 #include "common/file.h"
 #include "pipeline/partition_io.h"
+#include "pipeline/report_history.h"
 
 namespace streampro::pipeline {
 
 namespace {
 
 using catalog::TableId;
-
-Result<std::vector<report::TableCounts>> TableCountsOf(const lake::Lake& lake, Date date) {
-  std::vector<report::TableCounts> tables;
-  for (const Table table : kAllTables) {
-    report::TableCounts counts;
-    counts.table = std::string(TableName(table));
-    ASSIGN_OR_RETURN(const auto manifest,
-                     lake::ReadManifest(lake, catalog::TrustedTable(table), date));
-    if (manifest && manifest->counters) {
-      counts.file = manifest->source_file;
-      counts.counters = *manifest->counters;
-    }
-    tables.push_back(std::move(counts));
-  }
-  return tables;
-}
 
 Status RequireEnriched(const lake::Lake& lake, Date date) {
   for (const TableId id :
@@ -50,7 +35,7 @@ Result<report::Report> PublishReport(const lake::LakeLock& lock, Date date,
                                      const StageOptions& options) {
   const lake::Lake& lake = lock.lake();
   RETURN_NOT_OK(RequireEnriched(lake, date));
-  ASSIGN_OR_RETURN(std::vector<report::TableCounts> tables, TableCountsOf(lake, date));
+  ASSIGN_OR_RETURN(std::vector<report::TableCounts> tables, TrustedTableCounts(lake, date));
   ASSIGN_OR_RETURN(const RecordBatch journey,
                    ReadPartition(lake, catalog::Get(TableId::kUserJourney), date,
                                  {"first_session_id", "first_session_reached_30s"}));
@@ -73,6 +58,7 @@ Result<report::Report> PublishReport(const lake::LakeLock& lock, Date date,
   }
   ASSIGN_OR_RETURN(report::Report built, report::BuildReport(date, std::move(tables), inputs));
   built.lake = lake.uri();
+  ASSIGN_OR_RETURN(built.history, ReadReportHistory(lake, built, options.ResolvedThreads()));
 
   ASSIGN_OR_RETURN(auto partition,
                    lake::PartitionWriter::Begin(lock, catalog::Get(TableId::kReport), date));

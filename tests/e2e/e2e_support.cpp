@@ -71,17 +71,22 @@ std::string ValueText(const Column& column, int64_t row) {
 
 RunResult RunStreampro(const std::vector<std::string>& args,
                        const std::map<std::string, std::string>& env) {
+  // Faults need the test driver: the shipped binary has no fault seams.
+  bool faults = false;
+  for (const auto& [key, value] : env) faults |= key.starts_with("FAULT_");
+  std::vector<std::string> argv_text = {faults ? STREAMPRO_FAULT_DRIVER : STREAMPRO_BINARY};
+  argv_text.insert(argv_text.end(), args.begin(), args.end());
+  return RunProgram(std::move(argv_text), env);
+}
+
+RunResult RunProgram(std::vector<std::string> argv_text,
+                     const std::map<std::string, std::string>& env) {
   testing::TempDir capture;
   const std::string out_path = capture / "stdout";
   const std::string err_path = capture / "stderr";
 
   // Everything the child needs is built before fork(): the child only calls
   // async-signal-safe functions.
-  // Faults need the test driver: the shipped binary has no fault seams.
-  bool faults = false;
-  for (const auto& [key, value] : env) faults |= key.starts_with("FAULT_");
-  std::vector<std::string> argv_text = {faults ? STREAMPRO_FAULT_DRIVER : STREAMPRO_BINARY};
-  argv_text.insert(argv_text.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (std::string& arg : argv_text) argv.push_back(arg.data());
   argv.push_back(nullptr);
@@ -338,35 +343,37 @@ void ExpectTableCounts(const JsonDocument& report, const std::string& table,
   EXPECT_EQ(report.Int(base + "/rows_duplicate"), expected.rows_duplicate);
 }
 
-void ExpectQ1(const JsonDocument& report, const Q1& expected) {
-  SCOPED_TRACE("q1");
-  EXPECT_EQ(report.Int("/q1/new_users"), expected.new_users);
-  EXPECT_EQ(report.Int("/q1/reached_30s"), expected.reached_30s);
-  EXPECT_EQ(report.Int("/q1/never_active"), expected.never_active);
-  EXPECT_TRUE(IsClose(report.Double("/q1/pct"), expected.pct));
-  EXPECT_TRUE(IsClose(report.Double("/q1/ci_low"), expected.ci_low));
-  EXPECT_TRUE(IsClose(report.Double("/q1/ci_high"), expected.ci_high));
+void ExpectQ1(const JsonDocument& report, const Q1& expected, const std::string& base) {
+  SCOPED_TRACE(base);
+  EXPECT_EQ(report.Int(base + "/new_users"), expected.new_users);
+  EXPECT_EQ(report.Int(base + "/reached_30s"), expected.reached_30s);
+  EXPECT_EQ(report.Int(base + "/never_active"), expected.never_active);
+  EXPECT_TRUE(IsClose(report.Double(base + "/pct"), expected.pct));
+  EXPECT_TRUE(IsClose(report.Double(base + "/ci_low"), expected.ci_low));
+  EXPECT_TRUE(IsClose(report.Double(base + "/ci_high"), expected.ci_high));
+}
+
+void ExpectGenre(const JsonDocument& report, const std::string& base, const Genre& genre) {
+  SCOPED_TRACE(fmt::format("{} {}", base, genre.name));
+  EXPECT_EQ(report.String(base + "/genre"), genre.name);
+  if (genre.rank) {
+    EXPECT_EQ(report.Int(base + "/rank"), *genre.rank);
+  } else {
+    EXPECT_TRUE(report.IsNull(base + "/rank"));
+  }
+  EXPECT_EQ(report.Int(base + "/new_users"), genre.new_users);
+  EXPECT_EQ(report.Int(base + "/returned_within_3d"), genre.returned_within_3d);
+  EXPECT_TRUE(IsClose(report.Double(base + "/retention_rate"), genre.retention_rate));
+  EXPECT_TRUE(IsClose(report.Double(base + "/ci_low"), genre.ci_low));
+  EXPECT_TRUE(IsClose(report.Double(base + "/ci_high"), genre.ci_high));
+  EXPECT_TRUE(IsClose(report.Double(base + "/avg_first_session_watch_seconds"),
+                      genre.avg_first_session_watch_seconds));
 }
 
 void ExpectGenres(const JsonDocument& report, const std::vector<Genre>& expected) {
   ASSERT_EQ(report.Size("/q2/genres"), expected.size()) << report.Minified("/q2/genres");
   for (size_t i = 0; i < expected.size(); ++i) {
-    const Genre& genre = expected[i];
-    const std::string base = fmt::format("/q2/genres/{}", i);
-    SCOPED_TRACE(fmt::format("{} {}", base, genre.name));
-    EXPECT_EQ(report.String(base + "/genre"), genre.name);
-    if (genre.rank) {
-      EXPECT_EQ(report.Int(base + "/rank"), *genre.rank);
-    } else {
-      EXPECT_TRUE(report.IsNull(base + "/rank"));
-    }
-    EXPECT_EQ(report.Int(base + "/new_users"), genre.new_users);
-    EXPECT_EQ(report.Int(base + "/returned_within_3d"), genre.returned_within_3d);
-    EXPECT_TRUE(IsClose(report.Double(base + "/retention_rate"), genre.retention_rate));
-    EXPECT_TRUE(IsClose(report.Double(base + "/ci_low"), genre.ci_low));
-    EXPECT_TRUE(IsClose(report.Double(base + "/ci_high"), genre.ci_high));
-    EXPECT_TRUE(IsClose(report.Double(base + "/avg_first_session_watch_seconds"),
-                        genre.avg_first_session_watch_seconds));
+    ExpectGenre(report, fmt::format("/q2/genres/{}", i), expected[i]);
   }
 }
 

@@ -31,6 +31,11 @@ struct RunResult {
 RunResult RunStreampro(const std::vector<std::string>& args,
                        const std::map<std::string, std::string>& env = {});
 
+/// Runs the program `argv[0]` (a path) as RunStreampro runs the binary: from the source
+/// tree, without STREAMPRO_* variables, with `env` on top.
+RunResult RunProgram(std::vector<std::string> argv,
+                     const std::map<std::string, std::string>& env = {});
+
 /// `streampro pipeline --env test --landing LANDING --lake LAKE --ingestion-date DATE`.
 RunResult RunPipeline(const std::string& landing, const std::string& lake, const std::string& date,
                       const std::map<std::string, std::string>& env = {});
@@ -133,7 +138,8 @@ struct Q1 {
   double ci_low = 0;
   double ci_high = 0;
 };
-void ExpectQ1(const JsonDocument& report, const Q1& expected);
+/// `base` is where the object is (a history entry's is "/history/N/q1").
+void ExpectQ1(const JsonDocument& report, const Q1& expected, const std::string& base = "/q1");
 
 /// One q2.genres element; rate and interval as proportions (0-1).
 struct Genre {
@@ -146,6 +152,8 @@ struct Genre {
   double ci_high = 0;
   double avg_first_session_watch_seconds = 0;
 };
+/// The genre object at `base` (e.g. "/q2/genres/0", "/history/1/best_genre").
+void ExpectGenre(const JsonDocument& report, const std::string& base, const Genre& genre);
 /// q2.genres holds exactly `expected`, in that order (rank order, Unknown last).
 void ExpectGenres(const JsonDocument& report, const std::vector<Genre>& expected);
 

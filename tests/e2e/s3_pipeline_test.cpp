@@ -428,5 +428,24 @@ TEST_F(S3PipelineTest, CrashesLeaveCompletePartitionsAndTheNextRunCleansUp) {
   EXPECT_EQ(ScratchFolders(), 0u);
 }
 
+// The history of a later date, read from the earlier date's report and manifests in the
+// bucket, equals the local run's (tests/golden/multi_date: 2025-09-09, then 2025-09-10).
+TEST_F(S3PipelineTest, HistoryOfASecondDateEqualsTheLocalRun) {
+  const std::string local_lake = (local_ / "lake").string();
+  for (const char* date : {"2025-09-09", "2025-09-10"}) {
+    const RunResult local = RunPipeline(GoldenDir("multi_date"), local_lake, date);
+    ASSERT_EQ(local.exit_code, 0) << local.err;
+    const RunResult remote = RunPipeline(GoldenDir("multi_date"), Lake(), date, S3Env());
+    ASSERT_EQ(remote.exit_code, 0) << remote.err;
+  }
+  const std::string remote = Get("lake/reports/ingestion_date=2025-09-10/report.json");
+  EXPECT_EQ(ReportWithoutLake(remote),
+            ReportWithoutLake(ReadFileOrEmpty(ReportPath(local_lake, "2025-09-10"))));
+  const JsonDocument report(remote);
+  EXPECT_EQ(report.Size("/history"), 2u);
+  EXPECT_EQ(report.String("/history/0/ingestion_date"), "2025-09-09");
+  EXPECT_TRUE(report.Bool("/history/0/has_report"));
+}
+
 }  // namespace
 }  // namespace streampro::e2e
