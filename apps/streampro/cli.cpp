@@ -123,6 +123,8 @@ int ExitCodeFor(const Status& status) {
       return kExitUsage;
     case StatusCode::kInternal:
       return kExitInternal;
+    case StatusCode::kCancelled:
+      return kExitInterrupted;
     case StatusCode::kNotFound:
     case StatusCode::kIOError:
     case StatusCode::kInvalidData:

@@ -81,6 +81,9 @@ inline constexpr int kExitUsage = 2;
 /// An internal error: a broken invariant or a programming error that surfaced as a Status
 /// (Internal) or as an exception; never the user's fault (sysexits.h EX_SOFTWARE).
 inline constexpr int kExitInternal = 70;
+/// The run was interrupted (SIGINT or SIGTERM) and stopped cleanly: staged files removed,
+/// the lake lock released (128 + SIGINT, the shell's code for a Ctrl-C).
+inline constexpr int kExitInterrupted = 130;
 
 /// Exit code for `status`: kExitSuccess when ok, else one of the codes above.
 int ExitCodeFor(const Status& status);

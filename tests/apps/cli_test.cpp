@@ -90,6 +90,8 @@ TEST(CliTest, ExitCodeForEveryStatusCode) {
   EXPECT_EQ(cli::ExitCodeFor(Status::NotImplemented("dictionary pages")), 1);
   // A broken invariant is the program's fault, never bad usage.
   EXPECT_EQ(cli::ExitCodeFor(Status::Internal("counter invariant broken")), 70);
+  // Ctrl-C or SIGTERM, stopped cleanly: 128 + SIGINT, as a shell reports a Ctrl-C.
+  EXPECT_EQ(cli::ExitCodeFor(Status::Cancelled("interrupted by SIGINT")), 130);
 }
 
 TEST(CliTest, CorruptManifestIsBadInputNamingTheFile) {
