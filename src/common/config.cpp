@@ -64,6 +64,8 @@ const std::vector<Config::KeyInfo>& Config::KnownKeys() {
       {"STREAMPRO_MEMORY_BUDGET_MB", "512",
        "memory the trusted and enriched stages aim to stay under (sets the user buckets)"},
       {"STREAMPRO_COMPRESSION", "snappy", "Parquet compression: snappy, zstd or none"},
+      {"STREAMPRO_PROGRESS_INTERVAL_MS", "0",
+       "milliseconds between progress updates; 0: 250 on a terminal, 10000 otherwise"},
       {"STREAMPRO_STORAGE", "local",
        "local, or s3: the lake goes to s3://MINIO_BUCKET/MINIO_LAKE_PREFIX, and landing to "
        "s3://MINIO_BUCKET/MINIO_LANDING_PREFIX when that is set"},

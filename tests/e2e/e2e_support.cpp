@@ -2,11 +2,16 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <poll.h>
+#include <pty.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <chrono>
 #include <cmath>
+#include <csignal>
 #include <filesystem>
 #include <limits>
 #include <memory>
@@ -69,6 +74,17 @@ std::string ValueText(const Column& column, int64_t row) {
 
 }  // namespace
 
+std::vector<std::string> ChildEnvironment(const std::map<std::string, std::string>& env) {
+  std::vector<std::string> env_text;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    const std::string_view variable(*entry);
+    if (variable.starts_with("STREAMPRO_")) continue;
+    env_text.emplace_back(variable);
+  }
+  for (const auto& [name, value] : env) env_text.push_back(name + "=" + value);
+  return env_text;
+}
+
 RunResult RunStreampro(const std::vector<std::string>& args,
                        const std::map<std::string, std::string>& env) {
   testing::TempDir capture;
@@ -86,13 +102,7 @@ RunResult RunStreampro(const std::vector<std::string>& args,
   for (std::string& arg : argv_text) argv.push_back(arg.data());
   argv.push_back(nullptr);
 
-  std::vector<std::string> env_text;
-  for (char** entry = environ; *entry != nullptr; ++entry) {
-    const std::string_view variable(*entry);
-    if (variable.starts_with("STREAMPRO_")) continue;
-    env_text.emplace_back(variable);
-  }
-  for (const auto& [name, value] : env) env_text.push_back(name + "=" + value);
+  std::vector<std::string> env_text = ChildEnvironment(env);
   std::vector<char*> envp;
   for (std::string& variable : env_text) envp.push_back(variable.data());
   envp.push_back(nullptr);
@@ -119,6 +129,92 @@ RunResult RunStreampro(const std::vector<std::string>& args,
   result.out = ReadFileOrEmpty(out_path);
   result.err = ReadFileOrEmpty(err_path);
   return result;
+}
+
+LiveRun::LiveRun(const std::vector<std::string>& args,
+                 const std::map<std::string, std::string>& env, bool terminal) {
+  std::vector<std::string> argv_text = {STREAMPRO_BINARY};
+  argv_text.insert(argv_text.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& arg : argv_text) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  std::vector<std::string> env_text = ChildEnvironment(env);
+  std::vector<char*> envp;
+  for (std::string& variable : env_text) envp.push_back(variable.data());
+  envp.push_back(nullptr);
+
+  if (terminal) {
+    winsize size{};
+    size.ws_row = 40;
+    size.ws_col = 250;
+    pid_ = ::forkpty(&fd_, nullptr, nullptr, &size);
+    if (pid_ == 0) {
+      if (::chdir(STREAMPRO_SOURCE_DIR) != 0) ::_exit(126);
+      ::execve(argv[0], argv.data(), envp.data());
+      ::_exit(127);
+    }
+    return;
+  }
+  int pipe_fds[2];
+  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return;
+  pid_ = ::fork();
+  if (pid_ == 0) {
+    const int null = ::open("/dev/null", O_RDWR);
+    if (::chdir(STREAMPRO_SOURCE_DIR) != 0 || null < 0 || ::dup2(null, STDIN_FILENO) < 0 ||
+        ::dup2(null, STDOUT_FILENO) < 0 || ::dup2(pipe_fds[1], STDERR_FILENO) < 0) {
+      ::_exit(126);
+    }
+    ::execve(argv[0], argv.data(), envp.data());
+    ::_exit(127);
+  }
+  ::close(pipe_fds[1]);
+  fd_ = pipe_fds[0];
+}
+
+LiveRun::~LiveRun() {
+  if (pid_ > 0 && !reaped_) {
+    ::kill(pid_, SIGKILL);
+    Wait();
+  }
+  if (fd_ >= 0) ::close(fd_);
+}
+
+bool LiveRun::WaitFor(const std::string& needle) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(300);
+  while (output_.find(needle) == std::string::npos) {
+    if (std::chrono::steady_clock::now() > deadline || !ReadSome(100)) return false;
+  }
+  return true;
+}
+
+void LiveRun::Signal(int signal_number) {
+  ::kill(pid_, signal_number);
+}
+
+bool LiveRun::Type(const std::string& bytes) {
+  return ::write(fd_, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size());
+}
+
+int LiveRun::Wait() {
+  while (ReadSome(1000)) {
+  }
+  int status = 0;
+  while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+  }
+  reaped_ = true;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+bool LiveRun::ReadSome(int timeout_ms) {
+  pollfd wait{fd_, POLLIN, 0};
+  const int ready = ::poll(&wait, 1, timeout_ms);
+  if (ready < 0) return errno == EINTR;
+  if (ready == 0) return true;
+  char buffer[65536];
+  const ssize_t n = ::read(fd_, buffer, sizeof(buffer));
+  if (n <= 0) return n < 0 && errno == EINTR;
+  output_.append(buffer, static_cast<size_t>(n));
+  return true;
 }
 
 RunResult RunPipeline(const std::string& landing, const std::string& lake, const std::string& date,
