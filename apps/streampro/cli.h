@@ -28,8 +28,9 @@ struct CommonOptions {
   std::optional<Date> ingestion_date() const;
 };
 
-/// Adds --env, --ingestion-date and --config to `command`. `date_required` makes
-/// --ingestion-date mandatory; `extra_date_name` adds an alias such as "--date".
+/// Adds --env, --ingestion-date (alias --ingestion_date) and --config to `command`.
+/// `date_required` makes --ingestion-date mandatory; `extra_date_name` adds an alias such
+/// as "--date".
 void AddCommonOptions(CLI::App* command, CommonOptions* options, bool date_required,
                       const std::string& extra_date_name = "");
 
@@ -59,6 +60,12 @@ struct StorageLocations {
   /// The MINIO_*_PREFIX layer folders.
   lake::LayerFolders folders;
 };
+
+/// The landing folder setting: STREAMPRO_LANDING_DIR or its alias LOCAL_DATA_PATH (the
+/// original system's name). When both are set, the one from the environment wins over one
+/// from the settings file, and STREAMPRO_LANDING_DIR wins when they come from the same
+/// place; an empty LOCAL_DATA_PATH counts as unset.
+std::string LandingDirSetting(const Config& config);
 
 /// STREAMPRO_STORAGE=local: STREAMPRO_LANDING_DIR and STREAMPRO_LAKE_ROOT. =s3: the lake at
 /// `s3://MINIO_BUCKET/MINIO_LAKE_PREFIX`, landing at `s3://MINIO_BUCKET/MINIO_LANDING_PREFIX`

@@ -251,7 +251,8 @@ CLI::App* AddJob(CLI::App* app, Action* action, const CliEnvironment* environmen
   AddCommonOptions(command, &args->common, /*date_required=*/true);
   command
       ->add_option("--landing", args->landing,
-                   "Landing folder (default: STREAMPRO_LANDING_DIR, data/landing)")
+                   "Landing folder (default: STREAMPRO_LANDING_DIR, or its alias LOCAL_DATA_PATH; "
+                   "data/landing)")
       ->type_name("DIR");
   command->add_option("--lake", args->lake, "Lake root (default: STREAMPRO_LAKE_ROOT, lake)")
       ->type_name("DIR");

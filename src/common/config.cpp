@@ -49,7 +49,10 @@ bool MayHoldSecret(std::string_view text) {
 }
 
 bool IsOverlaidVariable(std::string_view name) {
-  return name.starts_with(kStrictPrefix) || name.starts_with("MINIO_") || name.starts_with("AWS_");
+  return name.starts_with(kStrictPrefix) || name.starts_with("MINIO_") ||
+         name.starts_with("AWS_") ||
+         // Known keys without those prefixes (LOCAL_DATA_PATH).
+         FindKnownKey(name) != nullptr;
 }
 
 }  // namespace
@@ -57,6 +60,9 @@ bool IsOverlaidVariable(std::string_view name) {
 const std::vector<Config::KeyInfo>& Config::KnownKeys() {
   static const std::vector<KeyInfo> kKeys = {
       {"STREAMPRO_LANDING_DIR", "data/landing", "folder holding the landing files"},
+      {"LOCAL_DATA_PATH", "",
+       "the original system's name for STREAMPRO_LANDING_DIR; set in the same place (file or "
+       "environment) as it, STREAMPRO_LANDING_DIR wins; else the environment wins"},
       {"STREAMPRO_LAKE_ROOT", "lake", "root folder of the lake (raw, trusted, enriched)"},
       {"STREAMPRO_THREADS", "0", "worker threads; 0 means one per core"},
       {"STREAMPRO_MIN_SEGMENT_SESSIONS", "30",
