@@ -72,18 +72,39 @@ std::string ValueText(const Column& column, int64_t row) {
   return "<unknown type>";
 }
 
-}  // namespace
-
-std::vector<std::string> ChildEnvironment(const std::map<std::string, std::string>& env) {
-  std::vector<std::string> env_text;
-  for (char** entry = environ; *entry != nullptr; ++entry) {
-    const std::string_view variable(*entry);
-    if (variable.starts_with("STREAMPRO_")) continue;
-    env_text.emplace_back(variable);
+// The argv and envp of a child, built before fork() so that the child only calls
+// async-signal-safe functions. The environment is this process's without any STREAMPRO_*
+// variable, then `env` on top, so a developer's shell cannot change the answers.
+class ChildCommand {
+ public:
+  ChildCommand(std::string program, const std::vector<std::string>& args,
+               const std::map<std::string, std::string>& env) {
+    argv_text_.push_back(std::move(program));
+    argv_text_.insert(argv_text_.end(), args.begin(), args.end());
+    for (char** entry = environ; *entry != nullptr; ++entry) {
+      const std::string_view variable(*entry);
+      if (!variable.starts_with("STREAMPRO_")) env_text_.emplace_back(variable);
+    }
+    for (const auto& [name, value] : env) env_text_.push_back(name + "=" + value);
+    for (std::string& arg : argv_text_) argv_.push_back(arg.data());
+    argv_.push_back(nullptr);
+    for (std::string& variable : env_text_) envp_.push_back(variable.data());
+    envp_.push_back(nullptr);
   }
-  for (const auto& [name, value] : env) env_text.push_back(name + "=" + value);
-  return env_text;
-}
+  ChildCommand(const ChildCommand&) = delete;
+  ChildCommand& operator=(const ChildCommand&) = delete;
+
+  // In the child: replaces the process image; returns only on failure.
+  void Exec() { ::execve(argv_[0], argv_.data(), envp_.data()); }
+
+ private:
+  std::vector<std::string> argv_text_;
+  std::vector<std::string> env_text_;
+  std::vector<char*> argv_;
+  std::vector<char*> envp_;
+};
+
+}  // namespace
 
 RunResult RunStreampro(const std::vector<std::string>& args,
                        const std::map<std::string, std::string>& env) {
@@ -91,21 +112,10 @@ RunResult RunStreampro(const std::vector<std::string>& args,
   const std::string out_path = capture / "stdout";
   const std::string err_path = capture / "stderr";
 
-  // Everything the child needs is built before fork(): the child only calls
-  // async-signal-safe functions.
   // Faults need the test driver: the shipped binary has no fault seams.
   bool faults = false;
   for (const auto& [key, value] : env) faults |= key.starts_with("FAULT_");
-  std::vector<std::string> argv_text = {faults ? STREAMPRO_FAULT_DRIVER : STREAMPRO_BINARY};
-  argv_text.insert(argv_text.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& arg : argv_text) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-
-  std::vector<std::string> env_text = ChildEnvironment(env);
-  std::vector<char*> envp;
-  for (std::string& variable : env_text) envp.push_back(variable.data());
-  envp.push_back(nullptr);
+  ChildCommand command(faults ? STREAMPRO_FAULT_DRIVER : STREAMPRO_BINARY, args, env);
 
   RunResult result;
   const pid_t pid = ::fork();
@@ -118,7 +128,7 @@ RunResult RunStreampro(const std::vector<std::string>& args,
         !RedirectStandardStreams(out_path.c_str(), err_path.c_str())) {
       ::_exit(126);
     }
-    ::execve(argv[0], argv.data(), envp.data());
+    command.Exec();
     ::_exit(127);
   }
   int status = 0;
@@ -133,15 +143,7 @@ RunResult RunStreampro(const std::vector<std::string>& args,
 
 LiveRun::LiveRun(const std::vector<std::string>& args,
                  const std::map<std::string, std::string>& env, bool terminal) {
-  std::vector<std::string> argv_text = {STREAMPRO_BINARY};
-  argv_text.insert(argv_text.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& arg : argv_text) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-  std::vector<std::string> env_text = ChildEnvironment(env);
-  std::vector<char*> envp;
-  for (std::string& variable : env_text) envp.push_back(variable.data());
-  envp.push_back(nullptr);
+  ChildCommand command(STREAMPRO_BINARY, args, env);
 
   if (terminal) {
     winsize size{};
@@ -150,7 +152,7 @@ LiveRun::LiveRun(const std::vector<std::string>& args,
     pid_ = ::forkpty(&fd_, nullptr, nullptr, &size);
     if (pid_ == 0) {
       if (::chdir(STREAMPRO_SOURCE_DIR) != 0) ::_exit(126);
-      ::execve(argv[0], argv.data(), envp.data());
+      command.Exec();
       ::_exit(127);
     }
     return;
@@ -164,7 +166,7 @@ LiveRun::LiveRun(const std::vector<std::string>& args,
         ::dup2(null, STDOUT_FILENO) < 0 || ::dup2(pipe_fds[1], STDERR_FILENO) < 0) {
       ::_exit(126);
     }
-    ::execve(argv[0], argv.data(), envp.data());
+    command.Exec();
     ::_exit(127);
   }
   ::close(pipe_fds[1]);
@@ -215,6 +217,21 @@ bool LiveRun::ReadSome(int timeout_ms) {
   if (n <= 0) return n < 0 && errno == EINTR;
   output_.append(buffer, static_cast<size_t>(n));
   return true;
+}
+
+RunResult SignalWhen(const std::vector<std::string>& args,
+                     const std::map<std::string, std::string>& env, const std::string& needle,
+                     int signal_number) {
+  LiveRun run(args, env, /*terminal=*/false);
+  RunResult result;
+  EXPECT_TRUE(run.started());
+  if (!run.started()) return result;
+  const bool seen = run.WaitFor(needle);
+  EXPECT_TRUE(seen) << "never printed '" << needle << "': " << run.output();
+  if (seen) run.Signal(signal_number);
+  if (seen) result.exit_code = run.Wait();
+  result.err = run.output();
+  return result;
 }
 
 RunResult RunPipeline(const std::string& landing, const std::string& lake, const std::string& date,

@@ -25,10 +25,6 @@ struct RunResult {
   std::string err;
 };
 
-/// `NAME=value` entries for a child: this process's environment without any STREAMPRO_*
-/// variable, then `env` on top.
-std::vector<std::string> ChildEnvironment(const std::map<std::string, std::string>& env);
-
 /// Runs the streampro binary with `args` from the source tree (so `--env test` finds
 /// config/test.env). The child gets this process's environment without any STREAMPRO_*
 /// variable, then `env` on top, so a developer's shell cannot change the answers.
@@ -39,7 +35,7 @@ RunResult RunStreampro(const std::vector<std::string>& args,
 /// comes: for tests that act while it runs (a signal, a key typed at the terminal).
 class LiveRun {
  public:
-  /// Starts `streampro args` from the source tree with ChildEnvironment(env). With
+  /// Starts `streampro args` from the source tree with `env` as RunStreampro does. With
   /// `terminal`, the child runs in a new pseudo-terminal (250 columns) as its foreground
   /// process; else its stderr is a pipe and its stdout /dev/null.
   LiveRun(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
@@ -69,6 +65,13 @@ class LiveRun {
   bool reaped_ = false;
   std::string output_;
 };
+
+/// Runs streampro as RunStreampro does, sends it `signal_number` as soon as its stderr
+/// holds `needle`, and returns how it ended (`err`: its stderr). A needle that never comes
+/// is a test failure; the child is then killed.
+RunResult SignalWhen(const std::vector<std::string>& args,
+                     const std::map<std::string, std::string>& env, const std::string& needle,
+                     int signal_number);
 
 /// `streampro pipeline --env test --landing LANDING --lake LAKE --ingestion-date DATE`.
 RunResult RunPipeline(const std::string& landing, const std::string& lake, const std::string& date,

@@ -134,38 +134,30 @@ TEST_F(InterruptTest, SignalsStopAReRunAndLeaveThePublishedLakeAsTheMessageSays)
   const std::string report_before = ReadFileOrEmpty(ReportPath(lake.path(), kDate));
   ASSERT_FALSE(report_before.empty());
 
-  {
-    LiveRun run(Pipeline(lake.path()), fast, /*terminal=*/false);
-    ASSERT_TRUE(run.started());
-    ASSERT_TRUE(run.WaitFor("\nprogress: to-trusted: reading raw files ")) << run.output();
-    run.Signal(SIGINT);
-    EXPECT_EQ(run.Wait(), 130) << run.output();
-    EXPECT_NE(run.output().find(fmt::format(
-                  "\nstreampro: error: interrupted by SIGINT during to-trusted for {}: nothing was "
-                  "published; staged files removed, lake lock released\n",
-                  kDate)),
-              std::string::npos)
-        << run.output();
-  }
+  const RunResult sigint =
+      SignalWhen(Pipeline(lake.path()), fast, "\nprogress: to-trusted: reading raw files ", SIGINT);
+  EXPECT_EQ(sigint.exit_code, 130) << sigint.err;
+  EXPECT_NE(sigint.err.find(fmt::format(
+                "\nstreampro: error: interrupted by SIGINT during to-trusted for {}: nothing was "
+                "published; staged files removed, lake lock released\n",
+                kDate)),
+            std::string::npos)
+      << sigint.err;
   EXPECT_TRUE(StagingEntries(lake.path()).empty());
   EXPECT_TRUE(LakeBytes(lake.path()) == before) << "the lake changed";
 
-  {
-    LiveRun run(Pipeline(lake.path()), fast, /*terminal=*/false);
-    ASSERT_TRUE(run.started());
-    ASSERT_TRUE(run.WaitFor("\nprogress: to-enriched: sessions and journeys ")) << run.output();
-    run.Signal(SIGTERM);
-    EXPECT_EQ(run.Wait(), 130) << run.output();
-    EXPECT_NE(run.output().find(fmt::format(
-                  "\nstreampro: error: interrupted by SIGTERM during to-enriched for {0}: "
-                  "published before the interruption: trusted/users/ingestion_date={0}, "
-                  "trusted/videos/ingestion_date={0}, trusted/devices/ingestion_date={0}, "
-                  "trusted/events/ingestion_date={0}, trusted/_rejects/ingestion_date={0}; "
-                  "nothing else was published; staged files removed, lake lock released\n",
-                  kDate)),
-              std::string::npos)
-        << run.output();
-  }
+  const RunResult sigterm = SignalWhen(Pipeline(lake.path()), fast,
+                                       "\nprogress: to-enriched: sessions and journeys ", SIGTERM);
+  EXPECT_EQ(sigterm.exit_code, 130) << sigterm.err;
+  EXPECT_NE(sigterm.err.find(fmt::format(
+                "\nstreampro: error: interrupted by SIGTERM during to-enriched for {0}: "
+                "published before the interruption: trusted/users/ingestion_date={0}, "
+                "trusted/videos/ingestion_date={0}, trusted/devices/ingestion_date={0}, "
+                "trusted/events/ingestion_date={0}, trusted/_rejects/ingestion_date={0}; "
+                "nothing else was published; staged files removed, lake lock released\n",
+                kDate)),
+            std::string::npos)
+      << sigterm.err;
   EXPECT_TRUE(StagingEntries(lake.path()).empty());
   // Raw (unchanged files), enriched and the report are as they were.
   const std::map<std::string, std::string> after = LakeBytes(lake.path());

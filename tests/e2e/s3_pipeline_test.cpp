@@ -442,21 +442,16 @@ TEST_F(S3PipelineTest, SigintMidStageRemovesStagedObjectsAndTheLock) {
   const std::vector<std::string> args = {"pipeline", "--env",  "test", "--landing",
                                          landing,    "--lake", Lake(), "--ingestion-date",
                                          kDate};
-  {
-    LiveRun run(args, env, /*terminal=*/false);
-    ASSERT_TRUE(run.started());
-    ASSERT_TRUE(run.WaitFor("\nprogress: to-trusted: ")) << run.output();
-    run.Signal(SIGINT);
-    EXPECT_EQ(run.Wait(), 130) << run.output();
-    EXPECT_NE(run.output().find(fmt::format(
-                  "interrupted by SIGINT during to-trusted for {0}: published before the "
-                  "interruption: raw/users/ingestion_date={0}, raw/videos/ingestion_date={0}, "
-                  "raw/devices/ingestion_date={0}, raw/events/ingestion_date={0}; nothing else "
-                  "was published; staged files removed, lake lock released",
-                  kDate)),
-              std::string::npos)
-        << run.output();
-  }
+  const RunResult stopped = SignalWhen(args, env, "\nprogress: to-trusted: ", SIGINT);
+  EXPECT_EQ(stopped.exit_code, 130) << stopped.err;
+  EXPECT_NE(stopped.err.find(fmt::format(
+                "interrupted by SIGINT during to-trusted for {0}: published before the "
+                "interruption: raw/users/ingestion_date={0}, raw/videos/ingestion_date={0}, "
+                "raw/devices/ingestion_date={0}, raw/events/ingestion_date={0}; nothing else "
+                "was published; staged files removed, lake lock released",
+                kDate)),
+            std::string::npos)
+      << stopped.err;
   EXPECT_EQ(Objects("lake/_staging").size(), 0u);
   EXPECT_EQ(Objects("lake/_lock").size(), 0u);
   EXPECT_EQ(Objects("lake/trusted").size(), 0u);
