@@ -289,13 +289,11 @@ class RunMonitor::Impl {
 };
 
 Result<std::unique_ptr<RunMonitor>> RunMonitor::Start(MonitorOptions options) {
-  std::unique_ptr<RunMonitor> monitor(new RunMonitor(nullptr));
+  std::unique_ptr<RunMonitor> monitor(new RunMonitor());
   monitor->impl_ = std::make_unique<Impl>(options, &monitor->progress_, &monitor->token_);
   RETURN_NOT_OK(monitor->impl_->Start());
   return monitor;
 }
-
-RunMonitor::RunMonitor(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 RunMonitor::~RunMonitor() = default;
 

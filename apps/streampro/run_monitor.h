@@ -73,7 +73,7 @@ class RunMonitor {
   class Impl;
 
  private:
-  explicit RunMonitor(std::unique_ptr<Impl> impl);
+  RunMonitor() = default;
 
   Progress progress_;
   CancellationToken token_;

@@ -24,7 +24,6 @@ void Progress::StartStage(std::string name) {
   unit_ = ProgressUnit::kBytes;
   total_ = 0;
   started_ = std::chrono::steady_clock::now();
-  ++generation_;
   done_.store(0, std::memory_order_relaxed);
   events_.store(0, std::memory_order_relaxed);
 }
@@ -33,7 +32,6 @@ void Progress::EndStage() {
   std::lock_guard guard(mutex_);
   stage_.clear();
   phase_.clear();
-  ++generation_;
 }
 
 void Progress::StartPhase(std::string phase, ProgressUnit unit, int64_t total) {
@@ -42,7 +40,6 @@ void Progress::StartPhase(std::string phase, ProgressUnit unit, int64_t total) {
   unit_ = unit;
   total_ = total;
   started_ = std::chrono::steady_clock::now();
-  ++generation_;
   done_.store(0, std::memory_order_relaxed);
   events_.store(0, std::memory_order_relaxed);
 }
@@ -57,7 +54,6 @@ ProgressSnapshot Progress::Snapshot() const {
   snapshot.done = done_.load(std::memory_order_relaxed);
   snapshot.events = events_.load(std::memory_order_relaxed);
   snapshot.started = started_;
-  snapshot.generation = generation_;
   return snapshot;
 }
 

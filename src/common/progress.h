@@ -60,9 +60,6 @@ struct ProgressSnapshot {
   int64_t events = 0;
   /// When the phase (or, before the first phase, the stage) began.
   std::chrono::steady_clock::time_point started;
-  /// Changes whenever a stage or phase starts, so a reporter can tell a new line from an
-  /// update of the same one.
-  uint64_t generation = 0;
 };
 
 /// The counters of the running stage. The application starts and ends stages; a stage
@@ -92,7 +89,6 @@ class Progress {
   ProgressUnit unit_ = ProgressUnit::kBytes;
   int64_t total_ = 0;
   std::chrono::steady_clock::time_point started_;
-  uint64_t generation_ = 0;
   std::atomic<int64_t> done_{0};
   std::atomic<int64_t> events_{0};
 };
