@@ -2,6 +2,7 @@
 // `report`.
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <chrono>
 #include <cstdio>
@@ -16,6 +17,7 @@
 #include "pipeline/stage_options.h"
 #include "pipeline/trusted_stage.h"
 #include "report/report.h"
+#include "run_monitor.h"
 #include "streampro/version.h"
 
 namespace streampro::cli {
@@ -27,6 +29,7 @@ struct JobArgs {
   std::string landing;
   std::string lake;
   std::string format = "text";
+  bool quiet = false;
 };
 
 struct JobContext {
@@ -39,6 +42,10 @@ struct JobContext {
   pipeline::StageOptions options;
   /// Progress lines go to stdout, or to stderr when stdout carries JSON or HTML.
   std::FILE* progress = stdout;
+  /// Live progress and Ctrl-C (the action owns it); options.control points into it.
+  RunMonitor* monitor = nullptr;
+  /// STREAMPRO_PROGRESS_INTERVAL_MS; 0: the default for the kind of output.
+  int64_t progress_interval_ms = 0;
 };
 
 Result<JobContext> ResolveJob(const CLI::App& command, const JobArgs& args,
@@ -53,17 +60,35 @@ Result<JobContext> ResolveJob(const CLI::App& command, const JobArgs& args,
   context.format = args.format;
   if (context.format != "text") context.progress = stderr;
   ASSIGN_OR_RETURN(context.options, pipeline::StageOptions::FromConfig(config));
+  ASSIGN_OR_RETURN(context.progress_interval_ms, config.GetInt("STREAMPRO_PROGRESS_INTERVAL_MS"));
+  if (context.progress_interval_ms < 0) {
+    return Status::InvalidArgument(fmt::format(
+        "STREAMPRO_PROGRESS_INTERVAL_MS ({}): {} must be 0 (the default) or more",
+        config.SourceOf("STREAMPRO_PROGRESS_INTERVAL_MS"), context.progress_interval_ms));
+  }
   context.storage = std::move(locations);
   return context;
 }
 
 // Times one stage; Done() prints `stage <name> <seconds>` on stderr for scripts and
-// benchmarks (a failed stage prints only its error).
+// benchmarks (a failed stage prints only its error). With a monitor, the stage's live
+// progress line lasts as long as the timer.
 class StageTimer {
  public:
-  explicit StageTimer(std::string name)
-      : name_(std::move(name)), start_(std::chrono::steady_clock::now()) {}
+  explicit StageTimer(std::string name, RunMonitor* monitor = nullptr)
+      : name_(std::move(name)), monitor_(monitor), start_(std::chrono::steady_clock::now()) {
+    if (monitor_ != nullptr) monitor_->BeginStage(name_);
+  }
+  ~StageTimer() { EndProgress(); }
+  StageTimer(const StageTimer&) = delete;
+  StageTimer& operator=(const StageTimer&) = delete;
+
+  // The stage's work is done: its progress line is cleared before it prints its summary.
+  void EndProgress() const {
+    if (monitor_ != nullptr) monitor_->EndStage();
+  }
   Status Done() const {
+    EndProgress();
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start_;
     std::fprintf(stderr, "stage %s %.3f\n", name_.c_str(), elapsed.count());
     return Status::OK();
@@ -71,6 +96,7 @@ class StageTimer {
 
  private:
   std::string name_;
+  RunMonitor* monitor_;
   std::chrono::steady_clock::time_point start_;
 };
 
@@ -104,16 +130,49 @@ Result<lake::LakeLock> AcquireLake(const JobContext& context) {
   return lock;
 }
 
+// The one-line account of an interrupted run: where it stopped and exactly which
+// partitions it had published before (everything staged is removed by then).
+std::string InterruptionMessage(const std::string& reason, const JobContext& context,
+                                const std::vector<std::string>& published) {
+  const std::string stage = context.monitor != nullptr ? context.monitor->last_stage() : "";
+  std::string message =
+      stage.empty()
+          ? fmt::format("{} for {}", reason, FormatIsoDate(context.date))
+          : fmt::format("{} during {} for {}", reason, stage, FormatIsoDate(context.date));
+  if (published.empty()) {
+    message += ": nothing was published";
+  } else {
+    message += fmt::format(": published before the interruption: {}; nothing else was published",
+                           fmt::join(published, ", "));
+  }
+  return message + "; staged files removed, lake lock released";
+}
+
+// Runs `work` under the lake lock. An interrupted run's error says what it had published
+// before it stopped; the lock is released when this returns.
+Status RunLocked(const JobContext& context,
+                 const std::function<Status(const lake::LakeLock&)>& work) {
+  if (const Status before = context.options.control.CheckCancelled(); !before.ok()) {
+    return Status::Cancelled(
+        fmt::format("{} before the lake was touched: nothing was published", before.message()));
+  }
+  ASSIGN_OR_RETURN(const lake::LakeLock lock, AcquireLake(context));
+  const Status status = work(lock);
+  if (status.code() != StatusCode::kCancelled) return status;
+  return Status::Cancelled(InterruptionMessage(status.message(), context, lock.published()));
+}
+
 Status RunToRaw(const lake::LakeLock& lock, const JobContext& context,
                 const pipeline::LandingInventory& inventory) {
-  StageTimer timer("to-raw");
+  StageTimer timer("to-raw", context.monitor);
   fmt::print(context.progress, "Landing {} for ingestion date {}\n", context.landing,
              FormatIsoDate(context.date));
   for (const auto& skipped : inventory.skipped) {
     fmt::print(context.progress, "  skipped  {}: {}\n", skipped.name, skipped.reason);
   }
   ASSIGN_OR_RETURN(const std::vector<pipeline::RawFileResult> copied,
-                   pipeline::IngestRaw(lock, inventory, context.date));
+                   pipeline::IngestRaw(lock, inventory, context.date, context.options.control));
+  timer.EndProgress();
   for (const Table table : kAllTables) {
     const auto it =
         std::find_if(copied.begin(), copied.end(), [&](const auto& f) { return f.table == table; });
@@ -135,9 +194,10 @@ Status RunToRaw(const lake::LakeLock& lock, const JobContext& context,
 }
 
 Status RunToTrusted(const lake::LakeLock& lock, const JobContext& context) {
-  StageTimer timer("to-trusted");
+  StageTimer timer("to-trusted", context.monitor);
   ASSIGN_OR_RETURN(const pipeline::TrustedResult result,
                    pipeline::RawToTrusted(lock, context.date, context.options));
+  timer.EndProgress();
   fmt::print(context.progress, "Trusted {}:\n", FormatIsoDate(context.date));
   if (result.tables.empty()) fmt::print(context.progress, "  no raw files for this date\n");
   for (const auto& table : result.tables) {
@@ -150,9 +210,10 @@ Status RunToTrusted(const lake::LakeLock& lock, const JobContext& context) {
 }
 
 Status RunToEnriched(const lake::LakeLock& lock, const JobContext& context) {
-  StageTimer timer("to-enriched");
+  StageTimer timer("to-enriched", context.monitor);
   ASSIGN_OR_RETURN(const pipeline::EnrichedResult result,
                    pipeline::TrustedToEnriched(lock, context.date, context.options));
+  timer.EndProgress();
   fmt::print(
       context.progress,
       "Enriched {}: {} events from {} ingestion date(s) ({} duplicates across dates dropped), "
@@ -163,7 +224,7 @@ Status RunToEnriched(const lake::LakeLock& lock, const JobContext& context) {
 }
 
 Result<report::Report> RunReport(const lake::LakeLock& lock, const JobContext& context) {
-  StageTimer timer("report");
+  StageTimer timer("report", context.monitor);
   ASSIGN_OR_RETURN(report::Report built,
                    pipeline::PublishReport(lock, context.date, context.options));
   RETURN_NOT_OK(timer.Done());
@@ -190,13 +251,22 @@ CLI::App* AddJob(CLI::App* app, Action* action, const CliEnvironment* environmen
   AddCommonOptions(command, &args->common, /*date_required=*/true);
   command
       ->add_option("--landing", args->landing,
-                   "Landing folder (default: STREAMPRO_LANDING_DIR, data/landing)")
+                   "Landing folder (default: STREAMPRO_LANDING_DIR, or its alias LOCAL_DATA_PATH; "
+                   "data/landing)")
       ->type_name("DIR");
   command->add_option("--lake", args->lake, "Lake root (default: STREAMPRO_LAKE_ROOT, lake)")
       ->type_name("DIR");
+  command->add_flag("--quiet", args->quiet,
+                    "No progress lines (a live line per stage on a terminal, else one every 10 s)");
   command->callback([command, args, action, run, environment] {
     *action = [command, args, run, environment]() -> Status {
-      ASSIGN_OR_RETURN(const JobContext context, ResolveJob(*command, *args, *environment));
+      ASSIGN_OR_RETURN(JobContext context, ResolveJob(*command, *args, *environment));
+      // From here on Ctrl-C (SIGINT) and SIGTERM stop the run cleanly (exit 130).
+      ASSIGN_OR_RETURN(
+          const std::unique_ptr<RunMonitor> monitor,
+          RunMonitor::Start(DefaultMonitorOptions(args->quiet, context.progress_interval_ms)));
+      context.monitor = monitor.get();
+      context.options.control = monitor->control();
       return run(context);
     };
   });
@@ -213,17 +283,18 @@ void RegisterPipelineCommands(CLI::App* app, Action* action, const CliEnvironmen
       [](const JobContext& context) -> Status {
         // The landing folder is checked before the lake is touched.
         ASSIGN_OR_RETURN(const pipeline::LandingInventory inventory, ScanLanding(context));
-        ASSIGN_OR_RETURN(const lake::LakeLock lock, AcquireLake(context));
-        StageTimer total("total");
-        RETURN_NOT_OK(RunToRaw(lock, context, inventory));
-        RETURN_NOT_OK(RunToTrusted(lock, context));
-        RETURN_NOT_OK(RunToEnriched(lock, context));
-        ASSIGN_OR_RETURN(const report::Report built, RunReport(lock, context));
-        RETURN_NOT_OK(total.Done());
-        fmt::print(context.progress,
-                   "Report: {}/reports/ingestion_date={}/report.{{json,html}}\n\n", context.lake,
-                   FormatIsoDate(context.date));
-        return PrintReport(built, context.format);
+        return RunLocked(context, [&](const lake::LakeLock& lock) -> Status {
+          StageTimer total("total");
+          RETURN_NOT_OK(RunToRaw(lock, context, inventory));
+          RETURN_NOT_OK(RunToTrusted(lock, context));
+          RETURN_NOT_OK(RunToEnriched(lock, context));
+          ASSIGN_OR_RETURN(const report::Report built, RunReport(lock, context));
+          RETURN_NOT_OK(total.Done());
+          fmt::print(context.progress,
+                     "Report: {}/reports/ingestion_date={}/report.{{json,html}}\n\n", context.lake,
+                     FormatIsoDate(context.date));
+          return PrintReport(built, context.format);
+        });
       },
       pipeline_args)
       ->add_option("--format", pipeline_args->format, "How to print the report at the end")
@@ -233,20 +304,21 @@ void RegisterPipelineCommands(CLI::App* app, Action* action, const CliEnvironmen
          "Landing -> raw: byte-identical, checksummed copies under raw/{table}/ingestion_date=D",
          [](const JobContext& context) -> Status {
            ASSIGN_OR_RETURN(const pipeline::LandingInventory inventory, ScanLanding(context));
-           ASSIGN_OR_RETURN(const lake::LakeLock lock, AcquireLake(context));
-           return RunToRaw(lock, context, inventory);
+           return RunLocked(context, [&](const lake::LakeLock& lock) {
+             return RunToRaw(lock, context, inventory);
+           });
          });
   AddJob(app, action, environment, "to-trusted",
          "Raw -> trusted: typed, validated, deduplicated Parquet plus the rejects table",
          [](const JobContext& context) -> Status {
-           ASSIGN_OR_RETURN(const lake::LakeLock lock, AcquireLake(context));
-           return RunToTrusted(lock, context);
+           return RunLocked(
+               context, [&](const lake::LakeLock& lock) { return RunToTrusted(lock, context); });
          });
   AddJob(app, action, environment, "to-enriched",
          "Trusted -> enriched: user_sessions, user_journey, genre_performance, device_analytics",
          [](const JobContext& context) -> Status {
-           ASSIGN_OR_RETURN(const lake::LakeLock lock, AcquireLake(context));
-           return RunToEnriched(lock, context);
+           return RunLocked(
+               context, [&](const lake::LakeLock& lock) { return RunToEnriched(lock, context); });
          });
   auto report_args = std::make_shared<JobArgs>();
   AddJob(
@@ -254,9 +326,10 @@ void RegisterPipelineCommands(CLI::App* app, Action* action, const CliEnvironmen
       "Answer Q1-Q3 from the enriched tables: prints text (or JSON / HTML) and publishes "
       "reports/ingestion_date=D/report.json and report.html",
       [](const JobContext& context) -> Status {
-        ASSIGN_OR_RETURN(const lake::LakeLock lock, AcquireLake(context));
-        ASSIGN_OR_RETURN(const report::Report built, RunReport(lock, context));
-        return PrintReport(built, context.format);
+        return RunLocked(context, [&](const lake::LakeLock& lock) -> Status {
+          ASSIGN_OR_RETURN(const report::Report built, RunReport(lock, context));
+          return PrintReport(built, context.format);
+        });
       },
       report_args)
       ->add_option("--format", report_args->format, "text (default), json or html")

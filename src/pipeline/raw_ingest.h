@@ -6,6 +6,7 @@
 
 #include "catalog/catalog.h"
 #include "common/date.h"
+#include "common/progress.h"
 #include "lake/lake_lock.h"
 #include "pipeline/landing.h"
 #include "streampro/status.h"
@@ -42,8 +43,12 @@ inline constexpr std::string_view kLandingEtagProperty = "landing_etag";
 /// without a landing file for D keep their raw partition. A landing file that changes
 /// while it is copied is an IOError, and its partition is not published.
 /// Results are in inventory order.
+/// Progress: one phase counting the bytes of the taken files (an unchanged file counts at
+/// once). Cancellation is checked before each file and between the copy's reads; a
+/// cancelled copy is not published, the files copied before it stay published.
 Result<std::vector<RawFileResult>> IngestRaw(const lake::LakeLock& lock,
-                                             const LandingInventory& inventory, Date date);
+                                             const LandingInventory& inventory, Date date,
+                                             const RunControl& control = {});
 
 /// Copy buffer size of IngestRaw (large reads keep the copy at disk speed).
 inline constexpr size_t kRawCopyBufferBytes = size_t{8} << 20;

@@ -34,6 +34,7 @@ Status RequireEnriched(const lake::Lake& lake, Date date) {
 Result<report::Report> PublishReport(const lake::LakeLock& lock, Date date,
                                      const StageOptions& options) {
   const lake::Lake& lake = lock.lake();
+  RETURN_NOT_OK(options.control.CheckCancelled());
   RETURN_NOT_OK(RequireEnriched(lake, date));
   ASSIGN_OR_RETURN(std::vector<report::TableCounts> tables, TrustedTableCounts(lake, date));
   ASSIGN_OR_RETURN(const RecordBatch journey,
@@ -69,6 +70,7 @@ Result<report::Report> PublishReport(const lake::LakeLock& lock, Date date,
     RETURN_NOT_OK(stream->Write(text));
     RETURN_NOT_OK(partition->CloseFile(name, std::nullopt));
   }
+  RETURN_NOT_OK(options.control.CheckCancelled());
   RETURN_NOT_OK(partition->Commit());
   return built;
 }

@@ -36,6 +36,48 @@ RunResult RunStreampro(const std::vector<std::string>& args,
 RunResult RunProgram(std::vector<std::string> argv,
                      const std::map<std::string, std::string>& env = {});
 
+/// The binary running, its stderr (or, in a pseudo-terminal, all of its output) read as it
+/// comes: for tests that act while it runs (a signal, a key typed at the terminal).
+class LiveRun {
+ public:
+  /// Starts `streampro args` from the source tree with `env` as RunStreampro does. With
+  /// `terminal`, the child runs in a new pseudo-terminal (250 columns) as its foreground
+  /// process; else its stderr is a pipe and its stdout /dev/null.
+  LiveRun(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
+          bool terminal);
+  /// Kills a child still running.
+  ~LiveRun();
+  LiveRun(const LiveRun&) = delete;
+  LiveRun& operator=(const LiveRun&) = delete;
+
+  bool started() const { return pid_ > 0 && fd_ >= 0; }
+  /// Reads until the output holds `needle` (true), or it ends, or 300 s pass (false).
+  bool WaitFor(const std::string& needle);
+  void Signal(int signal_number);
+  /// Pseudo-terminal only: what the user types (0x03 is Ctrl-C). False if not written.
+  bool Type(const std::string& bytes);
+  /// Reads the rest of the output and reaps the child: its exit code, or -1 when a signal
+  /// ended it.
+  int Wait();
+  const std::string& output() const { return output_; }
+
+ private:
+  // False at the end of the output (EOF, or EIO once a pseudo-terminal's child is gone).
+  bool ReadSome(int timeout_ms);
+
+  int pid_ = -1;
+  int fd_ = -1;
+  bool reaped_ = false;
+  std::string output_;
+};
+
+/// Runs streampro as RunStreampro does, sends it `signal_number` as soon as its stderr
+/// holds `needle`, and returns how it ended (`err`: its stderr). A needle that never comes
+/// is a test failure; the child is then killed.
+RunResult SignalWhen(const std::vector<std::string>& args,
+                     const std::map<std::string, std::string>& env, const std::string& needle,
+                     int signal_number);
+
 /// `streampro pipeline --env test --landing LANDING --lake LAKE --ingestion-date DATE`.
 RunResult RunPipeline(const std::string& landing, const std::string& lake, const std::string& date,
                       const std::map<std::string, std::string>& env = {});
