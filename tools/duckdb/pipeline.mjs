@@ -158,11 +158,16 @@ async function main() {
   const options = parseArguments(process.argv.slice(2));
   const { landing, date, out } = options;
   const timings = {};
+  // Wall seconds per step, and the process's CPU seconds (all DuckDB threads), which say
+  // more than the wall time on a machine shared with other work.
   const step = async (name, work) => {
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
     const result = await work();
     timings[name] = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
     console.error(`duckdb_step ${name} ${timings[name].toFixed(3)}`);
+    console.error(`duckdb_cpu ${name} ${((cpu.user + cpu.system) / 1e6).toFixed(3)}`);
     return result;
   };
   const partition = (layer, table) => join(out, layer, table, `ingestion_date=${date}`);
