@@ -14,9 +14,16 @@ CREATE OR REPLACE MACRO sp_wilson_half(k, n) AS
                        + sp_wilson_z() * sp_wilson_z() / (4.0 * n * n))
   / (1.0 + sp_wilson_z() * sp_wilson_z() / n);
 
+-- One grouping of the events per session gives its bounds, counts, watch seconds (summed in
+-- input order, as a sequential sum in double precision), the attributes of its earliest
+-- event and the genre of its earliest event with a video (ties: event_name, then input
+-- order); a second, over watch_time events, gives the seconds per genre. Kept events with
+-- a video_id have a known one (unknown_video), so genre IS NOT NULL means "with a video".
 CREATE OR REPLACE TABLE user_sessions AS
 WITH events AS (
-  SELECT e.*, v.genre
+  SELECT e.user_id, e.session_id, e."timestamp", e.event_name, e.value, e.source_line,
+         e.device_os, e.app_version, e.device, e.network_type, e.country, v.genre,
+         struct_pack(e."timestamp", e.event_name, e.source_line) AS event_order
   FROM trusted_events e LEFT JOIN trusted_videos v USING (video_id)
 ),
 totals AS (
@@ -24,15 +31,12 @@ totals AS (
          min("timestamp") AS session_start, max("timestamp") AS session_end,
          count(*) AS event_count,
          coalesce(sum(value ORDER BY source_line) FILTER (WHERE event_name = 'watch_time'),
-                  0.0) AS watch_seconds
+                  0.0) AS watch_seconds,
+         arg_min(struct_pack(device_os, app_version, device, network_type, country),
+                 event_order) AS first_event,
+         arg_min(genre, event_order) FILTER (WHERE genre IS NOT NULL) AS first_genre
   FROM events
   GROUP BY user_id, session_id
-),
-first_events AS (
-  SELECT user_id, session_id, device_os, app_version, device, network_type, country
-  FROM events
-  QUALIFY row_number() OVER (PARTITION BY user_id, session_id
-                             ORDER BY "timestamp", event_name, source_line) = 1
 ),
 genre_seconds AS (
   SELECT user_id, session_id, genre, sum(value ORDER BY source_line) AS seconds
@@ -41,32 +45,26 @@ genre_seconds AS (
   GROUP BY user_id, session_id, genre
 ),
 top_genres AS (
-  SELECT user_id, session_id, genre
+  -- the most seconds, ties alphabetical; only genres with more than 0 s
+  SELECT user_id, session_id,
+         arg_min(genre, struct_pack(negative_seconds := -seconds, genre)) AS genre
   FROM genre_seconds
   WHERE seconds > 0
-  QUALIFY row_number() OVER (PARTITION BY user_id, session_id ORDER BY seconds DESC, genre) = 1
-),
-fallback_genres AS (
-  SELECT user_id, session_id, genre
-  FROM events
-  WHERE genre IS NOT NULL
-  QUALIFY row_number() OVER (PARTITION BY user_id, session_id
-                             ORDER BY "timestamp", event_name, source_line) = 1
+  GROUP BY user_id, session_id
 )
 SELECT t.user_id, t.session_id,
        row_number() OVER user_order AS session_number,
        t.session_start, t.session_end,
        sp_us_between(t.session_start, t.session_end) / 1e6 AS duration_seconds,
        t.event_count, t.watch_seconds,
-       coalesce(g.genre, f.genre, 'Unknown') AS genre,
-       a.device_os, a.app_version, a.device, a.network_type, a.country,
+       coalesce(g.genre, t.first_genre, 'Unknown') AS genre,
+       t.first_event.device_os, t.first_event.app_version, t.first_event.device,
+       t.first_event.network_type, t.first_event.country,
        t.watch_seconds >= 30 AS reached_30s,
        sp_us_between(lag(t.session_start) OVER user_order, t.session_start) / 3.6e9
          AS hours_since_previous_session
 FROM totals t
-JOIN first_events a USING (user_id, session_id)
 LEFT JOIN top_genres g USING (user_id, session_id)
-LEFT JOIN fallback_genres f USING (user_id, session_id)
 WINDOW user_order AS (PARTITION BY t.user_id ORDER BY t.session_start, t.session_id)
 ORDER BY t.user_id, session_number;
 
