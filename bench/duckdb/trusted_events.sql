@@ -43,13 +43,15 @@ WITH lines AS (
 ),
 valid AS (
   -- Grammar beyond json_valid, each behind a cheap test of the line: an object, and no
-  -- trailing commas or NaN/Infinity (looked for with strings and literals removed).
+  -- trailing commas or NaN/Infinity (looked for with strings and literals removed). The
+  -- parser takes nan and inf[inity] in any case (NAN, iNf), hence lower().
   -- Numbers beyond the double range (1e999) are valid JSON (SPEC §7).
   SELECT line_index, line,
          CASE WHEN spill IS NOT NULL OR NOT json_valid(line) THEN false
-              WHEN NOT starts_with(ltrim(line, ' ' || chr(9) || chr(13)), '{') THEN false
-              WHEN (contains(line, 'nan') OR contains(line, 'NaN') OR contains(line, 'inf')
-                    OR contains(line, 'Inf') OR regexp_matches(line, ',[ \t\r\n]*[\]}]'))
+              WHEN NOT (starts_with(line, '{')
+                        OR starts_with(ltrim(line, ' ' || chr(9) || chr(13)), '{')) THEN false
+              WHEN (contains(lower(line), 'nan') OR contains(lower(line), 'inf')
+                    OR regexp_matches(line, ',[ \t\r\n]*[\]}]'))
                    AND regexp_matches(
                          regexp_replace(regexp_replace(line, '"(?:[^"\\]|\\.)*"', '', 'g'),
                                         'true|false|null', '', 'g'),
