@@ -6,8 +6,8 @@
 // Usage: node pipeline.mjs --landing DIR --date YYYY-MM-DD --out DIR
 //          [--min-sessions 30] [--threads N] [--memory-limit 4GB]
 // Writes OUT/raw/..., OUT/trusted/..., OUT/enriched/..., OUT/report.json and prints
-// "duckdb_step <name> <seconds>" per step on stderr. Exit 0 on success, 1 on bad input,
-// 2 on bad usage.
+// "duckdb_step <name> <seconds>" (wall) and "duckdb_cpu <name> <seconds>" per step on
+// stderr. Exit 0 on success, 1 on bad input, 2 on bad usage.
 import { DuckDBInstance } from '@duckdb/node-api';
 import { createHash } from 'node:crypto';
 import { copyFileSync, createReadStream, existsSync, mkdirSync, readFileSync,
