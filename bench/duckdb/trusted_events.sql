@@ -122,20 +122,14 @@ typed AS (
   FROM fields
 ),
 instants AS (
-  -- YYYY-MM-DD[T ]HH:MM:SS[.f{1,9}][Z|(+|-)HH:MM]: once the shape matches, the fields sit
-  -- at fixed positions (an offset is the last 6 characters). DuckDB's TIMESTAMPTZ cast
-  -- rejects impossible days and :60 seconds, applies the offset and truncates the fraction
-  -- to microseconds; it accepts 24:00 and offsets of 24 h or :60, hence the range checks.
+  -- YYYY-MM-DD[T ]HH:MM:SS[.f{1,9}][Z|(+|-)HH:MM], hours 00-23, minutes and seconds 00-59,
+  -- offsets up to 23:59, checked by the regex; DuckDB's TIMESTAMPTZ cast then rejects
+  -- impossible days (Feb 30), applies the offset and truncates the fraction to
+  -- microseconds.
   SELECT *,
          CASE WHEN regexp_full_match(timestamp_text,
-                '[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?'
-                || '(?:Z|[+-][0-9]{2}:[0-9]{2})?')
-                AND substr(timestamp_text, 12, 2) <= '23'
-                AND substr(timestamp_text, 15, 2) <= '59'
-                AND substr(timestamp_text, 18, 2) <= '59'
-                AND (substr(timestamp_text, -6, 1) NOT IN ('+', '-')
-                     OR (substr(timestamp_text, -5, 2) <= '23'
-                         AND substr(timestamp_text, -2, 2) <= '59'))
+                '[0-9]{4}-[0-9]{2}-[0-9]{2}[T ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]'
+                || '(\.[0-9]{1,9})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?')
               THEN try_cast(timestamp_text AS TIMESTAMPTZ) END AS instant
   FROM typed
 ),
