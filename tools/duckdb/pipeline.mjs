@@ -6,8 +6,8 @@
 // Usage: node pipeline.mjs --landing DIR --date YYYY-MM-DD --out DIR
 //          [--min-sessions 30] [--threads N] [--memory-limit 4GB]
 // Writes OUT/raw/..., OUT/trusted/..., OUT/enriched/..., OUT/report.json and prints
-// "duckdb_step <name> <seconds>" per step on stderr. Exit 0 on success, 1 on bad input,
-// 2 on bad usage.
+// "duckdb_step <name> <seconds>" (wall) and "duckdb_cpu <name> <seconds>" per step on
+// stderr. Exit 0 on success, 1 on bad input, 2 on bad usage.
 import { DuckDBInstance } from '@duckdb/node-api';
 import { createHash } from 'node:crypto';
 import { copyFileSync, createReadStream, existsSync, mkdirSync, readFileSync,
@@ -158,11 +158,16 @@ async function main() {
   const options = parseArguments(process.argv.slice(2));
   const { landing, date, out } = options;
   const timings = {};
+  // Wall seconds per step, and the process's CPU seconds (all DuckDB threads), which say
+  // more than the wall time on a machine shared with other work.
   const step = async (name, work) => {
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
     const result = await work();
     timings[name] = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
     console.error(`duckdb_step ${name} ${timings[name].toFixed(3)}`);
+    console.error(`duckdb_cpu ${name} ${((cpu.user + cpu.system) / 1e6).toFixed(3)}`);
     return result;
   };
   const partition = (layer, table) => join(out, layer, table, `ingestion_date=${date}`);
