@@ -18,7 +18,6 @@
 #include <iostream>
 #include <map>
 #include <memory>
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -223,10 +222,10 @@ TEST_F(ReportPageTest, PageRendersInChromiumWithTheFiguresOfReportJson) {
   const std::string page = ReportPath(lake_, kLastDate, "report.html");
   const std::string html = ReadFileOrEmpty(page);
   ASSERT_FALSE(html.empty()) << page;
-  // Nothing to fetch: no http(s) in any src or href, no CSS url().
-  const std::regex fetch(R"((src|href)\s*=\s*["']?\s*(https?:)?//)", std::regex::icase);
-  EXPECT_FALSE(std::regex_search(html, fetch));
-  EXPECT_EQ(html.find("url("), std::string::npos);
+  // Nothing to fetch: no src or href at all (so none with http(s)), no CSS url().
+  for (const char* attribute : {"src=", "href=", "SRC=", "HREF=", "url("}) {
+    EXPECT_EQ(html.find(attribute), std::string::npos) << attribute;
+  }
 
   const std::string out = std::string(STREAMPRO_TEST_ARTIFACTS) + "/report_page";
   fs::remove_all(out);
