@@ -51,6 +51,9 @@ struct WriterOptions {
   bool dictionary = true;
   /// DATA_PAGE_V2 pages instead of DATA_PAGE (v1).
   bool data_page_v2 = false;
+  /// The schema fields' ids (SchemaElement.field_id, which Iceberg and pyarrow's
+  /// `PARQUET:field_id` read): empty for none, else one per field, each positive.
+  std::vector<int32_t> field_ids;
 
   /// InvalidArgument naming the bad setting.
   Status Validate() const;

@@ -66,6 +66,8 @@ class PartitionWriter {
   const PartitionManifest& manifest() const { return manifest_; }
   /// The published folder, `{root}/{layer}/{table}/ingestion_date=D`.
   const std::string& partition_dir() const { return staged_.partition_uri; }
+  /// The catalog table this partition belongs to.
+  const catalog::TableDef& table() const { return *staged_.table; }
   /// The private folder the files are written to before Commit.
   const std::string& staging_dir() const { return staged_.staging_uri; }
 

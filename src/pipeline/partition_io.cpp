@@ -10,10 +10,18 @@
 
 namespace streampro::pipeline {
 
+parquet::WriterOptions WithFieldIds(parquet::WriterOptions options, const catalog::TableDef& table,
+                                    const Schema& schema) {
+  if (table.schema != nullptr && *table.schema == schema) options.field_ids = table.field_ids;
+  return options;
+}
+
 Status WriteParquetFile(lake::PartitionWriter* partition, const std::string& name,
                         const RecordBatch& batch, const parquet::WriterOptions& options) {
   ASSIGN_OR_RETURN(OutputStream * stream, partition->CreateFile(name));
-  ASSIGN_OR_RETURN(auto writer, parquet::FileWriter::Open(stream, batch.schema(), options));
+  ASSIGN_OR_RETURN(auto writer, parquet::FileWriter::Open(
+                                    stream, batch.schema(),
+                                    WithFieldIds(options, partition->table(), *batch.schema())));
   RETURN_NOT_OK(writer->WriteBatch(batch));
   RETURN_NOT_OK(writer->Close());
   return partition->CloseFile(name, batch.num_rows());

@@ -16,8 +16,14 @@
 
 namespace streampro::pipeline {
 
+/// `options` with the field ids of `table` (Parquet `field_id`, the ids Iceberg reads)
+/// when `schema` is the table's schema; otherwise `options` as they are.
+parquet::WriterOptions WithFieldIds(parquet::WriterOptions options, const catalog::TableDef& table,
+                                    const Schema& schema);
+
 /// Writes `batch` as the Parquet file `name` of a staged partition and closes it with its
-/// row count, so Commit can verify the footer against it.
+/// row count, so Commit can verify the footer against it. The file carries the partition
+/// table's field ids (WithFieldIds).
 Status WriteParquetFile(lake::PartitionWriter* partition, const std::string& name,
                         const RecordBatch& batch, const parquet::WriterOptions& options);
 

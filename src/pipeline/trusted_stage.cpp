@@ -130,7 +130,9 @@ class RejectWriter {
     const std::string name = PartFileName(0);
     ASSIGN_OR_RETURN(OutputStream * stream, partition->CreateFile(name));
     ASSIGN_OR_RETURN(auto writer,
-                     parquet::FileWriter::Open(stream, RejectLedger::LedgerSchema(), options));
+                     parquet::FileWriter::Open(
+                         stream, RejectLedger::LedgerSchema(),
+                         WithFieldIds(options, partition->table(), *RejectLedger::LedgerSchema())));
     return RejectWriter(partition, name, std::move(writer));
   }
 

@@ -483,7 +483,8 @@ class InteropTest : public ::testing::Test {
   }
 
   /// pyarrow decodes every Parquet file: row counts as in the manifests, the Arrow types
-  /// and Parquet logical types we meant, statistics equal to the data.
+  /// and Parquet logical types we meant, the catalog's field ids, statistics equal to the
+  /// data.
   void ExpectPyarrowReads() {
     const CommandResult check =
         RunCommand(fmt::format("'{}' '{}/tests/engines/pyarrow_check.py' '{}'", EnginesPython(),
@@ -530,8 +531,12 @@ class InteropTest : public ::testing::Test {
               << result.Minified("/" + key + "/problems");
           ASSERT_EQ(result.Keys("/" + key + "/columns").size(),
                     static_cast<size_t>(table->schema->num_fields()));
-          for (const Field& field : table->schema->fields()) {
+          for (int c = 0; c < table->schema->num_fields(); ++c) {
+            const Field& field = table->schema->field(c);
             const std::string at = fmt::format("/{}/columns/{}", key, field.name);
+            // The catalog's stable id, as Iceberg reads it.
+            EXPECT_EQ(result.Int(at + "/field_id"), table->field_ids[static_cast<size_t>(c)])
+                << field.name;
             EXPECT_EQ(result.String(at + "/arrow"), kTypes.at(field.type).first) << field.name;
             EXPECT_EQ(result.String(at + "/logical"), kTypes.at(field.type).second) << field.name;
             EXPECT_EQ(result.Bool(at + "/nullable"), field.nullable) << field.name;

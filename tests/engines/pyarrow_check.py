@@ -6,7 +6,7 @@ Prints one JSON object on stdout, keyed by the file's path relative to LAKE_DIR:
   rows, row_groups     from the footer
   read_rows            rows pyarrow actually decoded
   columns[name]        {"arrow": "timestamp[us, tz=UTC]", "logical": "Timestamp(...)",
-                        "nullable": bool}
+                        "nullable": bool, "field_id": int or null (PARQUET:field_id)}
   problems             every statistic that disagrees with the decoded data: min / max
                        (logical values, compared as pyarrow reads them), null_count, and
                        num_values; a chunk whose dictionary page does not come first
@@ -18,6 +18,13 @@ import sys
 
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+
+
+def field_id(field):
+    """The Parquet field_id pyarrow read for a column, or None."""
+    metadata = field.metadata or {}
+    value = metadata.get(b"PARQUET:field_id")
+    return None if value is None else int(value)
 
 
 def check_file(path):
@@ -38,6 +45,7 @@ def check_file(path):
             "arrow": str(field.type),
             "logical": str(column.logical_type),
             "nullable": field.nullable,
+            "field_id": field_id(field),
         }
     read_rows = 0
     for g in range(meta.num_row_groups):

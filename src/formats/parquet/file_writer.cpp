@@ -71,6 +71,10 @@ Status WriterOptions::Validate() const {
     return Status::InvalidArgument(
         fmt::format("parquet zstd_level {} is outside -7..22", zstd_level));
   }
+  for (const int32_t id : field_ids) {
+    if (id <= 0)
+      return Status::InvalidArgument(fmt::format("parquet field id {} is not positive", id));
+  }
   return Status::OK();
 }
 
@@ -119,6 +123,11 @@ Result<std::unique_ptr<FileWriter>> FileWriter::Open(OutputStream* sink, SchemaP
   RETURN_NOT_OK(options.Validate());
   if (sink == nullptr || schema == nullptr) {
     return Status::Internal("parquet writer needs a sink and a schema");
+  }
+  if (!options.field_ids.empty() &&
+      options.field_ids.size() != static_cast<size_t>(schema->num_fields())) {
+    return Status::InvalidArgument(fmt::format("parquet writer: {} field ids for {} columns",
+                                               options.field_ids.size(), schema->num_fields()));
   }
   if (options.row_group_target_bytes > (int64_t{1} << 31)) {
     // Row groups are buffered in memory; keep them (and every page size) below 2 GiB.
@@ -181,7 +190,12 @@ Status FileWriter::Close() {
   root.name = "schema";
   root.num_children = s.schema->num_fields();
   meta.schema.push_back(root);
-  for (const auto& field : s.schema->fields()) meta.schema.push_back(LeafFor(field));
+  for (int i = 0; i < s.schema->num_fields(); ++i) {
+    meta.schema.push_back(LeafFor(s.schema->field(i)));
+    if (!s.options.field_ids.empty()) {
+      meta.schema.back().field_id = s.options.field_ids[static_cast<size_t>(i)];
+    }
+  }
   meta.num_rows = s.total_rows;
   meta.row_groups = std::move(s.row_groups);
   meta.created_by = kCreatedBy;

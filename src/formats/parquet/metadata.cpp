@@ -66,6 +66,7 @@ void WriteSchemaElement(CompactWriter& w, const SchemaElement& e) {
   w.FieldBinary(4, e.name);
   if (e.num_children) w.FieldI32(5, *e.num_children);
   if (e.converted_type) w.FieldI32(6, *e.converted_type);
+  if (e.field_id) w.FieldI32(9, *e.field_id);
   if (e.logical_type.kind != LogicalType::kNone && e.logical_type.kind != LogicalType::kOther &&
       e.logical_type.kind != LogicalType::kInteger) {
     WriteLogicalType(w, e.logical_type);
@@ -220,6 +221,8 @@ Status ReadSchemaElement(CompactReader& r, SchemaElement* e) {
         return ReadOptI32(r, t, &e->num_children);
       case 6:
         return ReadOptI32(r, t, &e->converted_type);
+      case 9:
+        return ReadOptI32(r, t, &e->field_id);
       case 10:
         RETURN_NOT_OK(r.ExpectStruct(t));
         return ReadLogicalType(r, &e->logical_type);

@@ -78,6 +78,8 @@ struct SchemaElement {
   std::string name;
   std::optional<int32_t> num_children;
   std::optional<int32_t> converted_type;
+  /// The column's stable id (Iceberg field id; pyarrow's `PARQUET:field_id`).
+  std::optional<int32_t> field_id;
   LogicalType logical_type;
 };
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -425,6 +426,49 @@ TEST(ParquetDuckDbTest, WeReadEveryFileDuckDbWrites) {
                         "DELTA_LENGTH_BYTE_ARRAY"}) {
     EXPECT_NE(encodings.find(e), std::string::npos) << e << " not in " << encodings;
   }
+}
+
+// Field ids (SchemaElement.field_id): DuckDB shows the ids we asked for, and none when
+// none were asked for.
+TEST(ParquetDuckDbTest, DuckDbSeesTheFieldIds) {
+  testing::TempDir dir;
+  const auto schema = testing_data::AllTypesSchema();
+  const RecordBatch batch = testing_data::MakeRandomBatch(schema, 100, 7);
+  WriterOptions with_ids;
+  for (int i = 0; i < schema->num_fields(); ++i) with_ids.field_ids.push_back(1000 - 3 * i);
+  for (const auto& [name, options] :
+       {std::pair<std::string, WriterOptions>{"ids", with_ids}, {"none", WriterOptions{}}}) {
+    BufferOutputStream sink;
+    auto writer = FileWriter::Open(&sink, schema, options);
+    ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+    ASSERT_TRUE((*writer)->WriteBatch(batch).ok());
+    ASSERT_TRUE((*writer)->Close().ok());
+    ASSERT_TRUE(WriteFileAtomically(dir / (name + ".parquet"), sink.buffer()).ok());
+  }
+  const auto lines = RunDuckDb(fmt::format(
+      "SELECT regexp_extract(file_name, '[a-z]+.parquet') || '|' || name || '|' || "
+      "coalesce(field_id::VARCHAR, 'NULL') AS l FROM parquet_schema('{}') WHERE num_children "
+      "IS NULL ORDER BY l",
+      dir / "*.parquet"));
+  std::vector<std::string> expected;
+  for (int i = 0; i < schema->num_fields(); ++i) {
+    expected.push_back(fmt::format("ids.parquet|{}|{}", schema->field(i).name, 1000 - 3 * i));
+    expected.push_back(fmt::format("none.parquet|{}|NULL", schema->field(i).name));
+  }
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(lines, expected);
+}
+
+TEST(ParquetDuckDbTest, FieldIdsMustFitTheSchema) {
+  BufferOutputStream sink;
+  WriterOptions options;
+  options.field_ids = {1, 2};
+  EXPECT_EQ(FileWriter::Open(&sink, testing_data::AllTypesSchema(), options).status().code(),
+            StatusCode::kInvalidArgument);
+  options.field_ids.assign(static_cast<size_t>(testing_data::AllTypesSchema()->num_fields()), 1);
+  options.field_ids[3] = 0;
+  EXPECT_EQ(FileWriter::Open(&sink, testing_data::AllTypesSchema(), options).status().code(),
+            StatusCode::kInvalidArgument);
 }
 
 }  // namespace
