@@ -100,6 +100,8 @@ struct RowGroupInfo {
   int64_t num_rows = 0;
   int64_t total_byte_size = 0;
   std::vector<ColumnStatistics> columns;  ///< one per schema field
+  /// Each column chunk's total_compressed_size: its bytes in the file.
+  std::vector<int64_t> column_bytes;
 };
 
 /// Reader limits that protect against hostile files.
@@ -126,6 +128,8 @@ class FileReader {
   /// `i` in [0, num_row_groups()).
   const RowGroupInfo& row_group(int i) const;
   const std::string& created_by() const;
+  /// The schema fields' field ids (SchemaElement.field_id), 0 where the file has none.
+  const std::vector<int32_t>& field_ids() const;
 
   /// Reads the listed columns (indices into schema()) of row group `i`; the batch's
   /// schema is those fields in that order.

@@ -95,6 +95,7 @@ struct FileReader::Impl {
   std::vector<ColumnDescriptor> columns;
   SchemaPtr schema;
   std::vector<RowGroupInfo> row_groups;
+  std::vector<int32_t> field_ids;
   std::string created_by;
   int64_t num_rows = 0;
 
@@ -181,6 +182,7 @@ Result<std::unique_ptr<FileReader>> FileReader::Open(std::shared_ptr<RandomAcces
                     fmt::format("{}: column '{}': {}", file->name(), e.name, st.message()));
     }
     fields.push_back(Field{d.name, d.type, d.nullable});
+    s.field_ids.push_back(e.field_id.value_or(0));
     s.columns.push_back(std::move(d));
   }
   s.schema = std::make_shared<const Schema>(std::move(fields));
@@ -224,6 +226,7 @@ Result<std::unique_ptr<FileReader>> FileReader::Open(std::shared_ptr<RandomAcces
                                  d.timestamp_scale);
       }
       info.columns.push_back(std::move(stats));
+      info.column_bytes.push_back(chunk.meta_data->total_compressed_size);
     }
     s.row_groups.push_back(std::move(info));
   }
@@ -247,6 +250,10 @@ int FileReader::num_row_groups() const {
 const RowGroupInfo& FileReader::row_group(int i) const {
   return impl_->row_groups[static_cast<size_t>(i)];
 }
+const std::vector<int32_t>& FileReader::field_ids() const {
+  return impl_->field_ids;
+}
+
 const std::string& FileReader::created_by() const {
   return impl_->created_by;
 }

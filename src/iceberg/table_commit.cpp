@@ -1,0 +1,190 @@
+#include "iceberg/table_commit.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "iceberg/data_file.h"
+#include "lake/manifest.h"
+
+namespace streampro::iceberg {
+
+namespace {
+
+// The version number of a metadata file named `NNNNN-uuid.metadata.json`, or 0.
+int64_t MetadataVersion(std::string_view uri) {
+  const size_t slash = uri.rfind('/');
+  const std::string_view name = slash == std::string_view::npos ? uri : uri.substr(slash + 1);
+  int64_t version = 0;
+  size_t i = 0;
+  for (; i < name.size() && name[i] >= '0' && name[i] <= '9'; ++i) {
+    version = version * 10 + (name[i] - '0');
+  }
+  return i > 0 && i < name.size() && name[i] == '-' ? version : 0;
+}
+
+std::string Key(const std::string& uri, int64_t bytes) {
+  return fmt::format("{}\n{}", uri, bytes);
+}
+
+}  // namespace
+
+std::string MetadataFolder(const lake::Lake& lake, const catalog::TableDef& table) {
+  return lake.TableUri(table) + "/metadata";
+}
+
+Result<std::vector<WantedFile>> PublishedFiles(const lake::Lake& lake,
+                                               const catalog::TableDef& table) {
+  std::vector<WantedFile> files;
+  ASSIGN_OR_RETURN(const std::vector<Date> dates, lake.ListPartitions(table));
+  for (const Date date : dates) {
+    ASSIGN_OR_RETURN(const std::optional<lake::PartitionManifest> manifest,
+                     lake::ReadManifest(lake, table, date));
+    if (!manifest) continue;  // dropped since it was listed
+    for (const lake::FileEntry& entry : manifest->files) {
+      if (!entry.name.ends_with(".parquet")) continue;
+      files.push_back(
+          {lake::FileUri(lake, *manifest, entry), entry.bytes, entry.rows.value_or(0), date});
+    }
+  }
+  return files;
+}
+
+Result<std::vector<ManifestEntry>> LiveEntries(const lake::Lake& lake, const Snapshot& snapshot) {
+  ASSIGN_OR_RETURN(const std::string list_bytes, lake.Read(snapshot.manifest_list));
+  ASSIGN_OR_RETURN(const std::vector<ManifestFile> manifests,
+                   ReadManifestList(list_bytes, snapshot.manifest_list));
+  std::vector<ManifestEntry> live;
+  for (const ManifestFile& m : manifests) {
+    ASSIGN_OR_RETURN(const std::string bytes, lake.Read(m.path));
+    ASSIGN_OR_RETURN(std::vector<ManifestEntry> entries,
+                     ReadManifest(bytes, m.path, m.sequence_number));
+    for (ManifestEntry& e : entries) {
+      if (e.status == EntryStatus::kAdded && e.snapshot_id == 0)
+        e.snapshot_id = m.added_snapshot_id;
+      if (e.status != EntryStatus::kDeleted) live.push_back(std::move(e));
+    }
+  }
+  return live;
+}
+
+Result<std::optional<std::string>> WriteNextMetadata(const lake::Lake& lake,
+                                                     const catalog::TableDef& table,
+                                                     const std::optional<std::string>& current,
+                                                     const std::vector<WantedFile>& wanted,
+                                                     int64_t now_ms) {
+  TableMetadata metadata;
+  std::vector<ManifestEntry> live;
+  if (current) {
+    ASSIGN_OR_RETURN(const std::string json, lake.Read(*current));
+    ASSIGN_OR_RETURN(metadata, ParseTableMetadata(json, *current));
+    if (const Snapshot* snapshot = metadata.CurrentSnapshot()) {
+      ASSIGN_OR_RETURN(live, LiveEntries(lake, *snapshot));
+    }
+  } else {
+    metadata.table_uuid = RandomUuid();
+    metadata.location = lake.TableUri(table);
+  }
+
+  // Which files stay, which are new, which go.
+  std::map<std::string, const ManifestEntry*> live_by_key;
+  for (const ManifestEntry& e : live) live_by_key[Key(e.file.path, e.file.file_size_in_bytes)] = &e;
+  std::set<std::string> wanted_keys;
+  for (const WantedFile& w : wanted) wanted_keys.insert(Key(w.uri, w.bytes));
+  const bool unchanged =
+      current && metadata.CurrentSnapshot() != nullptr &&
+      wanted_keys.size() == live_by_key.size() &&
+      std::all_of(wanted_keys.begin(), wanted_keys.end(),
+                  [&](const std::string& k) { return live_by_key.count(k) > 0; });
+  if (unchanged) return std::optional<std::string>();
+
+  const std::optional<int64_t> parent = metadata.current_snapshot_id;
+  const int64_t snapshot_id = RandomSnapshotId();
+  const int64_t sequence_number = metadata.last_sequence_number + 1;
+  std::vector<ManifestEntry> entries;
+  int64_t added_files = 0, added_rows = 0, deleted_files = 0, deleted_rows = 0, total_rows = 0;
+  std::set<int32_t> changed_dates;
+  for (const WantedFile& w : wanted) {
+    const auto found = live_by_key.find(Key(w.uri, w.bytes));
+    if (found != live_by_key.end()) {
+      ManifestEntry e = *found->second;
+      e.status = EntryStatus::kExisting;
+      entries.push_back(std::move(e));
+    } else {
+      ASSIGN_OR_RETURN(auto file, lake.OpenRead(w.uri));
+      ManifestEntry e;
+      e.status = EntryStatus::kAdded;
+      e.snapshot_id = snapshot_id;
+      ASSIGN_OR_RETURN(
+          e.file, DescribeParquetFile(std::shared_ptr<RandomAccessFile>(std::move(file)), table,
+                                      w.uri, w.bytes, w.date));
+      ++added_files;
+      added_rows += e.file.record_count;
+      changed_dates.insert(w.date.days_since_epoch);
+      entries.push_back(std::move(e));
+    }
+    total_rows += entries.back().file.record_count;
+  }
+  for (const ManifestEntry& e : live) {
+    if (wanted_keys.count(Key(e.file.path, e.file.file_size_in_bytes)) > 0) continue;
+    ManifestEntry gone = e;
+    gone.status = EntryStatus::kDeleted;
+    gone.snapshot_id = snapshot_id;
+    ++deleted_files;
+    deleted_rows += e.file.record_count;
+    changed_dates.insert(e.file.partition.days_since_epoch);
+    entries.push_back(std::move(gone));
+  }
+
+  const std::string folder = MetadataFolder(lake, table);
+  const std::string commit_uuid = RandomUuid();
+  const std::string manifest_uri = fmt::format("{}/{}-m0.avro", folder, commit_uuid);
+  ASSIGN_OR_RETURN(const std::string manifest_bytes, WriteManifest(table, entries));
+  RETURN_NOT_OK(lake.Write(manifest_uri, manifest_bytes));
+  const ManifestFile manifest =
+      SummarizeManifest(entries, manifest_uri, static_cast<int64_t>(manifest_bytes.size()),
+                        snapshot_id, sequence_number);
+  const std::string list_uri =
+      fmt::format("{}/snap-{}-1-{}.avro", folder, snapshot_id, commit_uuid);
+  ASSIGN_OR_RETURN(const std::string list_bytes,
+                   WriteManifestList({manifest}, snapshot_id, parent, sequence_number));
+  RETURN_NOT_OK(lake.Write(list_uri, list_bytes));
+
+  Snapshot snapshot;
+  snapshot.snapshot_id = snapshot_id;
+  snapshot.parent_snapshot_id = parent;
+  snapshot.sequence_number = sequence_number;
+  snapshot.timestamp_ms = now_ms;
+  snapshot.manifest_list = list_uri;
+  snapshot.summary = {
+      {"operation", deleted_files > 0 ? "overwrite" : "append"},
+      {"added-data-files", std::to_string(added_files)},
+      {"deleted-data-files", std::to_string(deleted_files)},
+      {"added-records", std::to_string(added_rows)},
+      {"deleted-records", std::to_string(deleted_rows)},
+      {"changed-partition-count", std::to_string(changed_dates.size())},
+      {"total-records", std::to_string(total_rows)},
+      {"total-data-files", std::to_string(wanted.size())},
+      {"total-delete-files", "0"},
+      {"total-position-deletes", "0"},
+      {"total-equality-deletes", "0"},
+  };
+  if (current) metadata.metadata_log.push_back({metadata.last_updated_ms, *current});
+  metadata.snapshots.push_back(std::move(snapshot));
+  metadata.current_snapshot_id = snapshot_id;
+  metadata.last_sequence_number = sequence_number;
+  metadata.last_updated_ms = now_ms;
+  metadata.snapshot_log.push_back({now_ms, snapshot_id});
+  metadata.properties["schema.name-mapping.default"] = NameMappingJson(table);
+  metadata.properties["write.format.default"] = "parquet";
+
+  const int64_t version = current ? MetadataVersion(*current) + 1 : 0;
+  const std::string metadata_uri =
+      fmt::format("{}/{:05d}-{}.metadata.json", folder, version, RandomUuid());
+  RETURN_NOT_OK(lake.Write(metadata_uri, ToJson(metadata, table)));
+  return std::optional<std::string>(metadata_uri);
+}
+
+}  // namespace streampro::iceberg

@@ -1,0 +1,54 @@
+#pragma once
+
+// One Iceberg commit of a lake table: from the files the table should hold now (what the
+// lake's published partition manifests name) and the table's current metadata, the next
+// metadata file — a new snapshot whose manifest lists every live file (unchanged files as
+// EXISTING, new ones ADDED, dropped ones DELETED) — or nothing when the current snapshot
+// already holds exactly those files. Files go to `{table}/metadata/`, each name unique.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "catalog/catalog.h"
+#include "common/date.h"
+#include "iceberg/manifest.h"
+#include "iceberg/table_metadata.h"
+#include "lake/lake.h"
+#include "streampro/status.h"
+
+namespace streampro::iceberg {
+
+/// A data file the table should hold.
+struct WantedFile {
+  std::string uri;
+  int64_t bytes = 0;
+  int64_t rows = 0;
+  Date date;
+};
+
+/// Every Parquet file of every published partition of `table`, from the partitions'
+/// manifests (src/lake/manifest.h), by date then name.
+Result<std::vector<WantedFile>> PublishedFiles(const lake::Lake& lake,
+                                               const catalog::TableDef& table);
+
+/// `{table}/metadata`.
+std::string MetadataFolder(const lake::Lake& lake, const catalog::TableDef& table);
+
+/// Writes the manifest, manifest list and metadata file of the next snapshot of `table`
+/// after `current` (the metadata_location the catalog holds; nullopt for a new table) so
+/// that it holds exactly `wanted`; returns the new metadata file's URI, or nullopt when
+/// the current snapshot holds those files already. Metrics of files not in the current
+/// snapshot come from their Parquet footers. `now_ms` stamps the snapshot.
+Result<std::optional<std::string>> WriteNextMetadata(const lake::Lake& lake,
+                                                     const catalog::TableDef& table,
+                                                     const std::optional<std::string>& current,
+                                                     const std::vector<WantedFile>& wanted,
+                                                     int64_t now_ms);
+
+/// The live files (status ADDED or EXISTING) of a snapshot, read from its manifest list.
+Result<std::vector<ManifestEntry>> LiveEntries(const lake::Lake& lake, const Snapshot& snapshot);
+
+}  // namespace streampro::iceberg

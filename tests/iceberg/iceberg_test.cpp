@@ -1,0 +1,437 @@
+// Iceberg tables over the lake's Parquet files: Appendix D single values and footer
+// metrics worked out by hand (column sizes by DuckDB), the JDBC catalog schema on SQLite
+// with its optimistic commit, and pyiceberg (SqlCatalog over the SQLite file) reading what
+// we commit: schema with field ids, identity partition, per-date rows of every snapshot,
+// data-file metrics.
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "e2e/e2e_support.h"
+#include "formats/parquet/duckdb_runner.h"
+#include "iceberg/data_file.h"
+#include "iceberg/manifest.h"
+#include "iceberg/table_catalog.h"
+#include "iceberg/table_commit.h"
+#include "iceberg/table_metadata.h"
+#include "lake/partition_writer.h"
+#include "pipeline/partition_io.h"
+#include "support/lake_support.h"
+#include "support/temp_dir.h"
+
+namespace streampro::iceberg {
+namespace {
+
+using catalog::TableId;
+
+std::string Hex(std::string_view bytes) {
+  std::string out;
+  for (const char c : bytes) out += fmt::format("{:02x}", static_cast<uint8_t>(c));
+  return out;
+}
+
+constexpr Date kDay1{19723};  // 2024-01-01
+constexpr Date kDay2{19724};  // 2024-01-02
+
+// Trusted users rows: user_id, signup_date (days), tier, age_group, gender.
+struct UserRow {
+  std::string id;
+  int32_t signup;
+  std::string tier;
+  std::optional<std::string> age;
+  std::optional<std::string> gender;
+};
+
+RecordBatch UsersBatch(const std::vector<UserRow>& rows) {
+  RecordBatch batch(catalog::SchemaOf(TableId::kTrustedUsers));
+  for (const UserRow& r : rows) {
+    batch.column(0).AppendString(r.id);
+    batch.column(1).AppendInt32(r.signup);
+    batch.column(2).AppendString(r.tier);
+    r.age ? batch.column(3).AppendString(*r.age) : batch.column(3).AppendNull();
+    r.gender ? batch.column(4).AppendString(*r.gender) : batch.column(4).AppendNull();
+  }
+  return batch;
+}
+
+const std::vector<UserRow> kThreeUsers = {
+    {"u1", 19724, "free", std::nullopt, "f"},
+    {"u3", 19700, "premium", "18-24", std::nullopt},
+    {"u2", 19800, "basic", std::nullopt, std::nullopt},
+};
+
+TEST(IcebergSingleValueTest, LittleEndianAsAppendixD) {
+  EXPECT_EQ(Hex(SerializeInt32(19724)), "0c4d0000");
+  EXPECT_EQ(Hex(SerializeInt32(-1)), "ffffffff");
+  EXPECT_EQ(Hex(SerializeInt64(1704067200000000)), "00202110d70d0600");
+  EXPECT_EQ(Hex(SerializeDouble(1.0)), "000000000000f03f");
+  EXPECT_EQ(Hex(SerializeDouble(-0.0)), "0000000000000080");
+}
+
+// Footer metrics of a two-row-group file, worked out from the rows above.
+TEST(IcebergDataFileTest, MetricsComeFromTheFooter) {
+  testing::TempDir dir;
+  const catalog::TableDef& users = catalog::Get(TableId::kTrustedUsers);
+  parquet::WriterOptions options;
+  options.max_row_group_rows = 2;
+  options.field_ids = users.field_ids;
+  const std::string long_id(70, 'z');
+  std::vector<UserRow> rows = kThreeUsers;
+  rows.push_back({long_id, 19750, "free", std::nullopt, std::nullopt});
+  BufferOutputStream sink;
+  auto writer = parquet::FileWriter::Open(&sink, users.schema, options);
+  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+  ASSERT_TRUE((*writer)->WriteBatch(UsersBatch(rows)).ok());
+  ASSERT_TRUE((*writer)->Close().ok());
+  const std::string path = dir / "users.parquet";
+  ASSERT_TRUE(WriteFileAtomically(path, sink.buffer()).ok());
+  const auto size = static_cast<int64_t>(sink.buffer().size());
+
+  auto file = DescribeParquetFile(MakeBufferFile(path, sink.buffer()), users, path, size, kDay1);
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  EXPECT_EQ(file->record_count, 4);
+  EXPECT_EQ(file->file_size_in_bytes, size);
+  EXPECT_EQ(file->partition, kDay1);
+  const std::map<int32_t, int64_t> four = {{1, 4}, {2, 4}, {3, 4}, {4, 4}, {5, 4}};
+  EXPECT_EQ(file->value_counts, four);
+  const std::map<int32_t, int64_t> nulls = {{1, 0}, {2, 0}, {3, 0}, {4, 3}, {5, 3}};
+  EXPECT_EQ(file->null_value_counts, nulls);
+  // user_id: "u1" .. the 70 z's, whose upper bound is too long to keep and whose lower
+  // bound is not needed (u1 < z...).
+  EXPECT_EQ(file->lower_bounds.at(1), "u1");
+  EXPECT_EQ(file->upper_bounds.count(1), 0U);
+  EXPECT_EQ(Hex(file->lower_bounds.at(2)), Hex(SerializeInt32(19700)));
+  EXPECT_EQ(Hex(file->upper_bounds.at(2)), Hex(SerializeInt32(19800)));
+  EXPECT_EQ(file->lower_bounds.at(3), "basic");
+  EXPECT_EQ(file->upper_bounds.at(3), "premium");
+  EXPECT_EQ(file->lower_bounds.at(4), "18-24");
+  EXPECT_EQ(file->upper_bounds.at(4), "18-24");
+  EXPECT_EQ(file->lower_bounds.at(5), "f");
+  EXPECT_EQ(file->upper_bounds.at(5), "f");
+
+  // Column sizes: DuckDB's sum of the chunks' compressed sizes.
+  const auto lines = parquet::testing_duckdb::RunDuckDb(
+      fmt::format("SELECT path_in_schema || '=' || sum(total_compressed_size)::VARCHAR AS l FROM "
+                  "parquet_metadata('{}') GROUP BY path_in_schema ORDER BY l",
+                  path));
+  std::vector<std::string> ours;
+  for (int c = 0; c < users.schema->num_fields(); ++c) {
+    ours.push_back(fmt::format("{}={}", users.schema->field(c).name,
+                               file->column_sizes.at(users.field_ids[static_cast<size_t>(c)])));
+  }
+  std::sort(ours.begin(), ours.end());
+  EXPECT_EQ(lines, ours);
+
+  // A long string lower bound is cut to a prefix.
+  rows = {{std::string(70, 'b'), 1, "t", std::nullopt, std::nullopt}};
+  BufferOutputStream sink2;
+  auto writer2 = parquet::FileWriter::Open(&sink2, users.schema, options);
+  ASSERT_TRUE(writer2.ok());
+  ASSERT_TRUE((*writer2)->WriteBatch(UsersBatch(rows)).ok());
+  ASSERT_TRUE((*writer2)->Close().ok());
+  auto cut = DescribeParquetFile(MakeBufferFile("b", sink2.buffer()), users, "b", 1, kDay1);
+  ASSERT_TRUE(cut.ok());
+  EXPECT_EQ(cut->lower_bounds.at(1), std::string(kMaxStringBound, 'b'));
+  EXPECT_EQ(cut->upper_bounds.count(1), 0U);
+  // The all-null column has no bounds but a null count.
+  EXPECT_EQ(cut->lower_bounds.count(4), 0U);
+  EXPECT_EQ(cut->null_value_counts.at(4), 1);
+}
+
+TEST(IcebergDataFileTest, OtherColumnsOrFieldIdsAreRefused) {
+  const catalog::TableDef& users = catalog::Get(TableId::kTrustedUsers);
+  const catalog::TableDef& videos = catalog::Get(TableId::kTrustedVideos);
+  parquet::WriterOptions options;
+  options.field_ids = {11, 12, 13, 14, 15};
+  BufferOutputStream sink;
+  auto writer = parquet::FileWriter::Open(&sink, users.schema, options);
+  ASSERT_TRUE(writer.ok());
+  ASSERT_TRUE((*writer)->WriteBatch(UsersBatch(kThreeUsers)).ok());
+  ASSERT_TRUE((*writer)->Close().ok());
+  auto ids =
+      DescribeParquetFile(MakeBufferFile("f.parquet", sink.buffer()), users, "f.parquet", 1, kDay1);
+  ASSERT_FALSE(ids.ok());
+  EXPECT_EQ(ids.status().code(), StatusCode::kInvalidData);
+  EXPECT_NE(ids.status().message().find("f.parquet: column 'user_id' has field id 11"),
+            std::string::npos)
+      << ids.status().ToString();
+  auto columns = DescribeParquetFile(MakeBufferFile("f.parquet", sink.buffer()), videos,
+                                     "f.parquet", 1, kDay1);
+  EXPECT_EQ(columns.status().code(), StatusCode::kInvalidData);
+}
+
+// ---- the catalog -------------------------------------------------------------------------
+
+std::vector<std::string> SqliteRows(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  std::vector<std::string> rows;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    ADD_FAILURE() << "cannot open " << path;
+    sqlite3_close(db);
+    return rows;
+  }
+  sqlite3_stmt* stmt = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK)
+      << sqlite3_errmsg(db);
+  while (stmt != nullptr && sqlite3_step(stmt) == SQLITE_ROW) {
+    std::string row;
+    for (int c = 0; c < sqlite3_column_count(stmt); ++c) {
+      const unsigned char* text = sqlite3_column_text(stmt, c);
+      if (c > 0) row.push_back('|');
+      row.append(text != nullptr ? reinterpret_cast<const char*>(text) : "NULL");
+    }
+    rows.push_back(row);
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return rows;
+}
+
+TEST(IcebergCatalogTest, JdbcSchemaAndOptimisticSwap) {
+  testing::TempDir dir;
+  const std::string db = dir / "catalog.db";
+  auto catalog = OpenTableCatalog("sqlite:///" + db, "streampro");
+  ASSERT_TRUE(catalog.ok()) << catalog.status().ToString();
+  // The columns Iceberg's JdbcUtil creates, in its order and types.
+  EXPECT_EQ(SqliteRows(db,
+                       "SELECT name || ' ' || type || ' ' || \"notnull\" || ' ' || pk FROM "
+                       "pragma_table_info('iceberg_tables')"),
+            (std::vector<std::string>{
+                "catalog_name VARCHAR(255) 1 1", "table_namespace VARCHAR(255) 1 2",
+                "table_name VARCHAR(255) 1 3", "metadata_location VARCHAR(1000) 0 0",
+                "previous_metadata_location VARCHAR(1000) 0 0", "iceberg_type VARCHAR(5) 0 0"}));
+  EXPECT_EQ(SqliteRows(db,
+                       "SELECT name || ' ' || type || ' ' || \"notnull\" || ' ' || pk FROM "
+                       "pragma_table_info('iceberg_namespace_properties')"),
+            (std::vector<std::string>{"catalog_name VARCHAR(255) 1 1", "namespace VARCHAR(255) 1 2",
+                                      "property_key VARCHAR(255) 0 3",
+                                      "property_value VARCHAR(1000) 0 0"}));
+  ASSERT_TRUE((*catalog)->EnsureNamespace("lake").ok());
+  ASSERT_TRUE((*catalog)->EnsureNamespace("lake").ok());
+  EXPECT_EQ(SqliteRows(db, "SELECT * FROM iceberg_namespace_properties"),
+            std::vector<std::string>{"streampro|lake|exists|true"});
+
+  const TableIdent users{"lake", "trusted_users"};
+  EXPECT_EQ(*(*catalog)->LoadMetadataLocation(users), std::nullopt);
+  EXPECT_TRUE(*(*catalog)->CreateTable(users, "m0"));
+  EXPECT_FALSE(*(*catalog)->CreateTable(users, "other"));
+  EXPECT_EQ(*(*catalog)->LoadMetadataLocation(users), "m0");
+  EXPECT_TRUE(*(*catalog)->SwapMetadataLocation(users, "m0", "m1"));
+  // A writer that read m0 is refused: someone else committed m1.
+  EXPECT_FALSE(*(*catalog)->SwapMetadataLocation(users, "m0", "m2"));
+  EXPECT_EQ(SqliteRows(db, "SELECT * FROM iceberg_tables"),
+            std::vector<std::string>{"streampro|lake|trusted_users|m1|m0|TABLE"});
+  // Another catalog name in the same file sees nothing.
+  auto other = OpenTableCatalog("sqlite:" + db, "elsewhere");
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(*(*other)->LoadMetadataLocation(users), std::nullopt);
+
+  EXPECT_EQ(OpenTableCatalog("postgresql://u@h/db", "c").status().code(),
+            StatusCode::kNotImplemented);
+  EXPECT_EQ(OpenTableCatalog("mysql://x", "c").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(OpenTableCatalog("sqlite:///" + dir.path() + "/missing/dir/c.db", "c").status().code(),
+            StatusCode::kIOError);
+}
+
+TEST(IcebergCatalogTest, ConcurrentCommitIsRetriedFromFreshMetadataOrRefused) {
+  testing::TempDir dir;
+  const std::string uri = "sqlite:///" + (dir / "catalog.db");
+  auto ours = OpenTableCatalog(uri, "streampro");
+  auto theirs = OpenTableCatalog(uri, "streampro");
+  ASSERT_TRUE(ours.ok() && theirs.ok());
+  const TableIdent table{"lake", "t"};
+  ASSERT_TRUE(*(*ours)->CreateTable(table, "v0"));
+
+  // Another writer commits between our read and our swap, once: we rebuild on top of it.
+  std::vector<std::string> seen;
+  int calls = 0;
+  auto outcome = CommitTable(
+      **ours, table,
+      [&](const std::optional<std::string>& current) -> Result<std::optional<std::string>> {
+        seen.push_back(current.value_or("none"));
+        if (calls++ == 0) {
+          EXPECT_TRUE(*(*theirs)->SwapMetadataLocation(table, "v0", "theirs"));
+        }
+        return std::optional<std::string>(*current + "+ours");
+      });
+  ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
+  EXPECT_TRUE(outcome->committed);
+  EXPECT_EQ(outcome->attempts, 2);
+  EXPECT_EQ(seen, (std::vector<std::string>{"v0", "theirs"}));
+  EXPECT_EQ(*(*ours)->LoadMetadataLocation(table), "theirs+ours");
+
+  // Nothing to change: no commit.
+  outcome = CommitTable(**ours, table, [](const std::optional<std::string>&) {
+    return Result<std::optional<std::string>>(std::optional<std::string>());
+  });
+  ASSERT_TRUE(outcome.ok());
+  EXPECT_FALSE(outcome->committed);
+  EXPECT_EQ(outcome->metadata_location, "theirs+ours");
+
+  // Beaten every time: refused after the attempts, the other writer's commit kept.
+  int round = 0;
+  outcome = CommitTable(
+      **ours, table,
+      [&](const std::optional<std::string>& current) -> Result<std::optional<std::string>> {
+        const std::string next = fmt::format("race{}", round++);
+        EXPECT_TRUE(*(*theirs)->SwapMetadataLocation(table, *current, next));
+        return std::optional<std::string>("lost");
+      },
+      3);
+  ASSERT_FALSE(outcome.ok());
+  EXPECT_EQ(outcome.status().message(),
+            "iceberg table lake.t: other writers committed first 3 times in a row; nothing was "
+            "committed, run again");
+  EXPECT_EQ(*(*ours)->LoadMetadataLocation(table), "race2");
+}
+
+TEST(IcebergMetadataTest, ParsesWhatItWritesAndRefusesOtherVersions) {
+  TableMetadata m;
+  m.table_uuid = RandomUuid();
+  m.location = "/lake/trusted/users";
+  m.last_sequence_number = 2;
+  m.last_updated_ms = 1700000000123;
+  m.current_snapshot_id = 7;
+  m.snapshots = {
+      {5, std::nullopt, 1, 1700000000000, "/l/snap-5.avro", {{"operation", "append"}}},
+      {7, 5, 2, 1700000000123, "/l/snap-7.avro", {{"operation", "overwrite"}, {"a", "b"}}}};
+  m.snapshot_log = {{1700000000000, 5}, {1700000000123, 7}};
+  m.metadata_log = {{1700000000000, "/l/00000-x.metadata.json"}};
+  m.properties = {{"k", "v \"q\""}};
+  const std::string json = ToJson(m, catalog::Get(TableId::kTrustedUsers));
+  auto parsed = ParseTableMetadata(json, "m.json");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_EQ(*parsed, m);
+  EXPECT_EQ(m.table_uuid.size(), 36U);
+  EXPECT_EQ(m.table_uuid[14], '4');
+  std::string v1 = json;
+  v1.replace(v1.find("\"format-version\": 2"), 19, "\"format-version\": 1");
+  EXPECT_EQ(ParseTableMetadata(v1, "m.json").status().message(),
+            "m.json: format-version 1, expected 2");
+}
+
+// ---- pyiceberg reads what we commit -------------------------------------------------------
+
+std::string EnginesPython() {
+  const e2e::RunResult paths = e2e::RunProgram({"scripts/install-engines", "--paths"});
+  std::istringstream lines(paths.out);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.starts_with("ENGINES_PYTHON=")) return line.substr(15);
+  }
+  ADD_FAILURE() << "scripts/install-engines --paths found no virtualenv: " << paths.err;
+  return {};
+}
+
+class IcebergLakeTest : public ::testing::Test {
+ protected:
+  /// Publishes a partition of trusted users with one part file per element of `files`.
+  void Publish(const catalog::TableDef& table, Date date,
+               const std::vector<std::vector<UserRow>>& files) {
+    lake::LakeLock lock = testing::LockLocalLake(dir_ / "lake");
+    auto writer = lake::PartitionWriter::Begin(lock, table, date);
+    ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+    for (size_t i = 0; i < files.size(); ++i) {
+      ASSERT_TRUE(pipeline::WriteParquetFile(writer->get(),
+                                             pipeline::PartFileName(static_cast<uint32_t>(i)),
+                                             UsersBatch(files[i]), parquet::WriterOptions{})
+                      .ok());
+    }
+    ASSERT_TRUE((*writer)->Commit().ok());
+  }
+
+  /// Commits the table's published files; whether a snapshot was added.
+  bool Commit(const catalog::TableDef& table, int64_t now_ms) {
+    const auto lake = testing::LocalLake(dir_ / "lake");
+    auto catalog = OpenTableCatalog(CatalogUri(), "streampro");
+    EXPECT_TRUE(catalog.ok()) << catalog.status().ToString();
+    EXPECT_TRUE((*catalog)->EnsureNamespace("lake").ok());
+    auto wanted = PublishedFiles(*lake, table);
+    EXPECT_TRUE(wanted.ok()) << wanted.status().ToString();
+    auto outcome = CommitTable(**catalog, {"lake", std::string(table.sql_name)},
+                               [&](const std::optional<std::string>& current) {
+                                 return WriteNextMetadata(*lake, table, current, *wanted, now_ms);
+                               });
+    EXPECT_TRUE(outcome.ok()) << outcome.status().ToString();
+    return outcome.ok() && outcome->committed;
+  }
+
+  std::string CatalogUri() const { return "sqlite:///" + (dir_ / "catalog.db"); }
+
+  std::unique_ptr<e2e::JsonDocument> ReadWithPyiceberg(const std::vector<std::string>& tables) {
+    std::vector<std::string> argv = {EnginesPython(), "tests/iceberg/pyiceberg_read.py",
+                                     CatalogUri(), "streampro", "lake"};
+    argv.insert(argv.end(), tables.begin(), tables.end());
+    const e2e::RunResult run = e2e::RunProgram(argv);
+    EXPECT_EQ(run.exit_code, 0) << run.err;
+    auto doc = std::make_unique<e2e::JsonDocument>(run.out);
+    EXPECT_TRUE(doc->ok()) << doc->error() << "\n" << run.out << run.err;
+    return doc;
+  }
+
+  testing::TempDir dir_;
+};
+
+TEST_F(IcebergLakeTest, PyicebergReadsEverySnapshotAndTheMetrics) {
+  const catalog::TableDef& users = catalog::Get(TableId::kTrustedUsers);
+  Publish(users, kDay1, {kThreeUsers});
+  ASSERT_TRUE(Commit(users, 1704103200000));
+  EXPECT_FALSE(Commit(users, 1704103300000)) << "nothing new: no snapshot";
+  Publish(users, kDay2, {{kThreeUsers[0]}, {kThreeUsers[1]}});
+  ASSERT_TRUE(Commit(users, 1704189600000));
+
+  const auto doc = ReadWithPyiceberg({"trusted_users"});
+  const std::string t = "/trusted_users";
+  EXPECT_EQ(
+      doc->Minified(t + "/field_ids"),
+      R"({"age_group":4,"gender":5,"ingestion_date":6,"signup_date":2,"subscription_tier":3,"user_id":1})");
+  EXPECT_EQ(doc->Minified(t + "/partition"),
+            R"([{"field_id":1000,"name":"ingestion_date","source_id":6,"transform":"identity"}])");
+  ASSERT_EQ(doc->Size(t + "/snapshots"), 2U);
+  EXPECT_EQ(doc->String(t + "/snapshots/0/operation"), "append");
+  EXPECT_EQ(doc->Minified(t + "/snapshots/0/rows"), R"({"2024-01-01":3})");
+  EXPECT_EQ(doc->String(t + "/snapshots/1/operation"), "append");
+  EXPECT_EQ(doc->Int(t + "/snapshots/1/parent"), doc->Int(t + "/snapshots/0/id"));
+  EXPECT_EQ(doc->Minified(t + "/snapshots/1/rows"), R"({"2024-01-01":3,"2024-01-02":2})");
+  EXPECT_EQ(doc->Int(t + "/current"), doc->Int(t + "/snapshots/1/id"));
+
+  ASSERT_EQ(doc->Size(t + "/files"), 3U);
+  const std::string f = t + "/files/0";
+  EXPECT_EQ(doc->String(f + "/path"),
+            dir_ / "lake/trusted/users/ingestion_date=2024-01-01/part-00000.parquet");
+  EXPECT_EQ(doc->String(f + "/format"), "PARQUET");
+  EXPECT_EQ(doc->String(f + "/partition"), "19723");
+  EXPECT_EQ(doc->Int(f + "/record_count"), 3);
+  EXPECT_EQ(doc->Minified(f + "/null_value_counts"), R"({"1":0,"2":0,"3":0,"4":2,"5":2})");
+  EXPECT_EQ(doc->Minified(f + "/value_counts"), R"({"1":3,"2":3,"3":3,"4":3,"5":3})");
+  // Hex of: "u1", 19700, "basic", "18-24", "f" / "u3", 19800, "premium", "18-24", "f".
+  EXPECT_EQ(doc->Minified(f + "/lower_bounds"),
+            R"({"1":"7531","2":"f44c0000","3":"6261736963","4":"31382d3234","5":"66"})");
+  EXPECT_EQ(doc->Minified(f + "/upper_bounds"),
+            R"({"1":"7533","2":"584d0000","3":"7072656d69756d","4":"31382d3234","5":"66"})");
+  EXPECT_EQ(doc->Int(f + "/file_size_in_bytes"),
+            static_cast<int64_t>(e2e::ReadFileOrEmpty(doc->String(f + "/path")).size()));
+}
+
+TEST_F(IcebergLakeTest, ReRunOfADateIsAnOverwrite) {
+  const catalog::TableDef& users = catalog::Get(TableId::kTrustedUsers);
+  Publish(users, kDay1, {kThreeUsers});
+  Publish(users, kDay2, {kThreeUsers});
+  ASSERT_TRUE(Commit(users, 1704103200000));
+  Publish(users, kDay2, {{kThreeUsers[2]}});
+  ASSERT_TRUE(Commit(users, 1704189600000));
+  const auto doc = ReadWithPyiceberg({"trusted_users"});
+  const std::string t = "/trusted_users";
+  ASSERT_EQ(doc->Size(t + "/snapshots"), 2U);
+  EXPECT_EQ(doc->String(t + "/snapshots/1/operation"), "overwrite");
+  EXPECT_EQ(doc->Minified(t + "/snapshots/1/rows"), R"({"2024-01-01":3,"2024-01-02":1})");
+  EXPECT_EQ(doc->Size(t + "/files"), 2U);
+}
+
+}  // namespace
+}  // namespace streampro::iceberg
