@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "cli.h"
+#include "iceberg/lake_tables.h"
 #include "lake/lake_lock.h"
 #include "pipeline/enriched_stage.h"
 #include "pipeline/landing.h"
@@ -46,6 +47,8 @@ struct JobContext {
   RunMonitor* monitor = nullptr;
   /// STREAMPRO_PROGRESS_INTERVAL_MS; 0: the default for the kind of output.
   int64_t progress_interval_ms = 0;
+  /// STREAMPRO_CATALOG: where the Iceberg tables are committed ("" for none).
+  std::string iceberg_catalog;
 };
 
 Result<JobContext> ResolveJob(const CLI::App& command, const JobArgs& args,
@@ -66,6 +69,7 @@ Result<JobContext> ResolveJob(const CLI::App& command, const JobArgs& args,
         "STREAMPRO_PROGRESS_INTERVAL_MS ({}): {} must be 0 (the default) or more",
         config.SourceOf("STREAMPRO_PROGRESS_INTERVAL_MS"), context.progress_interval_ms));
   }
+  context.iceberg_catalog = config.GetOrDefault("STREAMPRO_CATALOG");
   context.storage = std::move(locations);
   return context;
 }
@@ -148,6 +152,24 @@ std::string InterruptionMessage(const std::string& reason, const JobContext& con
   return message + "; staged files removed, lake lock released";
 }
 
+// Commits a snapshot of every trusted and enriched table whose published files changed.
+Status CommitIceberg(const lake::LakeLock& lock, const JobContext& context) {
+  StageTimer timer("iceberg", context.monitor);
+  iceberg::LakeTablesOptions options;
+  options.catalog_uri = context.iceberg_catalog;
+  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+  ASSIGN_OR_RETURN(const std::vector<iceberg::TableCommit> commits,
+                   iceberg::CommitLakeTables(lock.lake(), options, now_ms));
+  timer.EndProgress();
+  size_t committed = 0;
+  for (const auto& c : commits) committed += c.committed ? 1 : 0;
+  fmt::print(context.progress, "Iceberg: {} of {} tables took a new snapshot in {}\n", committed,
+             commits.size(), context.iceberg_catalog);
+  return timer.Done();
+}
+
 // Runs `work` under the lake lock. An interrupted run's error says what it had published
 // before it stopped; the lock is released when this returns.
 Status RunLocked(const JobContext& context,
@@ -157,7 +179,10 @@ Status RunLocked(const JobContext& context,
         fmt::format("{} before the lake was touched: nothing was published", before.message()));
   }
   ASSIGN_OR_RETURN(const lake::LakeLock lock, AcquireLake(context));
-  const Status status = work(lock);
+  Status status = work(lock);
+  // The Iceberg tables follow what is published, under the same lock; a run stopped
+  // before this step is caught up by the next one.
+  if (status.ok() && !context.iceberg_catalog.empty()) status = CommitIceberg(lock, context);
   if (status.code() != StatusCode::kCancelled) return status;
   return Status::Cancelled(InterruptionMessage(status.message(), context, lock.published()));
 }

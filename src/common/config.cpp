@@ -72,6 +72,9 @@ const std::vector<Config::KeyInfo>& Config::KnownKeys() {
       {"STREAMPRO_COMPRESSION", "snappy", "Parquet compression: snappy, zstd or none"},
       {"STREAMPRO_PROGRESS_INTERVAL_MS", "0",
        "milliseconds between progress updates; 0: 250 on a terminal, 10000 otherwise"},
+      {"STREAMPRO_CATALOG", "",
+       "Iceberg catalog of the trusted and enriched tables, sqlite:///PATH (the JDBC catalog "
+       "schema); empty: no Iceberg tables"},
       {"STREAMPRO_STORAGE", "local",
        "local, or s3: the lake goes to s3://MINIO_BUCKET/MINIO_LAKE_PREFIX, and landing to "
        "s3://MINIO_BUCKET/MINIO_LANDING_PREFIX when that is set"},

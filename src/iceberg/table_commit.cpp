@@ -25,8 +25,29 @@ int64_t MetadataVersion(std::string_view uri) {
   return i > 0 && i < name.size() && name[i] == '-' ? version : 0;
 }
 
-std::string Key(const std::string& uri, int64_t bytes) {
-  return fmt::format("{}\n{}", uri, bytes);
+// A file is the same file when its path, size and partition version are.
+std::string Key(const std::string& uri, int64_t bytes, std::string_view version) {
+  return fmt::format("{}\n{}\n{}", uri, bytes, version);
+}
+
+// kPartitionVersionsProperty as days -> version.
+std::map<int32_t, std::string> ParseVersions(const std::map<std::string, std::string>& properties) {
+  std::map<int32_t, std::string> versions;
+  const auto found = properties.find(std::string(kPartitionVersionsProperty));
+  if (found == properties.end()) return versions;
+  std::string_view rest = found->second;
+  while (!rest.empty()) {
+    const size_t end = std::min(rest.find(';'), rest.size());
+    const std::string_view item = rest.substr(0, end);
+    const size_t eq = item.find('=');
+    if (eq != std::string_view::npos) {
+      if (const auto date = ParseIsoDate(item.substr(0, eq))) {
+        versions[date->days_since_epoch] = std::string(item.substr(eq + 1));
+      }
+    }
+    rest.remove_prefix(std::min(end + 1, rest.size()));
+  }
+  return versions;
 }
 
 }  // namespace
@@ -45,8 +66,8 @@ Result<std::vector<WantedFile>> PublishedFiles(const lake::Lake& lake,
     if (!manifest) continue;  // dropped since it was listed
     for (const lake::FileEntry& entry : manifest->files) {
       if (!entry.name.ends_with(".parquet")) continue;
-      files.push_back(
-          {lake::FileUri(lake, *manifest, entry), entry.bytes, entry.rows.value_or(0), date});
+      files.push_back({lake::FileUri(lake, *manifest, entry), entry.bytes, entry.rows.value_or(0),
+                       date, manifest->run_id + "@" + manifest->committed_at});
     }
   }
   return files;
@@ -89,10 +110,19 @@ Result<std::optional<std::string>> WriteNextMetadata(const lake::Lake& lake,
   }
 
   // Which files stay, which are new, which go.
+  const std::map<int32_t, std::string> versions = ParseVersions(metadata.properties);
+  const auto live_key = [&](const ManifestEntry& e) {
+    const auto v = versions.find(e.file.partition.days_since_epoch);
+    return Key(e.file.path, e.file.file_size_in_bytes, v == versions.end() ? "" : v->second);
+  };
   std::map<std::string, const ManifestEntry*> live_by_key;
-  for (const ManifestEntry& e : live) live_by_key[Key(e.file.path, e.file.file_size_in_bytes)] = &e;
+  for (const ManifestEntry& e : live) live_by_key[live_key(e)] = &e;
   std::set<std::string> wanted_keys;
-  for (const WantedFile& w : wanted) wanted_keys.insert(Key(w.uri, w.bytes));
+  std::map<int32_t, std::string> wanted_versions;
+  for (const WantedFile& w : wanted) {
+    wanted_keys.insert(Key(w.uri, w.bytes, w.version));
+    wanted_versions[w.date.days_since_epoch] = w.version;
+  }
   const bool unchanged =
       current && metadata.CurrentSnapshot() != nullptr &&
       wanted_keys.size() == live_by_key.size() &&
@@ -107,7 +137,7 @@ Result<std::optional<std::string>> WriteNextMetadata(const lake::Lake& lake,
   int64_t added_files = 0, added_rows = 0, deleted_files = 0, deleted_rows = 0, total_rows = 0;
   std::set<int32_t> changed_dates;
   for (const WantedFile& w : wanted) {
-    const auto found = live_by_key.find(Key(w.uri, w.bytes));
+    const auto found = live_by_key.find(Key(w.uri, w.bytes, w.version));
     if (found != live_by_key.end()) {
       ManifestEntry e = *found->second;
       e.status = EntryStatus::kExisting;
@@ -128,7 +158,7 @@ Result<std::optional<std::string>> WriteNextMetadata(const lake::Lake& lake,
     total_rows += entries.back().file.record_count;
   }
   for (const ManifestEntry& e : live) {
-    if (wanted_keys.count(Key(e.file.path, e.file.file_size_in_bytes)) > 0) continue;
+    if (wanted_keys.count(live_key(e)) > 0) continue;
     ManifestEntry gone = e;
     gone.status = EntryStatus::kDeleted;
     gone.snapshot_id = snapshot_id;
@@ -179,6 +209,12 @@ Result<std::optional<std::string>> WriteNextMetadata(const lake::Lake& lake,
   metadata.snapshot_log.push_back({now_ms, snapshot_id});
   metadata.properties["schema.name-mapping.default"] = NameMappingJson(table);
   metadata.properties["write.format.default"] = "parquet";
+  std::string version_list;
+  for (const auto& [days, version] : wanted_versions) {
+    if (!version_list.empty()) version_list += ';';
+    version_list += FormatIsoDate(Date{days}) + "=" + version;
+  }
+  metadata.properties[std::string(kPartitionVersionsProperty)] = version_list;
 
   const int64_t version = current ? MetadataVersion(*current) + 1 : 0;
   const std::string metadata_uri =

@@ -27,7 +27,14 @@ struct WantedFile {
   int64_t bytes = 0;
   int64_t rows = 0;
   Date date;
+  /// The published version of its partition (the run that wrote it): a re-run that
+  /// writes a file of the same name and size is still a new file.
+  std::string version;
 };
+
+/// The table property that records each date's partition version the current snapshot
+/// holds: `YYYY-MM-DD=version` entries joined by `;`.
+inline constexpr std::string_view kPartitionVersionsProperty = "streampro.partition-versions";
 
 /// Every Parquet file of every published partition of `table`, from the partitions'
 /// manifests (src/lake/manifest.h), by date then name.

@@ -15,6 +15,7 @@
 #include "e2e/e2e_support.h"
 #include "formats/parquet/duckdb_runner.h"
 #include "iceberg/data_file.h"
+#include "iceberg/lake_tables.h"
 #include "iceberg/manifest.h"
 #include "iceberg/table_catalog.h"
 #include "iceberg/table_commit.h"
@@ -431,6 +432,66 @@ TEST_F(IcebergLakeTest, ReRunOfADateIsAnOverwrite) {
   EXPECT_EQ(doc->String(t + "/snapshots/1/operation"), "overwrite");
   EXPECT_EQ(doc->Minified(t + "/snapshots/1/rows"), R"({"2024-01-01":3,"2024-01-02":1})");
   EXPECT_EQ(doc->Size(t + "/files"), 2U);
+}
+
+// A re-run that writes the same names and sizes is still a new version of the partition.
+TEST_F(IcebergLakeTest, ReRunWithFilesOfTheSameNameAndSizeIsANewSnapshot) {
+  const catalog::TableDef& users = catalog::Get(TableId::kTrustedUsers);
+  Publish(users, kDay1, {kThreeUsers});
+  ASSERT_TRUE(Commit(users, 1704103200000));
+  Publish(users, kDay1, {kThreeUsers});
+  ASSERT_TRUE(Commit(users, 1704189600000));
+  EXPECT_FALSE(Commit(users, 1704189700000));
+  const auto doc = ReadWithPyiceberg({"trusted_users"});
+  ASSERT_EQ(doc->Size("/trusted_users/snapshots"), 2U);
+  EXPECT_EQ(doc->String("/trusted_users/snapshots/1/operation"), "overwrite");
+  EXPECT_EQ(doc->Minified("/trusted_users/snapshots/1/rows"), R"({"2024-01-01":3})");
+}
+
+// The binary on the bundled sample with STREAMPRO_CATALOG: every trusted and enriched
+// table is an Iceberg table pyiceberg reads, its rows per date equal to the partition
+// manifests; a second run of the date adds one snapshot per table.
+TEST(IcebergPipelineTest, PyicebergReadsEveryTableOfASampleRun) {
+  testing::TempDir dir;
+  const std::string lake_path = dir / "lake";
+  const std::string catalog_uri = "sqlite:///" + (dir / "catalog.db");
+  const std::map<std::string, std::string> env = {{"STREAMPRO_CATALOG", catalog_uri}};
+  std::vector<std::string> argv = {EnginesPython(), "tests/iceberg/pyiceberg_read.py", catalog_uri,
+                                   "streampro", "streampro"};
+  for (const catalog::TableDef* table : IcebergTables()) argv.emplace_back(table->sql_name);
+  EXPECT_EQ(argv.size(), 5U + 9U);
+
+  for (int run = 1; run <= 2; ++run) {
+    SCOPED_TRACE(fmt::format("run {}", run));
+    const e2e::RunResult result = e2e::RunPipeline("data/landing", lake_path, "2025-09-09", env);
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    EXPECT_NE(result.out.find("Iceberg: 9 of 9 tables took a new snapshot"), std::string::npos)
+        << result.out;
+    const e2e::RunResult read = e2e::RunProgram(argv);
+    ASSERT_EQ(read.exit_code, 0) << read.err;
+    e2e::JsonDocument doc(read.out);
+    ASSERT_TRUE(doc.ok()) << doc.error();
+    const auto lake = testing::LocalLake(lake_path);
+    for (const catalog::TableDef* table : IcebergTables()) {
+      const std::string t = "/" + std::string(table->sql_name);
+      SCOPED_TRACE(t);
+      auto manifest = lake::ReadManifest(*lake, *table, Date{20340});
+      ASSERT_TRUE(manifest.ok() && manifest->has_value());
+      ASSERT_EQ(doc.Size(t + "/snapshots"), static_cast<size_t>(run));
+      for (int s = 0; s < run; ++s) {
+        EXPECT_EQ(doc.Minified(fmt::format("{}/snapshots/{}/rows", t, s)),
+                  fmt::format(R"({{"2025-09-09":{}}})", (*manifest)->total_rows()));
+      }
+      EXPECT_EQ(doc.String(fmt::format("{}/snapshots/{}/operation", t, run - 1)),
+                run == 1 ? "append" : "overwrite");
+      for (int c = 0; c < table->schema->num_fields(); ++c) {
+        EXPECT_EQ(doc.Int(t + "/field_ids/" + table->schema->field(c).name),
+                  table->field_ids[static_cast<size_t>(c)]);
+      }
+      EXPECT_EQ(doc.Int(t + "/field_ids/ingestion_date"), table->partition_field_id);
+      EXPECT_EQ(doc.Size(t + "/files"), (*manifest)->files.size());
+    }
+  }
 }
 
 }  // namespace
