@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "iceberg/lake_tables.h"
+#include "iceberg/table_catalog.h"
 #include "lake/lake_lock.h"
 #include "pipeline/enriched_stage.h"
 #include "pipeline/landing.h"
@@ -70,6 +71,13 @@ Result<JobContext> ResolveJob(const CLI::App& command, const JobArgs& args,
         config.SourceOf("STREAMPRO_PROGRESS_INTERVAL_MS"), context.progress_interval_ms));
   }
   context.iceberg_catalog = config.GetOrDefault("STREAMPRO_CATALOG");
+  if (!context.iceberg_catalog.empty()) {
+    if (const Status valid = iceberg::ValidateCatalogUri(context.iceberg_catalog); !valid.ok()) {
+      return Status(valid.code(),
+                    fmt::format("STREAMPRO_CATALOG ({}): {}", config.SourceOf("STREAMPRO_CATALOG"),
+                                valid.message()));
+    }
+  }
   context.storage = std::move(locations);
   return context;
 }

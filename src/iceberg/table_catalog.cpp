@@ -149,10 +149,9 @@ class SqliteCatalog final : public TableCatalog {
   std::string catalog_name_;
 };
 
-}  // namespace
-
-Result<std::unique_ptr<TableCatalog>> OpenTableCatalog(const std::string& uri,
-                                                       const std::string& catalog_name) {
+// The SQLite file of a `sqlite:` URI: sqlite:///abs/path -> /abs/path (SQLAlchemy's
+// spelling), sqlite:rel -> rel.
+Result<std::string> SqlitePath(const std::string& uri) {
   std::string_view rest(uri);
   if (rest.starts_with("postgresql://") || rest.starts_with("postgres://")) {
     return Status::NotImplemented(fmt::format(
@@ -163,11 +162,21 @@ Result<std::unique_ptr<TableCatalog>> OpenTableCatalog(const std::string& uri,
         fmt::format("catalog '{}': expected sqlite:///PATH (or postgresql://...)", uri));
   }
   rest.remove_prefix(7);
-  // sqlite:///abs/path -> /abs/path (SQLAlchemy's spelling); sqlite:rel -> rel.
   if (rest.starts_with("//")) rest.remove_prefix(2);
   if (rest.empty()) return Status::InvalidArgument(fmt::format("catalog '{}': no file", uri));
+  return std::string(rest);
+}
+
+}  // namespace
+
+Status ValidateCatalogUri(const std::string& uri) {
+  return SqlitePath(uri).status();
+}
+
+Result<std::unique_ptr<TableCatalog>> OpenTableCatalog(const std::string& uri,
+                                                       const std::string& catalog_name) {
+  ASSIGN_OR_RETURN(const std::string path, SqlitePath(uri));
   if (catalog_name.empty()) return Status::InvalidArgument("catalog name is empty");
-  const std::string path(rest);
   sqlite3* db = nullptr;
   const int rc =
       sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);

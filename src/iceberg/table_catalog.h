@@ -41,6 +41,10 @@ class TableCatalog {
                                             const std::string& new_location) = 0;
 };
 
+/// Checks the form of a catalog URI without opening anything (the same checks as
+/// OpenTableCatalog), so a bad setting fails before a run touches the lake.
+Status ValidateCatalogUri(const std::string& uri);
+
 /// Opens the catalog `catalog_name` at `uri`: `sqlite:///abs/path.db` or `sqlite:rel.db`
 /// (the file and the tables are created when missing). `postgresql://...` is
 /// NotImplemented for now; anything else InvalidArgument.

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <filesystem>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -492,6 +493,18 @@ TEST(IcebergPipelineTest, PyicebergReadsEveryTableOfASampleRun) {
       EXPECT_EQ(doc.Size(t + "/files"), (*manifest)->files.size());
     }
   }
+}
+
+TEST(IcebergPipelineTest, ABadCatalogSettingFailsBeforeTheLakeIsTouched) {
+  testing::TempDir dir;
+  const e2e::RunResult result = e2e::RunPipeline("data/landing", dir / "lake", "2025-09-09",
+                                                 {{"STREAMPRO_CATALOG", "mysql://db/x"}});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("STREAMPRO_CATALOG (environment): catalog 'mysql://db/x': expected "
+                            "sqlite:///PATH (or postgresql://...)\n"),
+            std::string::npos)
+      << result.err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "lake"));
 }
 
 }  // namespace
