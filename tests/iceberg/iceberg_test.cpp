@@ -495,6 +495,41 @@ TEST(IcebergPipelineTest, PyicebergReadsEveryTableOfASampleRun) {
   }
 }
 
+// A run that published without committing (as if it stopped in between) is caught up by
+// the next job, which commits every table once.
+TEST(IcebergPipelineTest, TheNextJobCatchesUpAPublishThatWasNotCommitted) {
+  testing::TempDir dir;
+  const std::string catalog_uri = "sqlite:///" + (dir / "catalog.db");
+  e2e::RunResult result = e2e::RunPipeline("data/landing", dir / "lake", "2025-09-09");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "catalog.db"));
+  result = e2e::RunStreampro(
+      {"report", "--env", "test", "--lake", dir / "lake", "--ingestion-date", "2025-09-09"},
+      {{"STREAMPRO_CATALOG", catalog_uri}});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("Iceberg: 9 of 9 tables took a new snapshot"), std::string::npos)
+      << result.out;
+  EXPECT_EQ(SqliteRows(dir / "catalog.db",
+                       "SELECT count(*) || ' ' || count(DISTINCT metadata_location) || ' ' || "
+                       "count(previous_metadata_location) FROM iceberg_tables"),
+            std::vector<std::string>{"9 9 0"});
+}
+
+TEST(IcebergAvroTest, DamagedFilesAreErrorsNamingTheFile) {
+  auto list = WriteManifestList({}, 1, std::nullopt, 1);
+  ASSERT_TRUE(list.ok());
+  for (const std::string& bytes :
+       {std::string("not avro at all"), list->substr(0, list->size() / 2), std::string()}) {
+    auto read = ReadManifestList(bytes, "snap-1.avro");
+    ASSERT_FALSE(read.ok());
+    EXPECT_EQ(read.status().code(), StatusCode::kInvalidData);
+    EXPECT_TRUE(read.status().message().starts_with("snap-1.avro: ")) << read.status().ToString();
+  }
+  auto empty = ReadManifestList(*list, "snap-1.avro");
+  ASSERT_TRUE(empty.ok()) << empty.status().ToString();
+  EXPECT_TRUE(empty->empty());
+}
+
 TEST(IcebergPipelineTest, ABadCatalogSettingFailsBeforeTheLakeIsTouched) {
   testing::TempDir dir;
   const e2e::RunResult result = e2e::RunPipeline("data/landing", dir / "lake", "2025-09-09",
