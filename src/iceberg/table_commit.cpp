@@ -7,6 +7,7 @@
 #include <set>
 
 #include "iceberg/data_file.h"
+#include "lake/durable_fs.h"
 #include "lake/manifest.h"
 
 namespace streampro::iceberg {
@@ -220,6 +221,9 @@ Result<std::optional<std::string>> WriteNextMetadata(const lake::Lake& lake,
   const std::string metadata_uri =
       fmt::format("{}/{:05d}-{}.metadata.json", folder, version, RandomUuid());
   RETURN_NOT_OK(lake.Write(metadata_uri, ToJson(metadata, table)));
+  // Each file was fsynced as it was closed; on a file system the folder's entries must be
+  // durable too before the catalog names the new metadata file.
+  if (lake.local_root()) RETURN_NOT_OK(lake::internal::FsyncDirectory(folder));
   return std::optional<std::string>(metadata_uri);
 }
 
