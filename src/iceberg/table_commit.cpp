@@ -54,7 +54,7 @@ std::map<int32_t, std::string> ParseVersions(const std::map<std::string, std::st
 }  // namespace
 
 std::string MetadataFolder(const lake::Lake& lake, const catalog::TableDef& table) {
-  return lake.TableUri(table) + "/metadata";
+  return lake.TableUri(table) + "/" + std::string(kMetadataFolderName);
 }
 
 Result<std::vector<WantedFile>> PublishedFiles(const lake::Lake& lake,
@@ -210,6 +210,7 @@ Result<std::optional<std::string>> WriteNextMetadata(const lake::Lake& lake,
   metadata.snapshot_log.push_back({now_ms, snapshot_id});
   metadata.properties["schema.name-mapping.default"] = NameMappingJson(table);
   metadata.properties["write.format.default"] = "parquet";
+  metadata.properties["write.metadata.path"] = folder;
   std::string version_list;
   for (const auto& [days, version] : wanted_versions) {
     if (!version_list.empty()) version_list += ';';

@@ -4,7 +4,7 @@
 // lake's published partition manifests name) and the table's current metadata, the next
 // metadata file — a new snapshot whose manifest lists every live file (unchanged files as
 // EXISTING, new ones ADDED, dropped ones DELETED) — or nothing when the current snapshot
-// already holds exactly those files. Files go to `{table}/metadata/`, each name unique.
+// already holds exactly those files. Files go to `{table}/_iceberg/`, each name unique.
 
 #include <cstdint>
 #include <functional>
@@ -41,7 +41,14 @@ inline constexpr std::string_view kPartitionVersionsProperty = "streampro.partit
 Result<std::vector<WantedFile>> PublishedFiles(const lake::Lake& lake,
                                                const catalog::TableDef& table);
 
-/// `{table}/metadata`.
+/// The folder of a table's Iceberg metadata, under the table folder. Not Iceberg's usual
+/// `metadata/`: a name starting with `_` is hidden to the engines that read the Hive-style
+/// layout (Spark's partition discovery refuses a `metadata` folder beside the
+/// `ingestion_date=D` ones), and `_` names are the lake's own. The table property
+/// `write.metadata.path` points other Iceberg writers at it.
+inline constexpr std::string_view kMetadataFolderName = "_iceberg";
+
+/// `{table}/_iceberg`.
 std::string MetadataFolder(const lake::Lake& lake, const catalog::TableDef& table);
 
 /// Writes the manifest, manifest list and metadata file of the next snapshot of `table`

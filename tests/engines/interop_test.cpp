@@ -142,12 +142,15 @@ enum class BlankLines { kCounted, kSkipped };
 
 class InteropTest : public ::testing::Test {
  protected:
-  /// Runs the pipeline for each (landing, date), then `streampro sync` into `schema`.
+  /// Runs the pipeline for each (landing, date), then `streampro sync` into `schema`. The
+  /// runs also commit the Iceberg tables (STREAMPRO_CATALOG), so the engines read the
+  /// Hive-style layout with each table's `metadata/` folder beside its partitions.
   void BuildLake(const std::vector<std::pair<std::string, std::string>>& runs,
                  const std::string& schema) {
     schema_ = schema;
     for (const auto& [landing, date] : runs) {
-      const RunResult run = e2e::RunPipeline(landing, lake(), date);
+      const RunResult run = e2e::RunPipeline(
+          landing, lake(), date, {{"STREAMPRO_CATALOG", "sqlite:///" + (dir_ / "catalog.db")}});
       ASSERT_EQ(run.exit_code, 0) << run.err;
       dates_.push_back(date);
       landings_[date] = landing;
