@@ -138,17 +138,29 @@ Result<std::string> AvroFileBuilder::Finish() {
   return out;
 }
 
-Result<std::map<std::string, std::string>> ReadAvroMetadata(std::string_view bytes,
-                                                            const std::string& origin) {
+namespace {
+
+struct AvroHeader {
+  std::map<std::string, std::string> metadata;
+  std::string_view sync;
+  size_t end = 0;  ///< where the first block starts
+};
+
+Result<AvroHeader> ParseHeader(std::string_view bytes, const std::string& origin) {
   if (!bytes.starts_with(kMagic)) {
     return Status::InvalidData(fmt::format("{}: not an Avro container file", origin));
   }
-  std::map<std::string, std::string> metadata;
+  AvroHeader header;
   size_t at = kMagic.size();
   while (true) {
     int64_t count = 0;
     if (!ReadLong(bytes, at, &count)) break;
-    if (count == 0) return metadata;
+    if (count == 0) {
+      if (bytes.size() - at < 16) break;  // the sync marker
+      header.sync = bytes.substr(at, 16);
+      header.end = at + 16;
+      return header;
+    }
     if (count < 0) {
       int64_t block_bytes = 0;
       if (!ReadLong(bytes, at, &block_bytes)) break;
@@ -159,15 +171,48 @@ Result<std::map<std::string, std::string>> ReadAvroMetadata(std::string_view byt
       if (!ReadBytes(bytes, at, &key) || !ReadBytes(bytes, at, &value)) {
         return Status::InvalidData(fmt::format("{}: truncated Avro header", origin));
       }
-      metadata[std::move(key)] = std::move(value);
+      header.metadata[std::move(key)] = std::move(value);
     }
   }
   return Status::InvalidData(fmt::format("{}: truncated Avro header", origin));
 }
 
+// Every block whole and followed by the file's sync marker, up to the end.
+Status CheckBlocks(std::string_view bytes, const AvroHeader& header, const std::string& origin) {
+  size_t at = header.end;
+  while (at < bytes.size()) {
+    int64_t count = 0;
+    int64_t size = 0;
+    if (!ReadLong(bytes, at, &count) || !ReadLong(bytes, at, &size) || count < 0 || size < 0 ||
+        static_cast<uint64_t>(size) > bytes.size() - at ||
+        bytes.size() - at - static_cast<size_t>(size) < 16 ||
+        bytes.substr(at + static_cast<size_t>(size), 16) != header.sync) {
+      return Status::InvalidData(
+          fmt::format("{}: truncated or damaged Avro block at byte {}", origin, at));
+    }
+    at += static_cast<size_t>(size) + 16;
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<std::map<std::string, std::string>> ReadAvroMetadata(std::string_view bytes,
+                                                            const std::string& origin) {
+  ASSIGN_OR_RETURN(AvroHeader header, ParseHeader(bytes, origin));
+  return std::move(header.metadata);
+}
+
 Status ReadAvroFile(const std::string& bytes, const std::string& origin,
                     const std::function<Status(avro_value_t&)>& on_record) {
   if (bytes.empty()) return Status::InvalidData(fmt::format("{}: empty Avro file", origin));
+  // The framing is checked here first: avro-c's reader leaks what it allocated when it
+  // refuses a header or meets a cut block.
+  ASSIGN_OR_RETURN(const AvroHeader header, ParseHeader(bytes, origin));
+  if (header.metadata.count("avro.schema") == 0) {
+    return Status::InvalidData(fmt::format("{}: Avro header has no schema", origin));
+  }
+  RETURN_NOT_OK(CheckBlocks(bytes, header, origin));
   // avro-c reads a FILE*; fmemopen lends it the bytes without a copy.
   std::unique_ptr<FILE, FileCloser> file(
       ::fmemopen(const_cast<char*>(bytes.data()), bytes.size(), "rb"));

@@ -525,6 +525,18 @@ TEST(IcebergAvroTest, DamagedFilesAreErrorsNamingTheFile) {
     EXPECT_EQ(read.status().code(), StatusCode::kInvalidData);
     EXPECT_TRUE(read.status().message().starts_with("snap-1.avro: ")) << read.status().ToString();
   }
+  // A whole header, then a cut block.
+  ManifestFile m;
+  m.path = "/t/_iceberg/m0.avro";
+  auto one = WriteManifestList({m}, 1, std::nullopt, 1);
+  ASSERT_TRUE(one.ok());
+  auto cut = ReadManifestList(one->substr(0, one->size() - 20), "snap-1.avro");
+  ASSERT_FALSE(cut.ok());
+  EXPECT_EQ(cut.status().code(), StatusCode::kInvalidData);
+  auto whole = ReadManifestList(*one, "snap-1.avro");
+  ASSERT_TRUE(whole.ok()) << whole.status().ToString();
+  ASSERT_EQ(whole->size(), 1U);
+  EXPECT_EQ(whole->front(), m);
   auto empty = ReadManifestList(*list, "snap-1.avro");
   ASSERT_TRUE(empty.ok()) << empty.status().ToString();
   EXPECT_TRUE(empty->empty());
