@@ -8,9 +8,11 @@
 #include <memory>
 
 #include "cli.h"
+#include "job.h"
 #include "lake/lake_lock.h"
 #include "pipeline/enriched_stage.h"
 #include "pipeline/landing.h"
+#include "pipeline/lineage.h"
 #include "pipeline/raw_ingest.h"
 #include "pipeline/report_stage.h"
 #include "pipeline/stage_options.h"
@@ -20,59 +22,48 @@
 
 namespace streampro::cli {
 
-namespace {
-
-struct JobArgs {
-  CommonOptions common;
-  std::string landing;
-  std::string lake;
-  std::string format = "text";
-};
-
-struct JobContext {
-  Date date;
-  std::string landing;
-  std::string lake;
-  StorageLocations storage;
-  const CliEnvironment* environment = nullptr;
-  std::string format;
-  pipeline::StageOptions options;
-  /// Progress lines go to stdout, or to stderr when stdout carries JSON or HTML.
-  std::FILE* progress = stdout;
-};
-
 Result<JobContext> ResolveJob(const CLI::App& command, const JobArgs& args,
                               const CliEnvironment& environment) {
   ASSIGN_OR_RETURN(const Config config, LoadConfig(command, args.common));
   JobContext context;
-  context.date = *args.common.ingestion_date();
+  context.date = args.common.ingestion_date().value_or(Date{});
   context.environment = &environment;
   ASSIGN_OR_RETURN(StorageLocations locations, ResolveStorage(config, environment));
   context.landing = args.landing.empty() ? locations.landing : args.landing;
   context.lake = args.lake.empty() ? locations.lake : args.lake;
   context.format = args.format;
+  context.cascade = args.cascade;
   if (context.format != "text") context.progress = stderr;
   ASSIGN_OR_RETURN(context.options, pipeline::StageOptions::FromConfig(config));
   context.storage = std::move(locations);
   return context;
 }
 
+namespace {
+
 // Times one stage; Done() prints `stage <name> <seconds>` on stderr for scripts and
-// benchmarks (a failed stage prints only its error).
+// benchmarks (a failed stage prints only its error) and adds it to the run log.
 class StageTimer {
  public:
-  explicit StageTimer(std::string name)
-      : name_(std::move(name)), start_(std::chrono::steady_clock::now()) {}
+  StageTimer(std::string name, JobLog* log)
+      : name_(std::move(name)), log_(log), start_(std::chrono::steady_clock::now()) {}
   Status Done() const {
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start_;
     std::fprintf(stderr, "stage %s %.3f\n", name_.c_str(), elapsed.count());
+    if (log_ != nullptr) log_->AddStage(name_, elapsed.count());
     return Status::OK();
+  }
+  double Seconds() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   }
 
  private:
   std::string name_;
+  JobLog* log_;
   std::chrono::steady_clock::time_point start_;
 };
+
+}  // namespace
 
 // Lists the landing folder or prefix (before the lake is touched).
 Result<pipeline::LandingInventory> ScanLanding(const JobContext& context) {
@@ -85,6 +76,7 @@ Result<lake::LakeLock> AcquireLake(const JobContext& context) {
   ASSIGN_OR_RETURN(std::shared_ptr<const lake::Lake> lake,
                    OpenLake(context.storage, context.lake, *context.environment));
   ASSIGN_OR_RETURN(lake::LakeLock lock, lake::LakeLock::Acquire(std::move(lake)));
+  if (context.log != nullptr) context.log->Locked(lock);
   for (const std::string& removed : lock.recovery().removed_staging) {
     fmt::print(context.progress, "Cleaned up after an interrupted run: removed {}\n", removed);
   }
@@ -104,9 +96,11 @@ Result<lake::LakeLock> AcquireLake(const JobContext& context) {
   return lock;
 }
 
+namespace {
+
 Status RunToRaw(const lake::LakeLock& lock, const JobContext& context,
                 const pipeline::LandingInventory& inventory) {
-  StageTimer timer("to-raw");
+  StageTimer timer("to-raw", context.log);
   fmt::print(context.progress, "Landing {} for ingestion date {}\n", context.landing,
              FormatIsoDate(context.date));
   for (const auto& skipped : inventory.skipped) {
@@ -135,7 +129,7 @@ Status RunToRaw(const lake::LakeLock& lock, const JobContext& context,
 }
 
 Status RunToTrusted(const lake::LakeLock& lock, const JobContext& context) {
-  StageTimer timer("to-trusted");
+  StageTimer timer("to-trusted", context.log);
   ASSIGN_OR_RETURN(const pipeline::TrustedResult result,
                    pipeline::RawToTrusted(lock, context.date, context.options));
   fmt::print(context.progress, "Trusted {}:\n", FormatIsoDate(context.date));
@@ -146,11 +140,58 @@ Status RunToTrusted(const lake::LakeLock& lock, const JobContext& context) {
                TableName(table.table), c.rows_in, c.rows_kept, c.rows_rejected, c.rows_duplicate);
   }
   fmt::print(context.progress, "  _rejects {} rows\n", result.rejects);
+  if (pipeline::DateRun* logged = context.log != nullptr ? context.log->current() : nullptr) {
+    for (const auto& table : result.tables) {
+      logged->tables.emplace_back(std::string(TableName(table.table)), table.counters);
+    }
+  }
   return timer.Done();
 }
 
+// One warning line when the enriched tables of D are about to read trusted events of an
+// earlier date that are stale (checked against a users or videos snapshot that changed).
+Status WarnOfStaleTrustedInputs(const lake::LakeLock& lock, const JobContext& context) {
+  pipeline::LineageCheck check(lock.lake());
+  ASSIGN_OR_RETURN(const std::vector<Date> dates,
+                   check.published().Dates(catalog::TrustedTable(Table::kEvents)));
+  std::vector<Date> stale;
+  std::string reason;
+  for (const Date date : dates) {
+    if (date >= context.date) break;
+    ASSIGN_OR_RETURN(const std::vector<pipeline::StaleInput> found, check.CheckTrusted(date));
+    if (found.empty()) continue;
+    stale.push_back(date);
+    if (reason.empty()) reason = found.front().Describe();
+  }
+  if (!stale.empty()) {
+    PrintWarning(fmt::format(
+        "the enriched tables of {} read stale trusted events of {} ({}); rebuild them with "
+        "`streampro backfill --from {} --to {}`",
+        FormatIsoDate(context.date), DateList(stale), reason, FormatIsoDate(stale.front()),
+        FormatIsoDate(context.date)));
+  }
+  return Status::OK();
+}
+
+// One warning line when the enriched tables of D, which the report reads, are stale.
+Status WarnIfStale(const lake::LakeLock& lock, const JobContext& context) {
+  pipeline::LineageCheck check(lock.lake());
+  ASSIGN_OR_RETURN(pipeline::DateLineage lineage, check.Check(context.date));
+  // The report about to be written replaces the report's own record.
+  std::erase_if(lineage.stale, [](const pipeline::StaleInput& reason) {
+    return reason.layer == catalog::Layer::kReports;
+  });
+  if (lineage.is_stale()) {
+    PrintWarning(
+        fmt::format("{} is stale: {}; rebuild it with `streampro pipeline --ingestion-date {}`",
+                    FormatIsoDate(context.date), lineage.Summary(), FormatIsoDate(context.date)));
+  }
+  return Status::OK();
+}
+
 Status RunToEnriched(const lake::LakeLock& lock, const JobContext& context) {
-  StageTimer timer("to-enriched");
+  RETURN_NOT_OK(WarnOfStaleTrustedInputs(lock, context));
+  StageTimer timer("to-enriched", context.log);
   ASSIGN_OR_RETURN(const pipeline::EnrichedResult result,
                    pipeline::TrustedToEnriched(lock, context.date, context.options));
   fmt::print(
@@ -163,9 +204,13 @@ Status RunToEnriched(const lake::LakeLock& lock, const JobContext& context) {
 }
 
 Result<report::Report> RunReport(const lake::LakeLock& lock, const JobContext& context) {
-  StageTimer timer("report");
+  StageTimer timer("report", context.log);
   ASSIGN_OR_RETURN(report::Report built,
                    pipeline::PublishReport(lock, context.date, context.options));
+  if (pipeline::DateRun* logged = context.log != nullptr ? context.log->current() : nullptr) {
+    logged->q1_pct = built.q1.pct;
+    logged->abnormal_segments = static_cast<int64_t>(built.q3.abnormal.size());
+  }
   RETURN_NOT_OK(timer.Done());
   return built;
 }
@@ -181,23 +226,51 @@ Status PrintReport(const report::Report& built, const std::string& format) {
   return Status::OK();
 }
 
-// Registers one job subcommand; `run` gets the resolved context.
-CLI::App* AddJob(CLI::App* app, Action* action, const CliEnvironment* environment,
-                 const std::string& name, const std::string& help,
-                 std::function<Status(const JobContext&)> run,
-                 std::shared_ptr<JobArgs> args = std::make_shared<JobArgs>()) {
-  CLI::App* command = app->add_subcommand(name, help);
-  AddCommonOptions(command, &args->common, /*date_required=*/true);
+}  // namespace
+
+void AddLocationOptions(CLI::App* command, JobArgs* args) {
   command
       ->add_option("--landing", args->landing,
                    "Landing folder (default: STREAMPRO_LANDING_DIR, data/landing)")
       ->type_name("DIR");
   command->add_option("--lake", args->lake, "Lake root (default: STREAMPRO_LAKE_ROOT, lake)")
       ->type_name("DIR");
-  command->callback([command, args, action, run, environment] {
-    *action = [command, args, run, environment]() -> Status {
-      ASSIGN_OR_RETURN(const JobContext context, ResolveJob(*command, *args, *environment));
-      return run(context);
+}
+
+Result<report::Report> RunPipelineDate(const lake::LakeLock& lock, const JobContext& context,
+                                       const pipeline::LandingInventory& inventory) {
+  StageTimer total("total", nullptr);
+  RETURN_NOT_OK(RunToRaw(lock, context, inventory));
+  RETURN_NOT_OK(RunToTrusted(lock, context));
+  RETURN_NOT_OK(RunToEnriched(lock, context));
+  ASSIGN_OR_RETURN(report::Report built, RunReport(lock, context));
+  RETURN_NOT_OK(total.Done());
+  if (pipeline::DateRun* logged = context.log != nullptr ? context.log->current() : nullptr) {
+    logged->seconds = total.Seconds();
+  }
+  fmt::print(context.progress, "Report: {}/reports/ingestion_date={}/report.{{json,html}}\n\n",
+             context.lake, FormatIsoDate(context.date));
+  return built;
+}
+
+namespace {
+
+// Registers one job subcommand; `run` gets the resolved context. Each run leaves a run log
+// entry (job.h).
+CLI::App* AddJob(CLI::App* app, Action* action, const CliEnvironment* environment,
+                 const std::string& name, const std::string& help,
+                 std::function<Status(const JobContext&)> run,
+                 std::shared_ptr<JobArgs> args = std::make_shared<JobArgs>()) {
+  CLI::App* command = app->add_subcommand(name, help);
+  AddCommonOptions(command, &args->common, /*date_required=*/true);
+  AddLocationOptions(command, args.get());
+  command->callback([command, args, action, run, environment, name] {
+    *action = [command, args, run, environment, name]() -> Status {
+      ASSIGN_OR_RETURN(JobContext context, ResolveJob(*command, *args, *environment));
+      JobLog log(name, context);
+      context.log = &log;
+      log.BeginDate(context.date);
+      return log.Finish(run(context));
     };
   });
   return command;
@@ -207,28 +280,24 @@ CLI::App* AddJob(CLI::App* app, Action* action, const CliEnvironment* environmen
 
 void RegisterPipelineCommands(CLI::App* app, Action* action, const CliEnvironment* environment) {
   auto pipeline_args = std::make_shared<JobArgs>();
-  AddJob(
+  CLI::App* pipeline_command = AddJob(
       app, action, environment, "pipeline",
       "The main job: landing -> raw -> trusted -> enriched -> report for one ingestion date",
       [](const JobContext& context) -> Status {
         // The landing folder is checked before the lake is touched.
         ASSIGN_OR_RETURN(const pipeline::LandingInventory inventory, ScanLanding(context));
         ASSIGN_OR_RETURN(const lake::LakeLock lock, AcquireLake(context));
-        StageTimer total("total");
-        RETURN_NOT_OK(RunToRaw(lock, context, inventory));
-        RETURN_NOT_OK(RunToTrusted(lock, context));
-        RETURN_NOT_OK(RunToEnriched(lock, context));
-        ASSIGN_OR_RETURN(const report::Report built, RunReport(lock, context));
-        RETURN_NOT_OK(total.Done());
-        fmt::print(context.progress,
-                   "Report: {}/reports/ingestion_date={}/report.{{json,html}}\n\n", context.lake,
-                   FormatIsoDate(context.date));
+        ASSIGN_OR_RETURN(const report::Report built, RunPipelineDate(lock, context, inventory));
+        RETURN_NOT_OK(FollowLaterDates(lock, context, context.date, context.cascade));
         return PrintReport(built, context.format);
       },
-      pipeline_args)
+      pipeline_args);
+  pipeline_command
       ->add_option("--format", pipeline_args->format, "How to print the report at the end")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
+  pipeline_command->add_flag("--cascade", pipeline_args->cascade,
+                             "Then rebuild, in date order, every later date that is stale now");
   AddJob(app, action, environment, "to-raw",
          "Landing -> raw: byte-identical, checksummed copies under raw/{table}/ingestion_date=D",
          [](const JobContext& context) -> Status {
@@ -255,6 +324,7 @@ void RegisterPipelineCommands(CLI::App* app, Action* action, const CliEnvironmen
       "reports/ingestion_date=D/report.json and report.html",
       [](const JobContext& context) -> Status {
         ASSIGN_OR_RETURN(const lake::LakeLock lock, AcquireLake(context));
+        RETURN_NOT_OK(WarnIfStale(lock, context));
         ASSIGN_OR_RETURN(const report::Report built, RunReport(lock, context));
         return PrintReport(built, context.format);
       },

@@ -24,6 +24,8 @@ int RunCli(int argc, char** argv, const CliEnvironment& environment) {
   RegisterGenerateCommand(&app, &action);
   RegisterPipelineCommands(&app, &action, &environment);
   RegisterDdlCommand(&app, &action, &environment);
+  RegisterBackfillCommand(&app, &action, &environment);
+  RegisterStatusCommand(&app, &action, &environment);
 
   // Name the valid commands when the first word is not one of them.
   std::string known;
