@@ -53,10 +53,11 @@ std::vector<std::string> RejectLines(const DateStatus& date) {
   return lines;
 }
 
+// `  trusted   76262 bytes in 5 files: users 60, ..., _rejects 70 rows (not published: x)`.
 void AppendLayerLine(const DateStatus& date, catalog::Layer layer, std::string* out) {
   int64_t files = 0;
   int64_t bytes = 0;
-  std::optional<int64_t> rows;
+  bool rows = false;
   std::string names;
   std::string missing;
   for (const catalog::TableDef& table : catalog::AllTables()) {
@@ -64,21 +65,22 @@ void AppendLayerLine(const DateStatus& date, catalog::Layer layer, std::string* 
     const auto it = std::find_if(date.partitions.begin(), date.partitions.end(),
                                  [&](const PartitionSummary& p) { return p.table == &table; });
     if (it == date.partitions.end()) {
-      missing += fmt::format("{}{}", missing.empty() ? "" : " ", PartitionName(table));
+      missing += fmt::format("{}{}", missing.empty() ? "" : ", ", PartitionName(table));
       continue;
     }
     files += it->files;
     bytes += it->bytes;
-    if (it->rows) rows = rows.value_or(0) + *it->rows;
-    names += fmt::format("{}{}", names.empty() ? "" : " ", PartitionName(table));
+    rows |= it->rows.has_value();
+    names += fmt::format("{}{}{}", names.empty() ? "" : ", ", PartitionName(table),
+                         it->rows ? fmt::format(" {}", *it->rows) : std::string());
   }
   if (names.empty()) {
     *out += fmt::format("  {:<9} none\n", catalog::LayerName(layer));
     return;
   }
   *out +=
-      fmt::format("  {:<9} {} files, {} bytes{}: {}{}\n", catalog::LayerName(layer), files, bytes,
-                  rows ? fmt::format(", {} rows", *rows) : std::string(), names,
+      fmt::format("  {:<9} {} bytes in {} files: {}{}{}\n", catalog::LayerName(layer), bytes, files,
+                  names, rows ? " rows" : "",
                   missing.empty() ? std::string() : fmt::format(" (not published: {})", missing));
 }
 

@@ -47,15 +47,21 @@ Result<std::optional<std::string>> ReasonToBuild(LineageCheck& check,
                                                  const LandingInventory& inventory, Date date) {
   PublishedPartitions& published = check.published();
   std::string missing;
+  int missing_tables = 0;
+  int derived_tables = 0;
   for (const catalog::TableDef& table : catalog::AllTables()) {
     if (table.layer != catalog::Layer::kEnriched && table.layer != catalog::Layer::kReports) {
       continue;
     }
+    ++derived_tables;
     ASSIGN_OR_RETURN(const std::optional<lake::PartitionManifest> manifest,
                      published.Manifest(table, date));
-    if (!manifest) missing += fmt::format("{}{}", missing.empty() ? "" : ", ", table.label());
+    if (manifest) continue;
+    ++missing_tables;
+    missing += fmt::format("{}{}", missing.empty() ? "" : ", ", table.label());
   }
-  if (!missing.empty()) {
+  if (missing_tables == derived_tables) return std::optional<std::string>("not published yet");
+  if (missing_tables > 0) {
     return std::optional<std::string>(fmt::format("not published: {}", missing));
   }
   for (const LandingFile& file : inventory.taken) {

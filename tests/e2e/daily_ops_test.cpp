@@ -140,10 +140,12 @@ class DailyOpsTest : public ::testing::Test {
                   fs::copy_options::overwrite_existing);
   }
 
-  RunResult Backfill(const std::string& lake, std::vector<std::string> extra = {}) const {
-    std::vector<std::string> args = {"backfill",     "--env",  "test",       "--landing",
-                                     landing(),      "--lake", lake,         "--from",
-                                     kDates.front(), "--to",   kDates.back()};
+  // Backfills from the first date to `to`.
+  RunResult Backfill(const std::string& lake, std::vector<std::string> extra = {},
+                     const std::string& to = kDates.back()) const {
+    std::vector<std::string> args = {"backfill",     "--env",  "test", "--landing",
+                                     landing(),      "--lake", lake,   "--from",
+                                     kDates.front(), "--to",   to};
     args.insert(args.end(), extra.begin(), extra.end());
     return RunStreampro(args);
   }
@@ -346,6 +348,58 @@ TEST_F(DailyOpsTest, ResentFileMakesLaterDatesStaleAndCascadeRebuildsThem) {
   EXPECT_EQ(record.Int("/dates/0/tables/events/rows_in"), expected.at("events").rows_in);
   EXPECT_EQ(record.Int("/dates/0/tables/events/rows_duplicate"),
             expected.at("events").rows_duplicate);
+}
+
+// Day 2 has no users file: its events are checked against day 1's users. A corrected users
+// file for day 1 makes day 2's trusted events stale, and reading them says so.
+TEST_F(DailyOpsTest, EventsCheckedAgainstACorrectedSnapshotAreStaleWhereverRead) {
+  LandAll();
+  fs::remove(landing() + "/" + LandingName("users", kDates[1]));
+  ASSERT_EQ(Backfill(lake(), {}, kDates[2]).exit_code, 0);
+  fs::copy_file(*generated_ / "resent/" + LandingName("users", kDates[1]),
+                landing() + "/" + LandingName("users", kDates[0]),
+                fs::copy_options::overwrite_existing);
+  // The resent folder's users are another seed's; renamed to day 1 they are day 1's users.
+  const RunResult rerun = RunPipeline(landing(), lake(), kDates[0]);
+  ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
+  const std::vector<std::string> warnings = LinesWith(rerun.err, "streampro: warning:");
+  ASSERT_EQ(warnings.size(), 1u) << rerun.err;
+  EXPECT_NE(warnings[0].find("2 later date(s) are stale now: 2025-09-10, 2025-09-11"),
+            std::string::npos)
+      << warnings[0];
+
+  const JsonDocument status(Status(lake(), "json").out);
+  ASSERT_TRUE(status.ok()) << status.text();
+  EXPECT_NE(status.Minified("/dates/1/stale_reasons")
+                .find("trusted events read trusted.users 2025-09-09, which changed since"),
+            std::string::npos)
+      << status.Minified("/dates/1/stale_reasons");
+  EXPECT_NE(status.Minified("/dates/2/stale_reasons")
+                .find("enriched tables read trusted.events 2025-09-10, which is itself stale"),
+            std::string::npos)
+      << status.Minified("/dates/2/stale_reasons");
+
+  // Day 3 alone reads day 2's stale events: one warning naming them.
+  const RunResult day3 = RunPipeline(landing(), lake(), kDates[2]);
+  ASSERT_EQ(day3.exit_code, 0) << day3.err;
+  const std::vector<std::string> read = LinesWith(day3.err, "streampro: warning:");
+  ASSERT_EQ(read.size(), 1u) << day3.err;
+  EXPECT_NE(read[0].find("the enriched tables of 2025-09-11 read stale trusted events of "
+                         "2025-09-10 (trusted events read trusted.users 2025-09-09, which "
+                         "changed since)"),
+            std::string::npos)
+      << read[0];
+
+  // The backfill rebuilds day 2. Both snapshots hold the same 60 user ids, so its events
+  // come out byte for byte the same: day 3, built from them above, is current again and
+  // skipped. Nothing is stale after it.
+  const RunResult repaired = Backfill(lake(), {}, kDates[2]);
+  ASSERT_EQ(repaired.exit_code, 0) << repaired.err;
+  EXPECT_NE(SummaryLine(repaired, kDates[0]).find(" skipped "), std::string::npos) << repaired.out;
+  EXPECT_NE(SummaryLine(repaired, kDates[1]).find(" built "), std::string::npos) << repaired.out;
+  EXPECT_NE(SummaryLine(repaired, kDates[2]).find(" skipped "), std::string::npos) << repaired.out;
+  const JsonDocument after(Status(lake(), "json").out);
+  for (size_t i = 0; i < 3; ++i) EXPECT_FALSE(after.Bool(fmt::format("/dates/{}/stale", i)));
 }
 
 TEST_F(DailyOpsTest, ResumingSkipsPublishedDatesAndForceRebuildsThem) {
