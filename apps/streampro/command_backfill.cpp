@@ -115,9 +115,7 @@ Status RunBackfill(const JobContext& base, Date from, Date to, bool force) {
         logged.note = "published from the same landing files";
         ASSIGN_OR_RETURN(const pipeline::DateStatus published,
                          pipeline::ReadDateStatus(check, date));
-        logged.tables = published.tables;
-        logged.q1_pct = published.q1_pct;
-        logged.abnormal_segments = published.abnormal_segments;
+        static_cast<pipeline::DateFigures&>(logged) = published;
         fmt::print(base.progress, "{}: already published from the same landing files; skipped\n",
                    day);
         continue;

@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdio>
+
 #include "common/file.h"
 #include "common/timestamp.h"
 #include "job.h"
@@ -21,11 +24,10 @@ std::string DateList(const std::vector<Date>& dates) {
 }
 
 void PrintWarning(const std::string& message) {
-  std::string one_line = message;
-  for (char& c : one_line) {
-    if (c == '\n' || c == '\r') c = ' ';
-  }
-  std::fprintf(stderr, "streampro: warning: %s\n", one_line.c_str());
+  std::string line = message;
+  std::replace_if(
+      line.begin(), line.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
+  std::fprintf(stderr, "streampro: warning: %s\n", line.c_str());
 }
 
 JobLog::JobLog(std::string command, const JobContext& context)

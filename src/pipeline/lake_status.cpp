@@ -76,12 +76,6 @@ std::pair<int, int> DateStatus::LayerCount(catalog::Layer layer) const {
   return {published, layer_tables};
 }
 
-FileCounters DateStatus::Totals() const {
-  FileCounters totals;
-  for (const auto& [table, counters] : tables) totals.Add(counters);
-  return totals;
-}
-
 std::string DateStatus::State() const {
   if (lineage.is_stale()) return "stale";
   const auto [enriched, enriched_tables] = LayerCount(catalog::Layer::kEnriched);

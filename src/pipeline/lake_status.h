@@ -34,8 +34,9 @@ struct PartitionSummary {
   std::string committed_at;
 };
 
-/// Everything published for one ingestion date.
-struct DateStatus {
+/// Everything published for one ingestion date; the figures are the counters its trusted
+/// partitions record and the report's manifest properties.
+struct DateStatus : DateFigures {
   Date date;
   std::vector<PartitionSummary> partitions;  ///< catalog order
   DateLineage lineage;
@@ -44,15 +45,8 @@ struct DateStatus {
   std::string last_committed_at;
   /// That run's command, when the run log has it.
   std::optional<std::string> last_command;
-  /// Landing table -> the counters its trusted partition records.
-  std::vector<std::pair<std::string, FileCounters>> tables;
-  std::optional<double> q1_pct;
-  std::optional<int64_t> abnormal_segments;
-
   /// Partitions of `layer` published, and how many tables the layer has.
   std::pair<int, int> LayerCount(catalog::Layer layer) const;
-  /// The counters of every table added up.
-  FileCounters Totals() const;
   /// `stale`, `incomplete` (a report or enriched table missing), `untracked` (written
   /// before lineage was recorded) or `ok`.
   std::string State() const;

@@ -88,24 +88,6 @@ std::string Optional(const std::optional<double>& value) {
   return value ? fmt::format("{:.2f}", *value) : "-";
 }
 
-void WriteCounters(const FileCounters& counters, JsonWriter& json) {
-  json.Key("rows_in");
-  json.Int(counters.rows_in);
-  json.Key("rows_kept");
-  json.Int(counters.rows_kept);
-  json.Key("rows_rejected");
-  json.Int(counters.rows_rejected);
-  json.Key("rows_duplicate");
-  json.Int(counters.rows_duplicate);
-  json.Key("rejected_by_reason");
-  json.BeginObject();
-  for (const auto& [reason, count] : counters.RejectedByReasonMap()) {
-    json.Key(reason);
-    json.Int(count);
-  }
-  json.EndObject();
-}
-
 void WriteDate(const DateStatus& date, JsonWriter& json) {
   json.BeginObject();
   json.Key("date");
@@ -161,20 +143,8 @@ void WriteDate(const DateStatus& date, JsonWriter& json) {
     json.EndObject();
   }
   json.EndObject();
-  WriteCounters(date.Totals(), json);
-  json.Key("tables");
-  json.BeginObject();
-  for (const auto& [table, counters] : date.tables) {
-    json.Key(table);
-    json.BeginObject();
-    WriteCounters(counters, json);
-    json.EndObject();
-  }
-  json.EndObject();
-  json.Key("q1_pct");
-  json.OptionalDouble(date.q1_pct);
-  json.Key("abnormal_segments");
-  json.OptionalInt(date.abnormal_segments);
+  report::WriteCounterMembers(date.Totals(), json);
+  date.WriteJsonMembers(json);
   json.EndObject();
 }
 

@@ -5,7 +5,7 @@
 
 #include <algorithm>
 
-#include "catalog/reject_reason.h"
+#include "common/json_fields.h"
 #include "lake/layout.h"
 #include "report/json_writer.h"
 
@@ -14,26 +14,6 @@ namespace streampro::pipeline {
 namespace {
 
 using report::JsonWriter;
-
-void WriteCounters(const FileCounters& counters, JsonWriter& json) {
-  json.BeginObject();
-  json.Key("rows_in");
-  json.Int(counters.rows_in);
-  json.Key("rows_kept");
-  json.Int(counters.rows_kept);
-  json.Key("rows_rejected");
-  json.Int(counters.rows_rejected);
-  json.Key("rows_duplicate");
-  json.Int(counters.rows_duplicate);
-  json.Key("rejected_by_reason");
-  json.BeginObject();
-  for (const auto& [reason, count] : counters.RejectedByReasonMap()) {
-    json.Key(reason);
-    json.Int(count);
-  }
-  json.EndObject();
-  json.EndObject();
-}
 
 void WriteDate(const DateRun& run, JsonWriter& json) {
   json.BeginObject();
@@ -52,124 +32,63 @@ void WriteDate(const DateRun& run, JsonWriter& json) {
     json.Double(stage.seconds);
   }
   json.EndObject();
-  json.Key("tables");
-  json.BeginObject();
-  for (const auto& [table, counters] : run.tables) {
-    json.Key(table);
-    WriteCounters(counters, json);
-  }
-  json.EndObject();
-  json.Key("q1_pct");
-  json.OptionalDouble(run.q1_pct);
-  json.Key("abnormal_segments");
-  json.OptionalInt(run.abnormal_segments);
+  run.WriteJsonMembers(json);
   json.EndObject();
 }
 
 // --- reading -------------------------------------------------------------------------
 
-Status Invalid(const std::string& origin, std::string_view what) {
-  return Status::InvalidData(fmt::format("{}: invalid run record: {}", origin, what));
-}
-
-Result<std::string> GetString(simdjson::dom::object object, std::string_view key,
-                              const std::string& origin) {
-  std::string_view value;
-  if (object[key].get_string().get(value) != simdjson::SUCCESS) {
-    return Invalid(origin, fmt::format("'{}' must be a string", key));
-  }
-  return std::string(value);
-}
-
-Result<int64_t> GetInt(simdjson::dom::object object, std::string_view key,
-                       const std::string& origin) {
-  int64_t value = 0;
-  if (object[key].get_int64().get(value) != simdjson::SUCCESS) {
-    return Invalid(origin, fmt::format("'{}' must be an integer", key));
-  }
-  return value;
-}
-
-Result<double> GetDouble(simdjson::dom::object object, std::string_view key,
-                         const std::string& origin) {
-  double value = 0;
-  if (object[key].get_double().get(value) != simdjson::SUCCESS) {
-    return Invalid(origin, fmt::format("'{}' must be a number", key));
-  }
-  return value;
-}
-
-bool IsNull(simdjson::dom::object object, std::string_view key) {
-  simdjson::dom::element element;
-  return object[key].get(element) != simdjson::SUCCESS || element.is_null();
-}
-
-Result<FileCounters> ParseCounters(simdjson::dom::object object, const std::string& origin) {
-  FileCounters counters;
-  ASSIGN_OR_RETURN(counters.rows_in, GetInt(object, "rows_in", origin));
-  ASSIGN_OR_RETURN(counters.rows_kept, GetInt(object, "rows_kept", origin));
-  ASSIGN_OR_RETURN(counters.rows_rejected, GetInt(object, "rows_rejected", origin));
-  ASSIGN_OR_RETURN(counters.rows_duplicate, GetInt(object, "rows_duplicate", origin));
-  simdjson::dom::object reasons;
-  if (object["rejected_by_reason"].get_object().get(reasons) != simdjson::SUCCESS) {
-    return Invalid(origin, "'rejected_by_reason' must be an object");
-  }
-  for (const auto field : reasons) {
-    const std::optional<RejectReason> reason = RejectReasonFromName(field.key);
-    int64_t count = 0;
-    if (!reason || field.value.get_int64().get(count) != simdjson::SUCCESS) {
-      return Invalid(origin, fmt::format("bad reject reason count '{}'", field.key));
-    }
-    counters.rejected_by_reason[static_cast<size_t>(*reason)] = count;
-  }
-  return counters;
-}
-
-Result<DateRun> ParseDate(simdjson::dom::object object, const std::string& origin) {
+Result<DateRun> ParseDate(const JsonFields& object) {
   DateRun run;
-  ASSIGN_OR_RETURN(const std::string date_text, GetString(object, "date", origin));
+  ASSIGN_OR_RETURN(const std::string date_text, object.String("date"));
   const std::optional<Date> date = ParseIsoDate(date_text);
-  if (!date) return Invalid(origin, fmt::format("bad date '{}'", date_text));
+  if (!date) return object.Invalid(fmt::format("bad date '{}'", date_text));
   run.date = *date;
-  ASSIGN_OR_RETURN(run.outcome, GetString(object, "outcome", origin));
-  ASSIGN_OR_RETURN(run.note, GetString(object, "note", origin));
-  ASSIGN_OR_RETURN(run.seconds, GetDouble(object, "seconds", origin));
-  simdjson::dom::object stages;
-  simdjson::dom::object tables;
-  if (object["stages"].get_object().get(stages) != simdjson::SUCCESS ||
-      object["tables"].get_object().get(tables) != simdjson::SUCCESS) {
-    return Invalid(origin, "'stages' and 'tables' must be objects");
-  }
-  for (const auto field : stages) {
-    double seconds = 0;
-    if (field.value.get_double().get(seconds) != simdjson::SUCCESS) {
-      return Invalid(origin, fmt::format("stage '{}' must be a number", field.key));
-    }
+  ASSIGN_OR_RETURN(run.outcome, object.String("outcome"));
+  ASSIGN_OR_RETURN(run.note, object.String("note"));
+  ASSIGN_OR_RETURN(run.seconds, object.Double("seconds"));
+  ASSIGN_OR_RETURN(const JsonFields stages, object.Object("stages"));
+  for (const auto field : stages.object()) {
+    ASSIGN_OR_RETURN(const double seconds, stages.Double(field.key));
     run.stages.push_back({std::string(field.key), seconds});
   }
-  for (const auto field : tables) {
-    simdjson::dom::object counters;
-    if (field.value.get_object().get(counters) != simdjson::SUCCESS) {
-      return Invalid(origin, fmt::format("table '{}' must be an object", field.key));
-    }
-    ASSIGN_OR_RETURN(FileCounters parsed, ParseCounters(counters, origin));
-    run.tables.emplace_back(std::string(field.key), parsed);
+  ASSIGN_OR_RETURN(const JsonFields tables, object.Object("tables"));
+  for (const auto field : tables.object()) {
+    ASSIGN_OR_RETURN(const JsonFields table, tables.Object(field.key));
+    ASSIGN_OR_RETURN(FileCounters counters, table.Counters());
+    run.tables.emplace_back(std::string(field.key), counters);
   }
-  if (!IsNull(object, "q1_pct")) {
-    ASSIGN_OR_RETURN(run.q1_pct, GetDouble(object, "q1_pct", origin));
+  if (object.Has("q1_pct")) {
+    ASSIGN_OR_RETURN(run.q1_pct, object.Double("q1_pct"));
   }
-  if (!IsNull(object, "abnormal_segments")) {
-    ASSIGN_OR_RETURN(run.abnormal_segments, GetInt(object, "abnormal_segments", origin));
+  if (object.Has("abnormal_segments")) {
+    ASSIGN_OR_RETURN(run.abnormal_segments, object.Int("abnormal_segments"));
   }
   return run;
 }
 
 }  // namespace
 
-FileCounters DateRun::Totals() const {
+FileCounters DateFigures::Totals() const {
   FileCounters totals;
   for (const auto& [table, counters] : tables) totals.Add(counters);
   return totals;
+}
+
+void DateFigures::WriteJsonMembers(JsonWriter& json) const {
+  json.Key("tables");
+  json.BeginObject();
+  for (const auto& [table, counters] : tables) {
+    json.Key(table);
+    json.BeginObject();
+    report::WriteCounterMembers(counters, json);
+    json.EndObject();
+  }
+  json.EndObject();
+  json.Key("q1_pct");
+  json.OptionalDouble(q1_pct);
+  json.Key("abnormal_segments");
+  json.OptionalInt(abnormal_segments);
 }
 
 void WriteRunRecordJson(const RunRecord& record, report::JsonWriter& json) {
@@ -222,40 +141,29 @@ std::string RunRecord::ToJsonLine() const {
 
 Result<RunRecord> RunRecord::FromJson(std::string_view json, const std::string& origin) {
   simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  simdjson::dom::object object;
-  if (parser.parse(json.data(), json.size()).get(root) != simdjson::SUCCESS ||
-      root.get_object().get(object) != simdjson::SUCCESS) {
-    return Invalid(origin, "not a JSON object");
-  }
+  ASSIGN_OR_RETURN(const JsonFields object, JsonFields::Parse(parser, json, origin, "run record"));
   RunRecord record;
-  ASSIGN_OR_RETURN(record.run_id, GetString(object, "run_id", origin));
-  ASSIGN_OR_RETURN(record.command, GetString(object, "command", origin));
-  ASSIGN_OR_RETURN(const std::string outcome, GetString(object, "outcome", origin));
+  ASSIGN_OR_RETURN(record.run_id, object.String("run_id"));
+  ASSIGN_OR_RETURN(record.command, object.String("command"));
+  ASSIGN_OR_RETURN(const std::string outcome, object.String("outcome"));
   if (outcome != "succeeded" && outcome != "failed") {
-    return Invalid(origin, fmt::format("outcome '{}' is not succeeded or failed", outcome));
+    return object.Invalid(fmt::format("outcome '{}' is not succeeded or failed", outcome));
   }
   record.succeeded = outcome == "succeeded";
-  ASSIGN_OR_RETURN(const int64_t exit_code, GetInt(object, "exit_code", origin));
+  ASSIGN_OR_RETURN(const int64_t exit_code, object.Int("exit_code"));
   record.exit_code = static_cast<int>(exit_code);
-  ASSIGN_OR_RETURN(record.error, GetString(object, "error", origin));
-  ASSIGN_OR_RETURN(record.started_at, GetString(object, "started_at", origin));
-  ASSIGN_OR_RETURN(record.seconds, GetDouble(object, "seconds", origin));
-  ASSIGN_OR_RETURN(record.lake, GetString(object, "lake", origin));
-  ASSIGN_OR_RETURN(record.landing, GetString(object, "landing", origin));
-  ASSIGN_OR_RETURN(record.host, GetString(object, "host", origin));
-  ASSIGN_OR_RETURN(record.pid, GetInt(object, "pid", origin));
-  ASSIGN_OR_RETURN(record.version, GetString(object, "version", origin));
-  simdjson::dom::array dates;
-  if (object["dates"].get_array().get(dates) != simdjson::SUCCESS) {
-    return Invalid(origin, "'dates' must be an array");
-  }
+  ASSIGN_OR_RETURN(record.error, object.String("error"));
+  ASSIGN_OR_RETURN(record.started_at, object.String("started_at"));
+  ASSIGN_OR_RETURN(record.seconds, object.Double("seconds"));
+  ASSIGN_OR_RETURN(record.lake, object.String("lake"));
+  ASSIGN_OR_RETURN(record.landing, object.String("landing"));
+  ASSIGN_OR_RETURN(record.host, object.String("host"));
+  ASSIGN_OR_RETURN(record.pid, object.Int("pid"));
+  ASSIGN_OR_RETURN(record.version, object.String("version"));
+  ASSIGN_OR_RETURN(const simdjson::dom::array dates, object.Array("dates"));
   for (const simdjson::dom::element element : dates) {
-    simdjson::dom::object date;
-    if (element.get_object().get(date) != simdjson::SUCCESS) {
-      return Invalid(origin, "every entry of 'dates' must be an object");
-    }
-    ASSIGN_OR_RETURN(DateRun run, ParseDate(date, origin));
+    ASSIGN_OR_RETURN(const JsonFields date, object.Element(element, "dates"));
+    ASSIGN_OR_RETURN(DateRun run, ParseDate(date));
     record.dates.push_back(std::move(run));
   }
   return record;

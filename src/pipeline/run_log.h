@@ -28,8 +28,23 @@ struct StageTime {
   bool operator==(const StageTime&) const = default;
 };
 
+/// What a date's landing files and report came to: the run log and `status` show these.
+struct DateFigures {
+  /// Landing table name -> the counters of its file of this date.
+  std::vector<std::pair<std::string, FileCounters>> tables;
+  std::optional<double> q1_pct;  ///< Q1 percentage (0-100) of the report
+  std::optional<int64_t> abnormal_segments;
+
+  /// The counters of every table added up.
+  FileCounters Totals() const;
+  /// Writes `tables`, `q1_pct` and `abnormal_segments` as members of the object being
+  /// written.
+  void WriteJsonMembers(report::JsonWriter& json) const;
+  bool operator==(const DateFigures&) const = default;
+};
+
 /// What a run did for one ingestion date.
-struct DateRun {
+struct DateRun : DateFigures {
   Date date;
   /// `built`, `skipped` (published from the same landing files and not stale), `missing`
   /// (no landing file and nothing in raw), `failed`.
@@ -37,14 +52,8 @@ struct DateRun {
   /// Why it was built or skipped, e.g. "stale: ..." or "landing changed: ...".
   std::string note;
   std::vector<StageTime> stages;  ///< in the order they ran
-  /// Landing table name -> the counters of its file of this date.
-  std::vector<std::pair<std::string, FileCounters>> tables;
-  std::optional<double> q1_pct;  ///< Q1 percentage (0-100) of the report
-  std::optional<int64_t> abnormal_segments;
   double seconds = 0;
 
-  /// The counters of every table added up.
-  FileCounters Totals() const;
   bool operator==(const DateRun&) const = default;
 };
 

@@ -18,6 +18,24 @@ std::string FormatJsonDouble(double value) {
   return text;
 }
 
+void WriteCounterMembers(const FileCounters& counters, JsonWriter& json) {
+  json.Key("rows_in");
+  json.Int(counters.rows_in);
+  json.Key("rows_kept");
+  json.Int(counters.rows_kept);
+  json.Key("rows_rejected");
+  json.Int(counters.rows_rejected);
+  json.Key("rows_duplicate");
+  json.Int(counters.rows_duplicate);
+  json.Key("rejected_by_reason");
+  json.BeginObject();
+  for (const auto& [reason, count] : counters.RejectedByReasonMap()) {
+    json.Key(reason);
+    json.Int(count);
+  }
+  json.EndObject();
+}
+
 void JsonWriter::Indent(size_t depth) {
   out_.push_back('\n');
   out_.append(depth * 2, ' ');

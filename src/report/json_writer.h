@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/file_counters.h"
+
 namespace streampro::report {
 
 /// Writes one JSON document. Inside an object call Key() before each value. Empty objects
@@ -53,6 +55,11 @@ class JsonWriter {
   std::vector<Level> levels_;
   bool after_key_ = false;
 };
+
+/// SPEC §6 counters of one file as members of the object being written: `rows_in`,
+/// `rows_kept`, `rows_rejected`, `rows_duplicate`, `rejected_by_reason` (report.json's
+/// `tables.*`; the run log and `status` use the same shape).
+void WriteCounterMembers(const FileCounters& counters, JsonWriter& json);
 
 /// The text JsonWriter::Double() writes for a finite value.
 std::string FormatJsonDouble(double value);

@@ -27,21 +27,7 @@ void WriteTable(const TableCounts* counts, JsonWriter& json) {
   } else {
     json.Null();
   }
-  json.Key("rows_in");
-  json.Int(counters.rows_in);
-  json.Key("rows_kept");
-  json.Int(counters.rows_kept);
-  json.Key("rows_rejected");
-  json.Int(counters.rows_rejected);
-  json.Key("rows_duplicate");
-  json.Int(counters.rows_duplicate);
-  json.Key("rejected_by_reason");
-  json.BeginObject();
-  for (const auto& [reason, count] : counters.RejectedByReasonMap()) {
-    json.Key(reason);
-    json.Int(count);
-  }
-  json.EndObject();
+  WriteCounterMembers(counters, json);
   json.EndObject();
 }
 

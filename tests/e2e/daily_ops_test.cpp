@@ -3,7 +3,7 @@
 // them), resuming, a failing date, a missing date, `streampro status` and the run log.
 // Expected counts come from the independent reference reader of the landing files
 // (tests/support/reference_reader.h) and from the lake's files on disk, never from what
-// the command under test printed. The same on S3: s3_daily_ops_test.cpp.
+// the command under test printed. The same on S3: s3_pipeline_test.cpp (S3DailyOpsTest).
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
