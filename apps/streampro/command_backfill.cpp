@@ -44,7 +44,7 @@ Status BuildDate(const lake::LakeLock& lock, const JobContext& context,
                  std::string_view what) {
   const Result<report::Report> built = RunPipelineDate(lock, context, inventory);
   check->Forget(context.date);
-  pipeline::DateRun* logged = context.log != nullptr ? context.log->current() : nullptr;
+  pipeline::DateRun* logged = context.LoggedDate();
   if (!built.ok()) {
     if (logged != nullptr) logged->outcome = "failed";
     return Status(built.status().code(),
@@ -158,7 +158,7 @@ Status FollowLaterDates(const lake::LakeLock& lock, const JobContext& context, D
     }
     Result<pipeline::LandingInventory> inventory = ScanLanding(dated);
     if (!inventory.ok()) {
-      if (context.log != nullptr) context.log->current()->outcome = "failed";
+      if (pipeline::DateRun* logged = context.LoggedDate()) logged->outcome = "failed";
       return Status(inventory.status().code(),
                     fmt::format("cascade stopped at {}: {}", FormatIsoDate(date),
                                 inventory.status().message()));

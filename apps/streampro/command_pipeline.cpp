@@ -140,7 +140,7 @@ Status RunToTrusted(const lake::LakeLock& lock, const JobContext& context) {
                TableName(table.table), c.rows_in, c.rows_kept, c.rows_rejected, c.rows_duplicate);
   }
   fmt::print(context.progress, "  _rejects {} rows\n", result.rejects);
-  if (pipeline::DateRun* logged = context.log != nullptr ? context.log->current() : nullptr) {
+  if (pipeline::DateRun* logged = context.LoggedDate()) {
     for (const auto& table : result.tables) {
       logged->tables.emplace_back(std::string(TableName(table.table)), table.counters);
     }
@@ -207,7 +207,7 @@ Result<report::Report> RunReport(const lake::LakeLock& lock, const JobContext& c
   StageTimer timer("report", context.log);
   ASSIGN_OR_RETURN(report::Report built,
                    pipeline::PublishReport(lock, context.date, context.options));
-  if (pipeline::DateRun* logged = context.log != nullptr ? context.log->current() : nullptr) {
+  if (pipeline::DateRun* logged = context.LoggedDate()) {
     logged->q1_pct = built.q1.pct;
     logged->abnormal_segments = static_cast<int64_t>(built.q3.abnormal.size());
   }
@@ -245,7 +245,7 @@ Result<report::Report> RunPipelineDate(const lake::LakeLock& lock, const JobCont
   RETURN_NOT_OK(RunToEnriched(lock, context));
   ASSIGN_OR_RETURN(report::Report built, RunReport(lock, context));
   RETURN_NOT_OK(total.Done());
-  if (pipeline::DateRun* logged = context.log != nullptr ? context.log->current() : nullptr) {
+  if (pipeline::DateRun* logged = context.LoggedDate()) {
     logged->seconds = total.Seconds();
   }
   fmt::print(context.progress, "Report: {}/reports/ingestion_date={}/report.{{json,html}}\n\n",

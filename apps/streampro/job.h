@@ -47,6 +47,9 @@ struct JobContext {
   bool cascade = false;
   /// What the run did, for the run log; null for none.
   JobLog* log = nullptr;
+
+  /// The run log's entry of the date being run; null without a log.
+  pipeline::DateRun* LoggedDate() const;
 };
 
 /// The settings, storage and options of a job (the date stays unset without

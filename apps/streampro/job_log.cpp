@@ -30,6 +30,10 @@ void PrintWarning(const std::string& message) {
   std::fprintf(stderr, "streampro: warning: %s\n", line.c_str());
 }
 
+pipeline::DateRun* JobContext::LoggedDate() const {
+  return log != nullptr ? log->current() : nullptr;
+}
+
 JobLog::JobLog(std::string command, const JobContext& context)
     : context_(context), started_micros_(UtcNowMicros()) {
   record_.command = std::move(command);
