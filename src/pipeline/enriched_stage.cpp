@@ -210,7 +210,7 @@ Result<EnrichedResult> TrustedToEnriched(const lake::LakeLock& lock, Date date,
   SetBucketProperties(buckets, journey_partition.get());
   genre_partition->set_property("min_segment_sessions", std::to_string(q3.min_sessions));
   device_partition->set_property("min_segment_sessions", std::to_string(q3.min_sessions));
-  const std::vector<InputVersion> inputs = sources.Inputs();
+  const std::vector<InputVersion> inputs = sources.inputs;
   for (auto* partition : {sessions_partition.get(), journey_partition.get(), genre_partition.get(),
                           device_partition.get()}) {
     RecordInputs(inputs, partition);

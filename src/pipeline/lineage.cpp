@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "common/parse_int.h"
+#include "lake/commit_protocol.h"
 #include "lake/sha256.h"
 
 namespace streampro::pipeline {
@@ -148,6 +149,17 @@ Result<std::optional<lake::PartitionManifest>> PublishedPartitions::NewestAtOrBe
   return std::optional<lake::PartitionManifest>();
 }
 
+InputVersion PublishedPartitions::Input(const TableDef& table,
+                                        const lake::PartitionManifest& manifest) {
+  const std::string identity = lake::PartitionVersion(manifest);
+  auto& [seen, version] = versions_[{table.id, manifest.date}];
+  if (seen != identity || version.empty()) {
+    seen = identity;
+    version = ContentVersion(manifest);
+  }
+  return InputVersion{&table, manifest.date, version};
+}
+
 void PublishedPartitions::Forget(Date date) {
   dates_.clear();
   std::erase_if(manifests_, [&](const auto& entry) { return entry.first.second == date; });
@@ -155,16 +167,6 @@ void PublishedPartitions::Forget(Date date) {
 
 InputVersion InputOf(const TableDef& table, const lake::PartitionManifest& manifest) {
   return InputVersion{&table, manifest.date, ContentVersion(manifest)};
-}
-
-std::vector<InputVersion> EnrichedSources::Inputs() const {
-  std::vector<InputVersion> inputs;
-  for (const lake::PartitionManifest& manifest : events) {
-    inputs.push_back(InputOf(catalog::TrustedTable(Table::kEvents), manifest));
-  }
-  if (users) inputs.push_back(InputOf(catalog::TrustedTable(Table::kUsers), *users));
-  if (videos) inputs.push_back(InputOf(catalog::TrustedTable(Table::kVideos), *videos));
-  return inputs;
 }
 
 Result<EnrichedSources> FindEnrichedSources(PublishedPartitions& published, Date date) {
@@ -181,6 +183,16 @@ Result<EnrichedSources> FindEnrichedSources(PublishedPartitions& published, Date
                    published.NewestAtOrBefore(catalog::TrustedTable(Table::kUsers), date));
   ASSIGN_OR_RETURN(sources.videos,
                    published.NewestAtOrBefore(catalog::TrustedTable(Table::kVideos), date));
+  for (const lake::PartitionManifest& manifest : sources.events) {
+    sources.inputs.push_back(published.Input(events, manifest));
+  }
+  if (sources.users) {
+    sources.inputs.push_back(published.Input(catalog::TrustedTable(Table::kUsers), *sources.users));
+  }
+  if (sources.videos) {
+    sources.inputs.push_back(
+        published.Input(catalog::TrustedTable(Table::kVideos), *sources.videos));
+  }
   return sources;
 }
 
@@ -190,7 +202,7 @@ Result<std::vector<InputVersion>> TrustedCheckInputs(PublishedPartitions& publis
     const TableDef& trusted = catalog::TrustedTable(table);
     ASSIGN_OR_RETURN(const std::optional<lake::PartitionManifest> newest,
                      published.NewestAtOrBefore(trusted, date));
-    if (newest && newest->date < date) inputs.push_back(InputOf(trusted, *newest));
+    if (newest && newest->date < date) inputs.push_back(published.Input(trusted, *newest));
   }
   return inputs;
 }
@@ -200,13 +212,13 @@ Result<std::vector<InputVersion>> ReportInputs(PublishedPartitions& published, D
   for (const TableId id : kReportEnrichedTables) {
     ASSIGN_OR_RETURN(const std::optional<lake::PartitionManifest> manifest,
                      published.Manifest(catalog::Get(id), date));
-    if (manifest) inputs.push_back(InputOf(catalog::Get(id), *manifest));
+    if (manifest) inputs.push_back(published.Input(catalog::Get(id), *manifest));
   }
   for (const Table table : kAllTables) {
     const TableDef& trusted = catalog::TrustedTable(table);
     ASSIGN_OR_RETURN(const std::optional<lake::PartitionManifest> manifest,
                      published.Manifest(trusted, date));
-    if (manifest) inputs.push_back(InputOf(trusted, *manifest));
+    if (manifest) inputs.push_back(published.Input(trusted, *manifest));
   }
   return inputs;
 }
@@ -288,7 +300,7 @@ Result<DateLineage> LineageCheck::Check(Date date) {
     } else {
       if (!enriched_expected) {
         ASSIGN_OR_RETURN(const EnrichedSources sources, FindEnrichedSources(published_, date));
-        enriched_expected = sources.Inputs();
+        enriched_expected = sources.inputs;
       }
       Compare(table.layer, *recorded, *enriched_expected, &found);
       for (const InputVersion& input : *enriched_expected) {

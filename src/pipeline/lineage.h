@@ -69,6 +69,8 @@ class PublishedPartitions {
   /// The newest committed partition of `table` dated at or before `date`.
   Result<std::optional<lake::PartitionManifest>> NewestAtOrBefore(const catalog::TableDef& table,
                                                                   Date date);
+  /// InputOf(table, manifest), each version worked out once.
+  InputVersion Input(const catalog::TableDef& table, const lake::PartitionManifest& manifest);
   /// Forgets the manifests of `date` and every listing.
   void Forget(Date date);
 
@@ -76,9 +78,11 @@ class PublishedPartitions {
   const lake::Lake& lake_;
   std::map<catalog::TableId, std::vector<Date>> dates_;
   std::map<std::pair<catalog::TableId, Date>, std::optional<lake::PartitionManifest>> manifests_;
+  // (table, date) -> (PartitionVersion, ContentVersion) of the manifest last seen.
+  std::map<std::pair<catalog::TableId, Date>, std::pair<std::string, std::string>> versions_;
 };
 
-/// `table` of `date` as an input: its content version now.
+/// The partition `manifest` of `table` as an input: its date and content version.
 InputVersion InputOf(const catalog::TableDef& table, const lake::PartitionManifest& manifest);
 
 /// What the enriched tables of D read (SPEC §4, §7): every trusted events partition dated
@@ -87,8 +91,8 @@ struct EnrichedSources {
   std::vector<lake::PartitionManifest> events;
   std::optional<lake::PartitionManifest> users;
   std::optional<lake::PartitionManifest> videos;
-
-  std::vector<InputVersion> Inputs() const;
+  /// All of them as inputs: events in date order, then users, then videos.
+  std::vector<InputVersion> inputs;
 };
 Result<EnrichedSources> FindEnrichedSources(PublishedPartitions& published, Date date);
 

@@ -68,7 +68,7 @@ class LineageTest : public ::testing::Test {
     PublishedPartitions published(lock_.lake());
     auto sources = FindEnrichedSources(published, date);
     EXPECT_TRUE(sources.ok());
-    return sources->Inputs();
+    return sources->inputs;
   }
 
   // What trusted events of `date` would record now.
