@@ -24,6 +24,7 @@ int RunCli(int argc, char** argv, const CliEnvironment& environment) {
   RegisterGenerateCommand(&app, &action);
   RegisterPipelineCommands(&app, &action, &environment);
   RegisterDdlCommand(&app, &action, &environment);
+  RegisterSyncCommand(&app, &action, &environment);
   RegisterBackfillCommand(&app, &action, &environment);
   RegisterStatusCommand(&app, &action, &environment);
 

@@ -32,17 +32,18 @@ TableDef MakeTable(TableId id, Layer layer, std::string_view folder, std::string
 
 std::vector<TableDef> BuildCatalog() {
   std::vector<TableDef> tables;
-  const auto raw = [&](TableId id, Table source) {
-    tables.push_back(MakeTable(id, Layer::kRaw, TableName(source), "", FileFormat::kLandingCopy, {},
-                               {}, source));
+  const auto raw = [&](TableId id, Table source, std::string_view sql_name) {
+    tables.push_back(MakeTable(id, Layer::kRaw, TableName(source), sql_name,
+                               FileFormat::kLandingCopy, {}, {}, source));
   };
-  raw(TableId::kRawUsers, Table::kUsers);
-  raw(TableId::kRawVideos, Table::kVideos);
-  raw(TableId::kRawDevices, Table::kDevices);
-  raw(TableId::kRawEvents, Table::kEvents);
+  // The columns are filled in below, from the trusted tables.
+  raw(TableId::kRawUsers, Table::kUsers, "raw_users");
+  raw(TableId::kRawVideos, Table::kVideos, "raw_videos");
+  raw(TableId::kRawDevices, Table::kDevices, "raw_devices");
+  raw(TableId::kRawEvents, Table::kEvents, "raw_events");
 
   // SPEC §1 and §7: required columns are not null.
-  tables.push_back(MakeTable(TableId::kTrustedUsers, Layer::kTrusted, "users", "users",
+  tables.push_back(MakeTable(TableId::kTrustedUsers, Layer::kTrusted, "users", "trusted_users",
                              FileFormat::kParquet,
                              {
                                  {"user_id", TypeId::kString, kRequired},
@@ -52,7 +53,7 @@ std::vector<TableDef> BuildCatalog() {
                                  {"gender", TypeId::kString, kNullable},
                              },
                              {"user_id"}, Table::kUsers));
-  tables.push_back(MakeTable(TableId::kTrustedVideos, Layer::kTrusted, "videos", "videos",
+  tables.push_back(MakeTable(TableId::kTrustedVideos, Layer::kTrusted, "videos", "trusted_videos",
                              FileFormat::kParquet,
                              {
                                  {"video_id", TypeId::kString, kRequired},
@@ -62,8 +63,8 @@ std::vector<TableDef> BuildCatalog() {
                                  {"patent_id", TypeId::kString, kNullable},
                              },
                              {"video_id"}, Table::kVideos));
-  tables.push_back(MakeTable(TableId::kTrustedDevices, Layer::kTrusted, "devices", "devices",
-                             FileFormat::kParquet,
+  tables.push_back(MakeTable(TableId::kTrustedDevices, Layer::kTrusted, "devices",
+                             "trusted_devices", FileFormat::kParquet,
                              {
                                  {"device", TypeId::kString, kRequired},
                                  {"os", TypeId::kString, kNullable},
@@ -71,7 +72,7 @@ std::vector<TableDef> BuildCatalog() {
                                  {"os_version", TypeId::kString, kNullable},
                              },
                              {"device", "os", "model"}, Table::kDevices));
-  tables.push_back(MakeTable(TableId::kTrustedEvents, Layer::kTrusted, "events", "events",
+  tables.push_back(MakeTable(TableId::kTrustedEvents, Layer::kTrusted, "events", "trusted_events",
                              FileFormat::kParquet,
                              {
                                  {"timestamp", TypeId::kTimestampMicros, kRequired},
@@ -90,8 +91,8 @@ std::vector<TableDef> BuildCatalog() {
                                  {"source_line", TypeId::kInt64, kRequired},
                              },
                              {}, Table::kEvents, /*bucketed_by_user=*/true));
-  tables.push_back(MakeTable(TableId::kTrustedRejects, Layer::kTrusted, "_rejects", "rejects",
-                             FileFormat::kParquet,
+  tables.push_back(MakeTable(TableId::kTrustedRejects, Layer::kTrusted, "_rejects",
+                             "trusted_rejects", FileFormat::kParquet,
                              {
                                  {"table", TypeId::kString, kRequired},
                                  {"source_file", TypeId::kString, kRequired},
@@ -180,6 +181,21 @@ std::vector<TableDef> BuildCatalog() {
                              },
                              {"dimension", "segment"}));
   tables.push_back(MakeTable(TableId::kReport, Layer::kReports, "", "", FileFormat::kReport, {}));
+
+  // A raw table's columns are its landing file's: the trusted table's columns as text,
+  // without `source_line` (the line number StreamPro adds to each event).
+  for (const Table source : kAllTables) {
+    TableDef& raw_table =
+        tables[static_cast<size_t>(TableId::kRawUsers) + static_cast<size_t>(source)];
+    const TableDef& trusted =
+        tables[static_cast<size_t>(TableId::kTrustedUsers) + static_cast<size_t>(source)];
+    std::vector<Field> fields;
+    for (const Field& field : trusted.schema->fields()) {
+      if (field.name != "source_line") fields.push_back({field.name, TypeId::kString, kNullable});
+    }
+    raw_table = MakeTable(raw_table.id, raw_table.layer, raw_table.folder, raw_table.sql_name,
+                          raw_table.format, std::move(fields), {}, source);
+  }
   for (size_t i = 0; i < tables.size(); ++i) {
     assert(static_cast<size_t>(tables[i].id) == i && "catalog entries follow TableId order");
   }

@@ -95,12 +95,14 @@ struct TableDef {
   /// The table's folder under its layer (`users`, `_rejects`, `user_sessions`); empty for
   /// the reports layer, whose partitions sit directly under it.
   std::string_view folder;
-  /// The name query engines know it by (`users`, `rejects`, `user_sessions`, ...); empty for
+  /// The name query engines know it by, as the original system named its tables
+  /// (`raw_events`, `trusted_users`, `trusted_rejects`, `user_sessions`, ...); empty for
   /// tables no engine reads.
   std::string_view sql_name;
   FileFormat format;
-  /// The columns of its data files (Parquet tables only; null otherwise), without the
-  /// partition column, which lives in the folder name.
+  /// The columns of its data files, without the partition column, which lives in the
+  /// folder name. Raw tables: the landing file's columns (CSV header, JSON fields), all
+  /// text. Null for the report.
   SchemaPtr schema;
   /// Stable field ids, one per schema field, then the partition column's; never reused
   /// or renumbered (Iceberg and Parquet `field_id`).

@@ -49,7 +49,8 @@ bool MayHoldSecret(std::string_view text) {
 }
 
 bool IsOverlaidVariable(std::string_view name) {
-  return name.starts_with(kStrictPrefix) || name.starts_with("MINIO_") || name.starts_with("AWS_");
+  return name.starts_with(kStrictPrefix) || name.starts_with("MINIO_") ||
+         name.starts_with("AWS_") || name.starts_with("TRINO_");
 }
 
 }  // namespace
@@ -87,6 +88,11 @@ const std::vector<Config::KeyInfo>& Config::KnownKeys() {
       {"MINIO_ENRICHED_PREFIX", "enriched", "folder of the enriched layer in an S3 lake"},
       {"MINIO_REPORTS_PREFIX", "reports", "folder of the reports in an S3 lake"},
       {"AWS_REGION", "us-east-1", "S3 region for request signing (or AWS_DEFAULT_REGION)"},
+      {"TRINO_HOST", "localhost", "Trino coordinator of `streampro sync --engine trino`"},
+      {"TRINO_PORT", "8080", "its HTTP(S) port"},
+      {"TRINO_SECURE", "false", "true: https to Trino"},
+      {"TRINO_USER", "streampro", "user the statements run as (X-Trino-User)"},
+      {"TRINO_PASSWORD", "", "password for basic authentication (https only); never printed"},
   };
   return kKeys;
 }

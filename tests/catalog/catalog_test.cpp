@@ -29,7 +29,9 @@ TEST(CatalogTest, LandingTablesMapToTheirRawAndTrustedTables) {
     EXPECT_EQ(TrustedTable(table).layer, Layer::kTrusted);
     EXPECT_EQ(TrustedTable(table).folder, TableName(table));
     EXPECT_EQ(TrustedTable(table).source, table);
-    EXPECT_EQ(RawTable(table).schema, nullptr);
+    ASSERT_NE(RawTable(table).schema, nullptr);
+    EXPECT_EQ(RawTable(table).sql_name, "raw_" + std::string(TableName(table)));
+    EXPECT_EQ(TrustedTable(table).sql_name, "trusted_" + std::string(TableName(table)));
     ASSERT_NE(TrustedTable(table).schema, nullptr);
   }
 }

@@ -1,3 +1,4 @@
+#include "engines/spark/ddl.h"
 #include "engines/trino/ddl.h"
 
 #include <fmt/format.h>
@@ -13,7 +14,8 @@
 #include "support/lake_support.h"
 #include "support/temp_dir.h"
 
-namespace streampro::engines::trino {
+namespace streampro::engines {
+using trino::TrinoDdl;
 namespace {
 
 using Columns = std::vector<std::pair<std::string, std::string>>;
@@ -45,7 +47,7 @@ std::map<std::string, Columns> ParseCreateTables(const std::string& sql,
 }
 
 TEST(TrinoDdlTest, DeclaresEveryTableWithEveryColumnAndItsType) {
-  TrinoDdlOptions options;
+  DdlOptions options;
   options.lake = "s3://bucket/lake/";
   ASSERT_TRUE(options.Validate().ok());
   const std::string sql = TrinoDdl(options);
@@ -55,8 +57,8 @@ TEST(TrinoDdlTest, DeclaresEveryTableWithEveryColumnAndItsType) {
       << sql;
   const auto tables = ParseCreateTables(sql, "hive.streampro.");
   const std::vector<const catalog::TableDef*> expected = QueryableTables();
-  // The trusted tables (4 + rejects) and the 4 enriched ones.
-  ASSERT_EQ(expected.size(), 9u);
+  // The raw tables (4), the trusted ones (4 + rejects) and the 4 enriched ones.
+  ASSERT_EQ(expected.size(), 13u);
   ASSERT_EQ(tables.size(), expected.size());
   for (const catalog::TableDef* table : expected) {
     const std::string sql_name(table->sql_name);
@@ -85,22 +87,38 @@ TEST(TrinoDdlTest, DeclaresEveryTableWithEveryColumnAndItsType) {
     }
     return std::string("<absent>");
   };
-  EXPECT_EQ(type_of("events", "timestamp"), "timestamp(6)");
-  EXPECT_EQ(type_of("events", "value"), "double");
-  EXPECT_EQ(type_of("events", "source_line"), "bigint");
-  EXPECT_EQ(type_of("users", "signup_date"), "date");
-  EXPECT_EQ(type_of("videos", "duration_seconds"), "integer");
-  EXPECT_EQ(type_of("rejects", "raw_record"), "varchar");
+  EXPECT_EQ(type_of("trusted_events", "timestamp"), "timestamp(6)");
+  EXPECT_EQ(type_of("trusted_events", "value"), "double");
+  EXPECT_EQ(type_of("trusted_events", "source_line"), "bigint");
+  EXPECT_EQ(type_of("trusted_users", "signup_date"), "date");
+  EXPECT_EQ(type_of("trusted_videos", "duration_seconds"), "integer");
+  EXPECT_EQ(type_of("trusted_rejects", "raw_record"), "varchar");
   EXPECT_EQ(type_of("user_sessions", "reached_30s"), "boolean");
   EXPECT_EQ(type_of("user_journey", "total_sessions"), "bigint");
   EXPECT_EQ(type_of("device_analytics", "abnormal"), "boolean");
+  // The original system's names, as its users' queries spell them; the raw layer over the
+  // landing files, every column varchar.
+  for (const char* name :
+       {"raw_users", "raw_videos", "raw_devices", "raw_events", "trusted_users", "trusted_videos",
+        "trusted_devices", "trusted_events", "trusted_rejects", "user_sessions", "user_journey",
+        "genre_performance", "device_analytics"}) {
+    EXPECT_TRUE(tables.contains(name)) << name;
+  }
+  EXPECT_EQ(type_of("raw_users", "signup_date"), "varchar");
+  EXPECT_EQ(type_of("raw_events", "timestamp"), "varchar");
+  EXPECT_EQ(type_of("raw_events", "source_line"), "<absent>");
+  EXPECT_NE(sql.find("external_location = 's3://bucket/lake/raw/users',\n  format = 'CSV',\n"
+                     "  skip_header_line_count = 1,"),
+            std::string::npos);
+  EXPECT_NE(sql.find("external_location = 's3://bucket/lake/raw/events',\n  format = 'JSON',"),
+            std::string::npos);
   const size_t partitioned = sql.find("partitioned_by = ARRAY['ingestion_date']");
   EXPECT_NE(partitioned, std::string::npos);
   EXPECT_NE(sql.find("format = 'PARQUET'"), std::string::npos);
 }
 
 TEST(TrinoDdlTest, OptionsAndLocations) {
-  TrinoDdlOptions options;
+  DdlOptions options;
   options.lake = "/data/lake/";
   options.catalog = "lakehouse";
   options.schema = "sp";
@@ -108,16 +126,18 @@ TEST(TrinoDdlTest, OptionsAndLocations) {
   ASSERT_TRUE(options.Validate().ok());
   const std::string sql = TrinoDdl(options);
   EXPECT_NE(
-      sql.find("CREATE SCHEMA IF NOT EXISTS lakehouse.sp WITH (location = 'file:///data/lake');"),
+      sql.find("CREATE SCHEMA IF NOT EXISTS lakehouse.sp WITH (location = 'local:///data/lake');"),
       std::string::npos);
   EXPECT_NE(sql.find("\"timestamp\" timestamp(3),"), std::string::npos);
-  EXPECT_NE(sql.find("CALL lakehouse.system.sync_partition_metadata('sp', 'events', 'FULL');"),
-            std::string::npos);
+  EXPECT_NE(
+      sql.find("CALL lakehouse.system.sync_partition_metadata('sp', 'trusted_events', 'FULL');"),
+      std::string::npos);
 
-  EXPECT_EQ(LakeLocationUri("s3://b/p"), "s3://b/p");
-  EXPECT_EQ(LakeLocationUri("/a/./b/"), "file:///a/b");
-  const std::string relative = LakeLocationUri("lake");
-  EXPECT_EQ(relative, "file://" + (std::filesystem::current_path() / "lake").string());
+  EXPECT_EQ(LakeLocationUri("s3://b/p", "local"), "s3://b/p");
+  EXPECT_EQ(LakeLocationUri("/a/./b/", "local"), "local:///a/b");
+  EXPECT_EQ(LakeLocationUri("/a/./b/", "file"), "file:///a/b");
+  const std::string relative = LakeLocationUri("lake", "local");
+  EXPECT_EQ(relative, "local://" + (std::filesystem::current_path() / "lake").string());
 
   options.timestamp_precision = 9;
   EXPECT_FALSE(options.Validate().ok());
@@ -127,6 +147,35 @@ TEST(TrinoDdlTest, OptionsAndLocations) {
   options.schema = "ok";
   options.catalog = "";
   EXPECT_FALSE(options.Validate().ok());
+}
+
+TEST(SparkDdlTest, DeclaresTheSameTablesWithSparkFormats) {
+  DdlOptions options;
+  options.lake = "/data/lake";
+  const std::string sql = spark::SparkDdl(options);
+  EXPECT_NE(sql.find("CREATE DATABASE IF NOT EXISTS `streampro` LOCATION 'file:///data/lake';"),
+            std::string::npos);
+  for (const catalog::TableDef* table : QueryableTables()) {
+    SCOPED_TRACE(std::string(table->sql_name));
+    const std::string create =
+        fmt::format("CREATE TABLE IF NOT EXISTS `streampro`.`{}` (\n", table->sql_name);
+    const size_t start = sql.find(create);
+    ASSERT_NE(start, std::string::npos);
+    const size_t end = sql.find(";\n", start);
+    const std::string statement = sql.substr(start, end - start);
+    EXPECT_NE(statement.find(fmt::format("USING {}\n", EngineFileFormat(*table))),
+              std::string::npos);
+    EXPECT_EQ(statement.find("OPTIONS (header 'true')") != std::string::npos,
+              EngineFileFormat(*table) == "CSV");
+    EXPECT_NE(statement.find(fmt::format("LOCATION 'file:///data/lake/{}/{}'",
+                                         catalog::LayerName(table->layer), table->folder)),
+              std::string::npos);
+    EXPECT_NE(
+        sql.find(fmt::format("ALTER TABLE `streampro`.`{}` RECOVER PARTITIONS;", table->sql_name)),
+        std::string::npos);
+  }
+  EXPECT_NE(sql.find("  `timestamp` TIMESTAMP,\n"), std::string::npos);
+  EXPECT_NE(sql.find("  `ingestion_date` DATE\n"), std::string::npos);
 }
 
 // One row of plain values, so every column has data and statistics.
@@ -173,13 +222,14 @@ std::string DuckDbTypeFor(const std::string& trino_type) {
 
 TEST(TrinoDdlTest, ColumnsMatchWhatDuckDbReadsFromOurParquetFiles) {
   testing::TempDir lake;
-  TrinoDdlOptions options;
+  DdlOptions options;
   options.lake = lake.path();
   const auto tables = ParseCreateTables(TrinoDdl(options), "hive.streampro.");
   const Date date = *ParseIsoDate("2025-09-09");
   const auto local_lake = ::streampro::testing::LocalLake(lake.path());
   for (const catalog::TableDef* table_def : QueryableTables()) {
     const catalog::TableDef& table = *table_def;
+    if (EngineFileFormat(table) != "PARQUET") continue;  // raw: the landing files
     const std::string sql_name(table.sql_name);
     SCOPED_TRACE(sql_name);
     const std::string dir = local_lake->PartitionUri(table, date);
@@ -206,4 +256,4 @@ TEST(TrinoDdlTest, ColumnsMatchWhatDuckDbReadsFromOurParquetFiles) {
 }
 
 }  // namespace
-}  // namespace streampro::engines::trino
+}  // namespace streampro::engines
