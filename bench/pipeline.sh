@@ -17,12 +17,18 @@
 #
 # Each size is generated once (streampro generate, dirty rate 0.02, like bench/generate.sh),
 # then each engine runs under /usr/bin/time -v. Printed per engine: wall seconds of each
-# stage, total wall, events/s and MB/s (landing bytes / total wall), peak RSS, and the
-# speed ratio DuckDB wall / StreamPro wall.
+# stage, total wall, CPU seconds (user + system, all threads; steadier than the wall time
+# when other work shares the cores), events/s and MB/s (landing bytes / total wall), peak
+# RSS, and the speed ratio DuckDB wall / StreamPro wall.
 #
 # Stage times: StreamPro prints `stage <name> <seconds>` lines on stderr; DuckDB's runner
 # prints `duckdb_step <name> <seconds>`. Both are summed per name. An engine that fails is
 # reported as failed with the tail of its log; the other still runs.
+#
+# A ratio means something only if both engines computed the same answers: after DuckDB's
+# run its report.json is compared with StreamPro's (tools/duckdb/compare-reports.mjs, the
+# check of tests/e2e/engines_agree_test.cpp) and the result printed under its row; the
+# script exits 1 when they differ.
 # Needs a release build (make release) and DuckDB (scripts/bootstrap --test).
 set -uo pipefail
 
@@ -57,7 +63,8 @@ if [[ $engines == *streampro-s3* ]]; then
   s3 mb s3://bench >/dev/null || exit 1
 fi
 
-# Runs "$@" under /usr/bin/time -v with output in $log; sets $wall (s), $rss (MiB), $rc.
+# Runs "$@" under /usr/bin/time -v with output in $log; sets $wall and $cpu (s), $rss (MiB),
+# $rc.
 measure() {
   local log=$1
   shift
@@ -65,6 +72,8 @@ measure() {
   rc=$?
   wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {
       n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s }' \
+      "$log.time")
+  cpu=$(awk -F': ' '/(User|System) time \(seconds\)/ { s += $2 } END { printf "%.2f", s }' \
       "$log.time")
   rss=$(awk -F': ' '/Maximum resident set size/ { printf "%d", $2 / 1024 }' "$log.time")
 }
@@ -75,10 +84,11 @@ stage_lines() {
     END { for (i = 1; i <= n; i++) printf "%s%s=%.2f", (i > 1 ? " " : ""), order[i], t[order[i]] }' "$1"
 }
 
+status=0
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $(date -u +%Y-%m-%dT%H:%MZ)"
 echo "streampro: $bin"
-printf "%-10s %11s %9s %8s %12s %8s %9s %7s  %s\n" engine events "land MB" "wall s" \
-  "events/s" "MB/s" "peak MiB" ratio "stages (s)"
+printf "%-10s %11s %9s %8s %8s %12s %8s %9s %7s  %s\n" engine events "land MB" "wall s" \
+  "cpu s" "events/s" "MB/s" "peak MiB" ratio "stages (s)"
 for n in $sizes; do
   landing=$work/pipeline-landing-$n
   rm -rf "$landing"
@@ -87,6 +97,7 @@ for n in $sizes; do
   events=$(sed -n 's/.*"events": {"rows_in": \([0-9]*\).*/\1/p' "$landing/truth.json")
   bytes=$(cat "$landing"/*_"$date".* | wc -c)
   ours_wall=""
+  ours_report=""
   for engine in $engines; do
     lake=$work/pipeline-lake-$engine-$n
     log=$work/pipeline-$engine-$n.log
@@ -133,17 +144,23 @@ for n in $sizes; do
       ratio=$(awk -v d="$wall" -v o="$ours_wall" 'BEGIN { if (o >= 0.01) printf "%.2fx", d / o; else print "-" }')
     elif [[ $engine == streampro ]]; then
       ours_wall=$wall
+      [[ -s $report ]] && ours_report=$report
     elif [[ -n $ours_wall ]]; then
       ratio=$(awk -v d="$wall" -v o="$ours_wall" 'BEGIN { if (o >= 0.01) printf "%.2fx", d / o; else print "-" }')
     fi
     awk -v engine="$engine" -v events="$events" -v bytes="$bytes" -v wall="$wall" \
-        -v rss="$rss" -v ratio="$ratio" -v stages="$stages" 'BEGIN {
-      if (wall < 0.01) { printf "%-10s %11d %9.1f %8.2f %12s %8s %9d %7s  %s\n", engine, events,
-        bytes / 1e6, wall, "-", "-", rss, ratio, stages; exit }
-      printf "%-10s %11d %9.1f %8.2f %12.0f %8.1f %9d %7s  %s\n", engine, events, bytes / 1e6,
-        wall, events / wall, bytes / wall / 1e6, rss, ratio, stages }'
+        -v cpu="$cpu" -v rss="$rss" -v ratio="$ratio" -v stages="$stages" 'BEGIN {
+      if (wall < 0.01) { printf "%-10s %11d %9.1f %8.2f %8.2f %12s %8s %9d %7s  %s\n", engine,
+        events, bytes / 1e6, wall, cpu, "-", "-", rss, ratio, stages; exit }
+      printf "%-10s %11d %9.1f %8.2f %8.2f %12.0f %8.1f %9d %7s  %s\n", engine, events,
+        bytes / 1e6, wall, cpu, events / wall, bytes / wall / 1e6, rss, ratio, stages }'
+    if [[ $engine == duckdb && -n $ours_report && -s $report ]]; then
+      node "$root/tools/duckdb/compare-reports.mjs" "$ours_report" "$report" | sed 's/^/    /'
+      [[ ${PIPESTATUS[0]} -eq 0 ]] || status=1
+    fi
   done
   rm -rf "$landing" "$work"/pipeline-lake-*-"$n"
 done
 echo "ratio = engine wall / StreamPro local wall (DuckDB above 1: StreamPro is faster;"
 echo "        StreamPro on S3 above 1: S3 costs that much more than the local disk)"
+exit $status

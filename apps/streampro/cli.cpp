@@ -25,8 +25,10 @@ void AddCommonOptions(CLI::App* command, CommonOptions* options, bool date_requi
   command->add_option("--env", options->env, "Environment: reads config/<env>.env")
       ->check(CLI::IsMember({"dev", "test", "prod"}))
       ->capture_default_str();
-  const std::string names =
-      extra_date_name.empty() ? "--ingestion-date" : "--ingestion-date," + extra_date_name;
+  // --ingestion_date: how the original system's users type it.
+  const std::string names = extra_date_name.empty()
+                                ? "--ingestion-date,--ingestion_date"
+                                : "--ingestion-date,--ingestion_date," + extra_date_name;
   auto* date =
       command->add_option(names, options->ingestion_date_text, "Ingestion date D, YYYY-MM-DD")
           ->type_name("YYYY-MM-DD")
@@ -41,6 +43,19 @@ void AddCommonOptions(CLI::App* command, CommonOptions* options, bool date_requi
       ->add_option("--config", options->config_file,
                    "Settings file (KEY=VALUE lines) used instead of config/<env>.env")
       ->type_name("FILE");
+}
+
+std::string LandingDirSetting(const Config& config) {
+  const std::optional<std::string> alias = config.Get("LOCAL_DATA_PATH");
+  const std::optional<std::string> landing = config.Get("STREAMPRO_LANDING_DIR");
+  if (!alias || alias->empty()) return config.GetOrDefault("STREAMPRO_LANDING_DIR");
+  if (!landing) return *alias;
+  const auto from_environment = [&config](const std::string& key) {
+    return config.SourceOf(key) == "environment";
+  };
+  return from_environment("LOCAL_DATA_PATH") && !from_environment("STREAMPRO_LANDING_DIR")
+             ? *alias
+             : *landing;
 }
 
 Result<StorageLocations> ResolveStorage(const Config& config, const CliEnvironment& environment) {
@@ -61,7 +76,7 @@ Result<StorageLocations> ResolveStorage(const Config& config, const CliEnvironme
   locations.folders.reports = config.GetOrDefault("MINIO_REPORTS_PREFIX");
   RETURN_NOT_OK(locations.folders.Validate());
 
-  locations.landing = config.GetOrDefault("STREAMPRO_LANDING_DIR");
+  locations.landing = LandingDirSetting(config);
   locations.lake = config.GetOrDefault("STREAMPRO_LAKE_ROOT");
   const std::string kind = config.GetOrDefault("STREAMPRO_STORAGE");
   if (kind == "s3") {
@@ -123,6 +138,8 @@ int ExitCodeFor(const Status& status) {
       return kExitUsage;
     case StatusCode::kInternal:
       return kExitInternal;
+    case StatusCode::kCancelled:
+      return kExitInterrupted;
     case StatusCode::kNotFound:
     case StatusCode::kIOError:
     case StatusCode::kInvalidData:

@@ -28,8 +28,9 @@ struct CommonOptions {
   std::optional<Date> ingestion_date() const;
 };
 
-/// Adds --env, --ingestion-date and --config to `command`. `date_required` makes
-/// --ingestion-date mandatory; `extra_date_name` adds an alias such as "--date".
+/// Adds --env, --ingestion-date (alias --ingestion_date) and --config to `command`.
+/// `date_required` makes --ingestion-date mandatory; `extra_date_name` adds an alias such
+/// as "--date".
 void AddCommonOptions(CLI::App* command, CommonOptions* options, bool date_required,
                       const std::string& extra_date_name = "");
 
@@ -60,6 +61,12 @@ struct StorageLocations {
   lake::LayerFolders folders;
 };
 
+/// The landing folder setting: STREAMPRO_LANDING_DIR or its alias LOCAL_DATA_PATH (the
+/// original system's name). When both are set, the one from the environment wins over one
+/// from the settings file, and STREAMPRO_LANDING_DIR wins when they come from the same
+/// place; an empty LOCAL_DATA_PATH counts as unset.
+std::string LandingDirSetting(const Config& config);
+
 /// STREAMPRO_STORAGE=local: STREAMPRO_LANDING_DIR and STREAMPRO_LAKE_ROOT. =s3: the lake at
 /// `s3://MINIO_BUCKET/MINIO_LAKE_PREFIX`, landing at `s3://MINIO_BUCKET/MINIO_LANDING_PREFIX`
 /// when that is set (else the local STREAMPRO_LANDING_DIR, uploaded). `s3://` URIs given on
@@ -81,6 +88,9 @@ inline constexpr int kExitUsage = 2;
 /// An internal error: a broken invariant or a programming error that surfaced as a Status
 /// (Internal) or as an exception; never the user's fault (sysexits.h EX_SOFTWARE).
 inline constexpr int kExitInternal = 70;
+/// The run was interrupted (SIGINT or SIGTERM) and stopped cleanly: staged files removed,
+/// the lake lock released (128 + SIGINT, the shell's code for a Ctrl-C).
+inline constexpr int kExitInterrupted = 130;
 
 /// Exit code for `status`: kExitSuccess when ok, else one of the codes above.
 int ExitCodeFor(const Status& status);

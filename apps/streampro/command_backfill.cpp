@@ -46,7 +46,9 @@ Status BuildDate(const lake::LakeLock& lock, const JobContext& context,
   check->Forget(context.date);
   pipeline::DateRun* logged = context.LoggedDate();
   if (!built.ok()) {
-    if (logged != nullptr) logged->outcome = "failed";
+    if (logged != nullptr) logged->outcome = DateOutcome(built.status());
+    // An interruption's own message already names the date (RunLocked).
+    if (built.status().code() == StatusCode::kCancelled) return built.status();
     return Status(built.status().code(),
                   fmt::format("{} stopped at {}: {}", what, FormatIsoDate(context.date),
                               built.status().message()));
@@ -60,7 +62,8 @@ std::string SummaryTable(const std::vector<pipeline::DateRun>& dates) {
   using report::FitLeft;
   using report::PadLeft;
   std::string out =
-      "date        outcome    rows in      kept  rejected  duplicate    Q1 %  abnormal      time  "
+      "date        outcome       rows in      kept  rejected  duplicate    Q1 %  abnormal      "
+      "time  "
       "note\n";
   for (const pipeline::DateRun& date : dates) {
     const bool counted = date.outcome == "built" || date.outcome == "skipped";
@@ -69,7 +72,7 @@ std::string SummaryTable(const std::vector<pipeline::DateRun>& dates) {
       return PadLeft(counted ? std::to_string(value) : "-", width);
     };
     out += fmt::format(
-        "{}  {} {} {} {} {} {} {} {}  {}\n", FormatIsoDate(date.date), FitLeft(date.outcome, 8),
+        "{}  {} {} {} {} {} {} {} {}  {}\n", FormatIsoDate(date.date), FitLeft(date.outcome, 11),
         count(totals.rows_in, 9), count(totals.rows_kept, 9), count(totals.rows_rejected, 9),
         count(totals.rows_duplicate, 10),
         PadLeft(date.q1_pct ? fmt::format("{:.2f}", *date.q1_pct) : "-", 7),
@@ -80,8 +83,8 @@ std::string SummaryTable(const std::vector<pipeline::DateRun>& dates) {
   return out;
 }
 
-Status RunBackfill(const JobContext& base, Date from, Date to, bool force) {
-  ASSIGN_OR_RETURN(const lake::LakeLock lock, AcquireLake(base));
+Status RunBackfill(const lake::LakeLock& lock, const JobContext& base, Date from, Date to,
+                   bool force) {
   pipeline::LineageCheck check(lock.lake());
   const auto finish = [&](Status status) {
     fmt::print(base.progress, "\nBackfill {} to {}:\n{}", FormatIsoDate(from), FormatIsoDate(to),
@@ -89,6 +92,10 @@ Status RunBackfill(const JobContext& base, Date from, Date to, bool force) {
     return status;
   };
   for (Date date = from; date <= to; date = NextDay(date)) {
+    // Ctrl-C between two dates stops before the next one starts.
+    if (const Status cancelled = base.options.control.CheckCancelled(); !cancelled.ok()) {
+      return finish(cancelled);
+    }
     JobContext context = base;
     context.date = date;
     pipeline::DateRun& logged = base.log->BeginDate(date);
@@ -191,6 +198,7 @@ void RegisterBackfillCommand(CLI::App* app, Action* action, const CliEnvironment
       ->type_name("YYYY-MM-DD")
       ->required();
   AddLocationOptions(command, &args->job);
+  AddQuietOption(command, &args->job);
   command->add_flag("--force", args->force, "Build every date, published or not");
   command->add_flag("--cascade", args->job.cascade,
                     "Then rebuild, in date order, every date after --to that is stale");
@@ -203,9 +211,15 @@ void RegisterBackfillCommand(CLI::App* app, Action* action, const CliEnvironment
             fmt::format("--to {} is before --from {}", args->to, args->from));
       }
       ASSIGN_OR_RETURN(JobContext context, ResolveJob(*command, args->job, *environment));
+      context.date = from;
       JobLog log("backfill", context);
       context.log = &log;
-      return log.Finish(RunBackfill(context, from, to, args->force));
+      // One progress display and Ctrl-C handling for every date of the range.
+      Result<std::unique_ptr<RunMonitor>> monitor = StartMonitor(args->job.quiet, &context);
+      if (!monitor.ok()) return log.Finish(monitor.status());
+      return log.Finish(RunLocked(context, [&](const lake::LakeLock& lock) {
+        return RunBackfill(lock, context, from, to, args->force);
+      }));
     };
   });
 }

@@ -2,6 +2,7 @@
 // `report`.
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <chrono>
 #include <cstdio>
@@ -18,6 +19,7 @@
 #include "pipeline/stage_options.h"
 #include "pipeline/trusted_stage.h"
 #include "report/report.h"
+#include "run_monitor.h"
 #include "streampro/version.h"
 
 namespace streampro::cli {
@@ -35,6 +37,12 @@ Result<JobContext> ResolveJob(const CLI::App& command, const JobArgs& args,
   context.cascade = args.cascade;
   if (context.format != "text") context.progress = stderr;
   ASSIGN_OR_RETURN(context.options, pipeline::StageOptions::FromConfig(config));
+  ASSIGN_OR_RETURN(context.progress_interval_ms, config.GetInt("STREAMPRO_PROGRESS_INTERVAL_MS"));
+  if (context.progress_interval_ms < 0) {
+    return Status::InvalidArgument(fmt::format(
+        "STREAMPRO_PROGRESS_INTERVAL_MS ({}): {} must be 0 (the default) or more",
+        config.SourceOf("STREAMPRO_PROGRESS_INTERVAL_MS"), context.progress_interval_ms));
+  }
   context.storage = std::move(locations);
   return context;
 }
@@ -42,12 +50,27 @@ Result<JobContext> ResolveJob(const CLI::App& command, const JobArgs& args,
 namespace {
 
 // Times one stage; Done() prints `stage <name> <seconds>` on stderr for scripts and
-// benchmarks (a failed stage prints only its error) and adds it to the run log.
+// benchmarks (a failed stage prints only its error) and adds it to the run log. With a
+// monitor, the stage's live progress line lasts as long as the timer.
 class StageTimer {
  public:
-  StageTimer(std::string name, JobLog* log)
-      : name_(std::move(name)), log_(log), start_(std::chrono::steady_clock::now()) {}
+  StageTimer(std::string name, RunMonitor* monitor, JobLog* log)
+      : name_(std::move(name)),
+        monitor_(monitor),
+        log_(log),
+        start_(std::chrono::steady_clock::now()) {
+    if (monitor_ != nullptr) monitor_->BeginStage(name_);
+  }
+  ~StageTimer() { EndProgress(); }
+  StageTimer(const StageTimer&) = delete;
+  StageTimer& operator=(const StageTimer&) = delete;
+
+  // The stage's work is done: its progress line is cleared before it prints its summary.
+  void EndProgress() const {
+    if (monitor_ != nullptr) monitor_->EndStage();
+  }
   Status Done() const {
+    EndProgress();
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start_;
     std::fprintf(stderr, "stage %s %.3f\n", name_.c_str(), elapsed.count());
     if (log_ != nullptr) log_->AddStage(name_, elapsed.count());
@@ -59,6 +82,7 @@ class StageTimer {
 
  private:
   std::string name_;
+  RunMonitor* monitor_;
   JobLog* log_;
   std::chrono::steady_clock::time_point start_;
 };
@@ -98,16 +122,58 @@ Result<lake::LakeLock> AcquireLake(const JobContext& context) {
 
 namespace {
 
+// The one-line account of an interrupted run: where it stopped and exactly which
+// partitions it had published before (everything staged is removed by then).
+std::string InterruptionMessage(const std::string& reason, const JobContext& context,
+                                const std::vector<std::string>& published) {
+  const std::string stage = context.monitor != nullptr ? context.monitor->last_stage() : "";
+  // A command over several dates was at the date its run log entry names.
+  const pipeline::DateRun* logged = context.LoggedDate();
+  const std::string date = FormatIsoDate(logged != nullptr ? logged->date : context.date);
+  std::string message;
+  if (logged != nullptr && logged->outcome == "built") {
+    // Between two dates of a backfill: the last one was complete.
+    message = fmt::format("{} after {} was built", reason, date);
+  } else {
+    message = stage.empty() ? fmt::format("{} for {}", reason, date)
+                            : fmt::format("{} during {} for {}", reason, stage, date);
+  }
+  if (published.empty()) {
+    message += ": nothing was published";
+  } else {
+    message += fmt::format(": published before the interruption: {}; nothing else was published",
+                           fmt::join(published, ", "));
+  }
+  return message + "; staged files removed, lake lock released";
+}
+
+}  // namespace
+
+Status RunLocked(const JobContext& context,
+                 const std::function<Status(const lake::LakeLock&)>& work) {
+  if (const Status before = context.options.control.CheckCancelled(); !before.ok()) {
+    return Status::Cancelled(
+        fmt::format("{} before the lake was touched: nothing was published", before.message()));
+  }
+  ASSIGN_OR_RETURN(const lake::LakeLock lock, AcquireLake(context));
+  const Status status = work(lock);
+  if (status.code() != StatusCode::kCancelled) return status;
+  return Status::Cancelled(InterruptionMessage(status.message(), context, lock.published()));
+}
+
+namespace {
+
 Status RunToRaw(const lake::LakeLock& lock, const JobContext& context,
                 const pipeline::LandingInventory& inventory) {
-  StageTimer timer("to-raw", context.log);
+  StageTimer timer("to-raw", context.monitor, context.log);
   fmt::print(context.progress, "Landing {} for ingestion date {}\n", context.landing,
              FormatIsoDate(context.date));
   for (const auto& skipped : inventory.skipped) {
     fmt::print(context.progress, "  skipped  {}: {}\n", skipped.name, skipped.reason);
   }
   ASSIGN_OR_RETURN(const std::vector<pipeline::RawFileResult> copied,
-                   pipeline::IngestRaw(lock, inventory, context.date));
+                   pipeline::IngestRaw(lock, inventory, context.date, context.options.control));
+  timer.EndProgress();
   for (const Table table : kAllTables) {
     const auto it =
         std::find_if(copied.begin(), copied.end(), [&](const auto& f) { return f.table == table; });
@@ -129,9 +195,10 @@ Status RunToRaw(const lake::LakeLock& lock, const JobContext& context,
 }
 
 Status RunToTrusted(const lake::LakeLock& lock, const JobContext& context) {
-  StageTimer timer("to-trusted", context.log);
+  StageTimer timer("to-trusted", context.monitor, context.log);
   ASSIGN_OR_RETURN(const pipeline::TrustedResult result,
                    pipeline::RawToTrusted(lock, context.date, context.options));
+  timer.EndProgress();
   fmt::print(context.progress, "Trusted {}:\n", FormatIsoDate(context.date));
   if (result.tables.empty()) fmt::print(context.progress, "  no raw files for this date\n");
   for (const auto& table : result.tables) {
@@ -191,9 +258,10 @@ Status WarnIfStale(const lake::LakeLock& lock, const JobContext& context) {
 
 Status RunToEnriched(const lake::LakeLock& lock, const JobContext& context) {
   RETURN_NOT_OK(WarnOfStaleTrustedInputs(lock, context));
-  StageTimer timer("to-enriched", context.log);
+  StageTimer timer("to-enriched", context.monitor, context.log);
   ASSIGN_OR_RETURN(const pipeline::EnrichedResult result,
                    pipeline::TrustedToEnriched(lock, context.date, context.options));
+  timer.EndProgress();
   fmt::print(
       context.progress,
       "Enriched {}: {} events from {} ingestion date(s) ({} duplicates across dates dropped), "
@@ -204,7 +272,7 @@ Status RunToEnriched(const lake::LakeLock& lock, const JobContext& context) {
 }
 
 Result<report::Report> RunReport(const lake::LakeLock& lock, const JobContext& context) {
-  StageTimer timer("report", context.log);
+  StageTimer timer("report", context.monitor, context.log);
   ASSIGN_OR_RETURN(report::Report built,
                    pipeline::PublishReport(lock, context.date, context.options));
   if (pipeline::DateRun* logged = context.LoggedDate()) {
@@ -231,15 +299,29 @@ Status PrintReport(const report::Report& built, const std::string& format) {
 void AddLocationOptions(CLI::App* command, JobArgs* args) {
   command
       ->add_option("--landing", args->landing,
-                   "Landing folder (default: STREAMPRO_LANDING_DIR, data/landing)")
+                   "Landing folder (default: STREAMPRO_LANDING_DIR, or its alias LOCAL_DATA_PATH; "
+                   "data/landing)")
       ->type_name("DIR");
   command->add_option("--lake", args->lake, "Lake root (default: STREAMPRO_LAKE_ROOT, lake)")
       ->type_name("DIR");
 }
 
+void AddQuietOption(CLI::App* command, JobArgs* args) {
+  command->add_flag("--quiet", args->quiet,
+                    "No progress lines (a live line per stage on a terminal, else one every 10 s)");
+}
+
+Result<std::unique_ptr<RunMonitor>> StartMonitor(bool quiet, JobContext* context) {
+  ASSIGN_OR_RETURN(std::unique_ptr<RunMonitor> monitor,
+                   RunMonitor::Start(DefaultMonitorOptions(quiet, context->progress_interval_ms)));
+  context->monitor = monitor.get();
+  context->options.control = monitor->control();
+  return monitor;
+}
+
 Result<report::Report> RunPipelineDate(const lake::LakeLock& lock, const JobContext& context,
                                        const pipeline::LandingInventory& inventory) {
-  StageTimer total("total", nullptr);
+  StageTimer total("total", nullptr, nullptr);
   RETURN_NOT_OK(RunToRaw(lock, context, inventory));
   RETURN_NOT_OK(RunToTrusted(lock, context));
   RETURN_NOT_OK(RunToEnriched(lock, context));
@@ -264,12 +346,16 @@ CLI::App* AddJob(CLI::App* app, Action* action, const CliEnvironment* environmen
   CLI::App* command = app->add_subcommand(name, help);
   AddCommonOptions(command, &args->common, /*date_required=*/true);
   AddLocationOptions(command, args.get());
+  AddQuietOption(command, args.get());
   command->callback([command, args, action, run, environment, name] {
     *action = [command, args, run, environment, name]() -> Status {
       ASSIGN_OR_RETURN(JobContext context, ResolveJob(*command, *args, *environment));
       JobLog log(name, context);
       context.log = &log;
       log.BeginDate(context.date);
+      // From here on Ctrl-C (SIGINT) and SIGTERM stop the run cleanly (exit 130).
+      Result<std::unique_ptr<RunMonitor>> monitor = StartMonitor(args->quiet, &context);
+      if (!monitor.ok()) return log.Finish(monitor.status());
       return log.Finish(run(context));
     };
   });
@@ -286,10 +372,11 @@ void RegisterPipelineCommands(CLI::App* app, Action* action, const CliEnvironmen
       [](const JobContext& context) -> Status {
         // The landing folder is checked before the lake is touched.
         ASSIGN_OR_RETURN(const pipeline::LandingInventory inventory, ScanLanding(context));
-        ASSIGN_OR_RETURN(const lake::LakeLock lock, AcquireLake(context));
-        ASSIGN_OR_RETURN(const report::Report built, RunPipelineDate(lock, context, inventory));
-        RETURN_NOT_OK(FollowLaterDates(lock, context, context.date, context.cascade));
-        return PrintReport(built, context.format);
+        return RunLocked(context, [&](const lake::LakeLock& lock) -> Status {
+          ASSIGN_OR_RETURN(const report::Report built, RunPipelineDate(lock, context, inventory));
+          RETURN_NOT_OK(FollowLaterDates(lock, context, context.date, context.cascade));
+          return PrintReport(built, context.format);
+        });
       },
       pipeline_args);
   pipeline_command
@@ -302,20 +389,21 @@ void RegisterPipelineCommands(CLI::App* app, Action* action, const CliEnvironmen
          "Landing -> raw: byte-identical, checksummed copies under raw/{table}/ingestion_date=D",
          [](const JobContext& context) -> Status {
            ASSIGN_OR_RETURN(const pipeline::LandingInventory inventory, ScanLanding(context));
-           ASSIGN_OR_RETURN(const lake::LakeLock lock, AcquireLake(context));
-           return RunToRaw(lock, context, inventory);
+           return RunLocked(context, [&](const lake::LakeLock& lock) {
+             return RunToRaw(lock, context, inventory);
+           });
          });
   AddJob(app, action, environment, "to-trusted",
          "Raw -> trusted: typed, validated, deduplicated Parquet plus the rejects table",
          [](const JobContext& context) -> Status {
-           ASSIGN_OR_RETURN(const lake::LakeLock lock, AcquireLake(context));
-           return RunToTrusted(lock, context);
+           return RunLocked(
+               context, [&](const lake::LakeLock& lock) { return RunToTrusted(lock, context); });
          });
   AddJob(app, action, environment, "to-enriched",
          "Trusted -> enriched: user_sessions, user_journey, genre_performance, device_analytics",
          [](const JobContext& context) -> Status {
-           ASSIGN_OR_RETURN(const lake::LakeLock lock, AcquireLake(context));
-           return RunToEnriched(lock, context);
+           return RunLocked(
+               context, [&](const lake::LakeLock& lock) { return RunToEnriched(lock, context); });
          });
   auto report_args = std::make_shared<JobArgs>();
   AddJob(
@@ -323,10 +411,11 @@ void RegisterPipelineCommands(CLI::App* app, Action* action, const CliEnvironmen
       "Answer Q1-Q3 from the enriched tables: prints text (or JSON / HTML) and publishes "
       "reports/ingestion_date=D/report.json and report.html",
       [](const JobContext& context) -> Status {
-        ASSIGN_OR_RETURN(const lake::LakeLock lock, AcquireLake(context));
-        RETURN_NOT_OK(WarnIfStale(lock, context));
-        ASSIGN_OR_RETURN(const report::Report built, RunReport(lock, context));
-        return PrintReport(built, context.format);
+        return RunLocked(context, [&](const lake::LakeLock& lock) -> Status {
+          RETURN_NOT_OK(WarnIfStale(lock, context));
+          ASSIGN_OR_RETURN(const report::Report built, RunReport(lock, context));
+          return PrintReport(built, context.format);
+        });
       },
       report_args)
       ->add_option("--format", report_args->format, "text (default), json or html")

@@ -4,7 +4,10 @@
 // pipeline's work for one date (command_pipeline.cpp), the run log a run leaves
 // (job_log.cpp), and the date loop of `backfill` and `--cascade` (command_backfill.cpp).
 
+#include <cstdint>
 #include <cstdio>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,6 +19,7 @@
 #include "pipeline/run_log.h"
 #include "pipeline/stage_options.h"
 #include "report/report.h"
+#include "run_monitor.h"
 
 namespace streampro::cli {
 
@@ -27,6 +31,8 @@ struct JobArgs {
   std::string format = "text";
   /// --cascade: rebuild the stale dates after the run's dates.
   bool cascade = false;
+  /// --quiet: no progress lines.
+  bool quiet = false;
 };
 
 class JobLog;
@@ -47,6 +53,10 @@ struct JobContext {
   bool cascade = false;
   /// What the run did, for the run log; null for none.
   JobLog* log = nullptr;
+  /// Live progress and Ctrl-C (the action owns it); options.control points into it.
+  RunMonitor* monitor = nullptr;
+  /// STREAMPRO_PROGRESS_INTERVAL_MS; 0: the default for the kind of output.
+  int64_t progress_interval_ms = 0;
 
   /// The run log's entry of the date being run; null without a log.
   pipeline::DateRun* LoggedDate() const;
@@ -60,11 +70,24 @@ Result<JobContext> ResolveJob(const CLI::App& command, const JobArgs& args,
 /// Adds --landing and --lake.
 void AddLocationOptions(CLI::App* command, JobArgs* args);
 
+/// Adds --quiet.
+void AddQuietOption(CLI::App* command, JobArgs* args);
+
+/// Starts live progress and the Ctrl-C/SIGTERM handling of a run and points `context` at
+/// them; the caller keeps the monitor for as long as the run lasts.
+Result<std::unique_ptr<RunMonitor>> StartMonitor(bool quiet, JobContext* context);
+
 /// Lists the landing folder or prefix for context.date.
 Result<pipeline::LandingInventory> ScanLanding(const JobContext& context);
 
 /// Opens the lake and takes its lock, printing what it cleaned up after interrupted runs.
 Result<lake::LakeLock> AcquireLake(const JobContext& context);
+
+/// Runs `work` under the lake lock (taken with AcquireLake). An interrupted run's error says
+/// where it stopped and what it had published before; the lock is released when this
+/// returns.
+Status RunLocked(const JobContext& context,
+                 const std::function<Status(const lake::LakeLock&)>& work);
 
 /// What `pipeline` does for context.date under `lock`: to-raw, to-trusted (warning when the
 /// enriched tables are about to read a stale date), to-enriched and report, with their
@@ -107,6 +130,10 @@ class JobLog {
   bool locked_ = false;
   int64_t started_micros_ = 0;
 };
+
+/// A date's run log outcome after its run ended with `status`: `built`, `interrupted`
+/// (Ctrl-C, SIGTERM) or `failed`.
+std::string DateOutcome(const Status& status);
 
 /// `2025-09-10, 2025-09-11` (the first five, then how many more).
 std::string DateList(const std::vector<Date>& dates);

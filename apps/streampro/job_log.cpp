@@ -64,13 +64,18 @@ void JobLog::AddStage(std::string stage, double seconds) {
   if (pipeline::DateRun* date = current()) date->stages.push_back({std::move(stage), seconds});
 }
 
+std::string DateOutcome(const Status& status) {
+  if (status.ok()) return "built";
+  return status.code() == StatusCode::kCancelled ? "interrupted" : "failed";
+}
+
 Status JobLog::Finish(Status status) {
   record_.succeeded = status.ok();
   record_.exit_code = ExitCodeFor(status);
   record_.error = status.ok() ? std::string() : status.message();
   record_.seconds = static_cast<double>(UtcNowMicros() - started_micros_) / 1e6;
   for (pipeline::DateRun& date : record_.dates) {
-    if (date.outcome.empty()) date.outcome = status.ok() ? "built" : "failed";
+    if (date.outcome.empty()) date.outcome = DateOutcome(status);
     if (date.seconds == 0) {
       for (const pipeline::StageTime& stage : date.stages) date.seconds += stage.seconds;
     }

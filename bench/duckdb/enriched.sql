@@ -14,59 +14,86 @@ CREATE OR REPLACE MACRO sp_wilson_half(k, n) AS
                        + sp_wilson_z() * sp_wilson_z() / (4.0 * n * n))
   / (1.0 + sp_wilson_z() * sp_wilson_z() / n);
 
+-- One grouping of the events per session gives its bounds, counts, watch seconds, the
+-- attributes of its earliest event and the genre of its earliest event with a video (ties:
+-- event_name, then input order); a second, over watch_time events, gives the seconds per
+-- genre. Kept events with a video_id have a known one (unknown_video), so genre IS NOT
+-- NULL means "with a video".
+--
+-- Watch seconds are a sequential double sum in input order (as our pipeline adds them).
+-- Ordering an aggregate makes DuckDB sort every group, so the sums are first taken in any
+-- order: when all of a session's watch values are multiples of 2^-10 (they lie in
+-- 0..86400) and its total is below 2^43, every partial sum in any order is a multiple of
+-- 2^-10 below 2^43, hence exact, and the order cannot change the result (per genre
+-- too). Only the other sessions are summed again in input order.
+CREATE OR REPLACE MACRO sp_on_grid(x) AS x * 1024 = floor(x * 1024);
+
+CREATE OR REPLACE VIEW session_events AS
+SELECT e.user_id, e.session_id, e."timestamp", e.event_name, e.value, e.source_line,
+       e.device_os, e.app_version, e.device, e.network_type, e.country, v.genre,
+       e.event_name = 'watch_time' AS is_watch,
+       struct_pack(e."timestamp", e.event_name, e.source_line) AS event_order
+FROM trusted_events e LEFT JOIN trusted_videos v USING (video_id);
+
+CREATE OR REPLACE TEMP TABLE session_totals AS
+SELECT user_id, session_id,
+       min("timestamp") AS session_start, max("timestamp") AS session_end,
+       count(*) AS event_count,
+       coalesce(sum(value) FILTER (WHERE is_watch), 0.0) AS watch_seconds,
+       coalesce(bool_and(sp_on_grid(value)) FILTER (WHERE is_watch), true)
+         AND coalesce(sum(value) FILTER (WHERE is_watch), 0.0) < 8796093022208.0  -- 2^43
+         AS sums_exact,
+       arg_min(struct_pack(device_os, app_version, device, network_type, country),
+               event_order) AS first_event,
+       arg_min(genre, event_order) FILTER (WHERE genre IS NOT NULL) AS first_genre
+FROM session_events
+GROUP BY user_id, session_id;
+
+CREATE OR REPLACE TEMP TABLE session_genre_seconds AS
+SELECT user_id, session_id, genre, sum(value) AS seconds
+FROM session_events
+WHERE is_watch AND genre IS NOT NULL
+GROUP BY user_id, session_id, genre;
+
+-- The sessions whose sums could depend on the order, summed again in input order.
+CREATE OR REPLACE TEMP TABLE inexact_watch_events AS
+SELECT e.user_id, e.session_id, e.genre, e.value, e.source_line
+FROM (SELECT user_id, session_id FROM session_totals WHERE NOT sums_exact) t
+JOIN session_events e USING (user_id, session_id)
+WHERE e.is_watch;
+
+UPDATE session_totals t SET watch_seconds = o.watch_seconds
+FROM (SELECT user_id, session_id, sum(value ORDER BY source_line) AS watch_seconds
+      FROM inexact_watch_events GROUP BY user_id, session_id) o
+WHERE t.user_id = o.user_id AND t.session_id = o.session_id;
+
+UPDATE session_genre_seconds g SET seconds = o.seconds
+FROM (SELECT user_id, session_id, genre, sum(value ORDER BY source_line) AS seconds
+      FROM inexact_watch_events WHERE genre IS NOT NULL GROUP BY user_id, session_id, genre) o
+WHERE g.user_id = o.user_id AND g.session_id = o.session_id AND g.genre = o.genre;
+
 CREATE OR REPLACE TABLE user_sessions AS
-WITH events AS (
-  SELECT e.*, v.genre
-  FROM trusted_events e LEFT JOIN trusted_videos v USING (video_id)
-),
-totals AS (
+WITH top_genres AS (
+  -- the most seconds, ties alphabetical; only genres with more than 0 s
   SELECT user_id, session_id,
-         min("timestamp") AS session_start, max("timestamp") AS session_end,
-         count(*) AS event_count,
-         coalesce(sum(value ORDER BY source_line) FILTER (WHERE event_name = 'watch_time'),
-                  0.0) AS watch_seconds
-  FROM events
-  GROUP BY user_id, session_id
-),
-first_events AS (
-  SELECT user_id, session_id, device_os, app_version, device, network_type, country
-  FROM events
-  QUALIFY row_number() OVER (PARTITION BY user_id, session_id
-                             ORDER BY "timestamp", event_name, source_line) = 1
-),
-genre_seconds AS (
-  SELECT user_id, session_id, genre, sum(value ORDER BY source_line) AS seconds
-  FROM events
-  WHERE event_name = 'watch_time' AND genre IS NOT NULL
-  GROUP BY user_id, session_id, genre
-),
-top_genres AS (
-  SELECT user_id, session_id, genre
-  FROM genre_seconds
+         arg_min(genre, struct_pack(negative_seconds := -seconds, genre)) AS genre
+  FROM session_genre_seconds
   WHERE seconds > 0
-  QUALIFY row_number() OVER (PARTITION BY user_id, session_id ORDER BY seconds DESC, genre) = 1
-),
-fallback_genres AS (
-  SELECT user_id, session_id, genre
-  FROM events
-  WHERE genre IS NOT NULL
-  QUALIFY row_number() OVER (PARTITION BY user_id, session_id
-                             ORDER BY "timestamp", event_name, source_line) = 1
+  GROUP BY user_id, session_id
 )
 SELECT t.user_id, t.session_id,
        row_number() OVER user_order AS session_number,
        t.session_start, t.session_end,
        sp_us_between(t.session_start, t.session_end) / 1e6 AS duration_seconds,
        t.event_count, t.watch_seconds,
-       coalesce(g.genre, f.genre, 'Unknown') AS genre,
-       a.device_os, a.app_version, a.device, a.network_type, a.country,
+       coalesce(g.genre, t.first_genre, 'Unknown') AS genre,
+       t.first_event.device_os, t.first_event.app_version, t.first_event.device,
+       t.first_event.network_type, t.first_event.country,
        t.watch_seconds >= 30 AS reached_30s,
        sp_us_between(lag(t.session_start) OVER user_order, t.session_start) / 3.6e9
          AS hours_since_previous_session
-FROM totals t
-JOIN first_events a USING (user_id, session_id)
+FROM session_totals t
 LEFT JOIN top_genres g USING (user_id, session_id)
-LEFT JOIN fallback_genres f USING (user_id, session_id)
 WINDOW user_order AS (PARTITION BY t.user_id ORDER BY t.session_start, t.session_id)
 ORDER BY t.user_id, session_number;
 

@@ -16,6 +16,7 @@ enum class StatusCode {
   kInvalidData,      ///< input bytes break the data contract
   kNotImplemented,   ///< the command exists but its stage is not built yet
   kInternal,         ///< a broken invariant that slipped past assertions
+  kCancelled,        ///< the run was asked to stop (Ctrl-C, SIGTERM) and stopped cleanly
 };
 
 /// Outcome of an operation that can fail. Cheap to copy when ok (no allocation).
@@ -36,6 +37,7 @@ class [[nodiscard]] Status {
     return {StatusCode::kNotImplemented, std::move(m)};
   }
   static Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
+  static Status Cancelled(std::string m) { return {StatusCode::kCancelled, std::move(m)}; }
 
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }

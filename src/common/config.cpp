@@ -50,7 +50,9 @@ bool MayHoldSecret(std::string_view text) {
 
 bool IsOverlaidVariable(std::string_view name) {
   return name.starts_with(kStrictPrefix) || name.starts_with("MINIO_") ||
-         name.starts_with("AWS_") || name.starts_with("TRINO_");
+         name.starts_with("AWS_") || name.starts_with("TRINO_") ||
+         // Known keys without those prefixes (LOCAL_DATA_PATH).
+         FindKnownKey(name) != nullptr;
 }
 
 }  // namespace
@@ -58,6 +60,9 @@ bool IsOverlaidVariable(std::string_view name) {
 const std::vector<Config::KeyInfo>& Config::KnownKeys() {
   static const std::vector<KeyInfo> kKeys = {
       {"STREAMPRO_LANDING_DIR", "data/landing", "folder holding the landing files"},
+      {"LOCAL_DATA_PATH", "",
+       "the original system's name for STREAMPRO_LANDING_DIR; set in the same place (file or "
+       "environment) as it, STREAMPRO_LANDING_DIR wins; else the environment wins"},
       {"STREAMPRO_LAKE_ROOT", "lake", "root folder of the lake (raw, trusted, enriched)"},
       {"STREAMPRO_THREADS", "0", "worker threads; 0 means one per core"},
       {"STREAMPRO_MIN_SEGMENT_SESSIONS", "30",
@@ -65,6 +70,8 @@ const std::vector<Config::KeyInfo>& Config::KnownKeys() {
       {"STREAMPRO_MEMORY_BUDGET_MB", "512",
        "memory the trusted and enriched stages aim to stay under (sets the user buckets)"},
       {"STREAMPRO_COMPRESSION", "snappy", "Parquet compression: snappy, zstd or none"},
+      {"STREAMPRO_PROGRESS_INTERVAL_MS", "0",
+       "milliseconds between progress updates; 0: 250 on a terminal, 10000 otherwise"},
       {"STREAMPRO_STORAGE", "local",
        "local, or s3: the lake goes to s3://MINIO_BUCKET/MINIO_LAKE_PREFIX, and landing to "
        "s3://MINIO_BUCKET/MINIO_LANDING_PREFIX when that is set"},

@@ -32,8 +32,9 @@ class Config {
   /// Parses `text` as if it were the file `origin` (used by LoadFile and tests).
   static Result<Config> Parse(const std::string& text, const std::string& origin);
 
-  /// Overlays every `STREAMPRO_*`, `MINIO_*` and `AWS_*` variable of `environment`
-  /// (a NULL-terminated `NAME=value` array, like `environ`) on top of the file's values.
+  /// Overlays every `STREAMPRO_*`, `MINIO_*` and `AWS_*` variable and every other known key
+  /// (`LOCAL_DATA_PATH`) of `environment` (a NULL-terminated `NAME=value` array, like
+  /// `environ`) on top of the file's values.
   Status OverlayEnvironment(char** environment);
 
   std::optional<std::string> Get(const std::string& key) const;

@@ -19,6 +19,8 @@ const char* CodeName(StatusCode code) {
       return "not implemented";
     case StatusCode::kInternal:
       return "internal error";
+    case StatusCode::kCancelled:
+      return "cancelled";
   }
   return "unknown";
 }

@@ -69,6 +69,8 @@ struct LakeLock::State {
   LakeRecovery recovery;
   int fd = -1;
   mutable std::atomic<int64_t> next_sequence{1};
+  mutable std::mutex published_mutex;
+  mutable std::vector<std::string> published;
 
   // S3 lake: the lock object and the thread renewing its lease.
   bool remote = false;
@@ -302,6 +304,16 @@ std::string LakeLock::NewStagingPath(std::string_view label) const {
 std::string LakeLock::NewScratchPath(std::string_view label) const {
   const int64_t sequence = state_->next_sequence.fetch_add(1);
   return fmt::format("{}/{:05}-{}", state_->scratch_dir, sequence, label);
+}
+
+std::vector<std::string> LakeLock::published() const {
+  std::lock_guard guard(state_->published_mutex);
+  return state_->published;
+}
+
+void LakeLock::RecordPublished(std::string relative_key) const {
+  std::lock_guard guard(state_->published_mutex);
+  state_->published.push_back(std::move(relative_key));
 }
 
 std::string NewRunId() {

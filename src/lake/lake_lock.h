@@ -107,6 +107,13 @@ class LakeLock {
   /// Like NewStagingPath, under scratch_dir() (always local).
   std::string NewScratchPath(std::string_view label) const;
 
+  /// Partitions this run has published so far, as keys under the root
+  /// (`trusted/events/ingestion_date=D`), in commit order: what an interrupted run tells
+  /// the user it left behind. Thread-safe.
+  std::vector<std::string> published() const;
+  /// Called by PartitionWriter after each successful commit. Thread-safe.
+  void RecordPublished(std::string relative_key) const;
+
   struct State;
 
  private:

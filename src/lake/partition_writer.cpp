@@ -261,6 +261,7 @@ Status PartitionWriter::Commit() {
   // A failed commit leaves the partition at its previous version or (object stores, a
   // failure after the commit point) at the new one; Abandon settles either.
   committed_ = published.ok();
+  if (committed_) lock_.RecordPublished(lake.RelativeKey(staged_.partition_uri));
   return published;
 }
 

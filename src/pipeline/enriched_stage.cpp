@@ -30,6 +30,7 @@ struct EventPartition {
   uint32_t buckets = 1;
   std::map<uint32_t, std::string> files;  // bucket -> path
   int64_t bytes = 0;
+  int64_t rows = 0;
 };
 
 Result<std::vector<EventPartition>> ListEventPartitions(
@@ -52,6 +53,7 @@ Result<std::vector<EventPartition>> ListEventPartitions(
       }
       partition.files[*index] = lake::FileUri(lake, manifest, file);
       partition.bytes += file.bytes;
+      partition.rows += file.rows.value_or(0);
     }
     out.push_back(std::move(partition));
   }
@@ -113,9 +115,11 @@ Result<EnrichedResult> TrustedToEnriched(const lake::LakeLock& lock, Date date,
   // about tenfold in memory).
   uint32_t buckets = 1;
   int64_t trusted_bytes = 0;
+  int64_t trusted_rows = 0;
   for (const auto& p : partitions) {
     buckets = std::max(buckets, p.buckets);
     trusted_bytes += p.bytes;
+    trusted_rows += p.rows;
   }
   const int64_t per_bucket =
       std::max<int64_t>(int64_t{8} << 20, options.memory_budget_bytes / (2 * threads));
@@ -135,7 +139,10 @@ Result<EnrichedResult> TrustedToEnriched(const lake::LakeLock& lock, Date date,
   std::vector<enrich::Partials> partials(buckets);
   std::vector<int64_t> events_read(buckets, 0), duplicates(buckets, 0), sessions(buckets, 0),
       journeys(buckets, 0);
+  // Every trusted event of every date <= D is read once, by the bucket of its user.
+  options.control.StartPhase("sessions and journeys", ProgressUnit::kEvents, trusted_rows);
   const Status buckets_done = ParallelFor(buckets, threads, [&](size_t index) -> Status {
+    RETURN_NOT_OK(options.control.CheckCancelled());
     const auto b = static_cast<uint32_t>(index);
     RecordBatch events(enrich::EnrichEventsSchema());
     UserBucketSplitter splitter(buckets);
@@ -171,6 +178,7 @@ Result<EnrichedResult> TrustedToEnriched(const lake::LakeLock& lock, Date date,
       RETURN_NOT_OK(WriteParquetFile(journey_partition.get(), PartFileName(b), output.user_journey,
                                      parquet_options));
     }
+    options.control.Add(events_read[b], events_read[b]);
     return Status::OK();
   });
   RETURN_NOT_OK(buckets_done);
@@ -211,6 +219,8 @@ Result<EnrichedResult> TrustedToEnriched(const lake::LakeLock& lock, Date date,
   genre_partition->set_property("min_segment_sessions", std::to_string(q3.min_sessions));
   device_partition->set_property("min_segment_sessions", std::to_string(q3.min_sessions));
   const std::vector<InputVersion> inputs = sources.inputs;
+  // As in the trusted stage: cancelled before the first commit or not at all.
+  RETURN_NOT_OK(options.control.CheckCancelled());
   for (auto* partition : {sessions_partition.get(), journey_partition.get(), genre_partition.get(),
                           device_partition.get()}) {
     RecordInputs(inputs, partition);

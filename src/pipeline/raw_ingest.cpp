@@ -27,10 +27,10 @@ Status ChangedWhileCopied(const std::string& uri, const storage::ObjectInfo& bef
 
 // Streams `source` into the staged file `name`.
 Status StreamCopy(const storage::ObjectRef& landing, const storage::ObjectInfo& info,
-                  PartitionWriter* writer, const std::string& name) {
+                  PartitionWriter* writer, const std::string& name, const RunControl& control) {
   const std::string uri = landing.uri();
-  ASSIGN_OR_RETURN(const std::unique_ptr<RandomAccessFile> source,
-                   landing.store->OpenRead(landing.key));
+  ASSIGN_OR_RETURN(std::unique_ptr<RandomAccessFile> opened, landing.store->OpenRead(landing.key));
+  const std::shared_ptr<RandomAccessFile> source = MonitorReads(std::move(opened), control);
   ASSIGN_OR_RETURN(OutputStream * sink, writer->CreateFile(name));
   ASSIGN_OR_RETURN(const int64_t copied,
                    CopyAll(*source, sink, static_cast<int64_t>(kRawCopyBufferBytes)));
@@ -44,7 +44,7 @@ Status StreamCopy(const storage::ObjectRef& landing, const storage::ObjectInfo& 
 }
 
 Result<RawFileResult> IngestOne(const LakeLock& lock, const storage::ObjectRef& landing,
-                                const LandingFile& file, Date date) {
+                                const LandingFile& file, Date date, const RunControl& control) {
   const catalog::TableDef& table = catalog::RawTable(file.table);
   RawFileResult result;
   result.table = file.table;
@@ -59,6 +59,7 @@ Result<RawFileResult> IngestOne(const LakeLock& lock, const storage::ObjectRef& 
     result.bytes = committed->files.front().bytes;
     result.sha256 = committed->files.front().sha256;
     result.unchanged = true;
+    control.Add(info->size);
     return result;
   }
 
@@ -68,8 +69,9 @@ Result<RawFileResult> IngestOne(const LakeLock& lock, const storage::ObjectRef& 
   ASSIGN_OR_RETURN(const bool copied, writer->CopyFileFrom(file.name, landing, *info));
   if (copied) {
     result.server_side_copy = true;
+    control.Add(info->size);
   } else {
-    RETURN_NOT_OK(StreamCopy(landing, *info, writer.get(), file.name));
+    RETURN_NOT_OK(StreamCopy(landing, *info, writer.get(), file.name, control));
     RETURN_NOT_OK(writer->CloseFile(file.name, std::nullopt));
   }
   writer->set_source_file(file.name);
@@ -77,6 +79,7 @@ Result<RawFileResult> IngestOne(const LakeLock& lock, const storage::ObjectRef& 
   writer->set_property(std::string(kLandingMtimeProperty), std::to_string(info->mtime_ns));
   if (!info->etag.empty()) writer->set_property(std::string(kLandingEtagProperty), info->etag);
   if (file.undated) writer->set_property(std::string(kLandingUndatedProperty), "true");
+  RETURN_NOT_OK(control.CheckCancelled());
   RETURN_NOT_OK(writer->Commit());
   const FileEntry& entry = writer->manifest().files.front();
   result.bytes = entry.bytes;
@@ -101,11 +104,16 @@ bool RawCopyMatches(const PartitionManifest& manifest, const LandingFile& file,
 }
 
 Result<std::vector<RawFileResult>> IngestRaw(const LakeLock& lock,
-                                             const LandingInventory& inventory, Date date) {
+                                             const LandingInventory& inventory, Date date,
+                                             const RunControl& control) {
+  int64_t total_bytes = 0;
+  for (const LandingFile& file : inventory.taken) total_bytes += file.bytes;
+  control.StartPhase("copying landing files", ProgressUnit::kBytes, total_bytes);
   std::vector<RawFileResult> results;
   for (const LandingFile& file : inventory.taken) {
+    RETURN_NOT_OK(control.CheckCancelled());
     const storage::ObjectRef landing{inventory.store, file.key};
-    ASSIGN_OR_RETURN(RawFileResult result, IngestOne(lock, landing, file, date));
+    ASSIGN_OR_RETURN(RawFileResult result, IngestOne(lock, landing, file, date, control));
     results.push_back(std::move(result));
   }
   return results;

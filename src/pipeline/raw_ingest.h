@@ -6,6 +6,7 @@
 
 #include "catalog/catalog.h"
 #include "common/date.h"
+#include "common/progress.h"
 #include "lake/lake_lock.h"
 #include "lake/manifest.h"
 #include "pipeline/landing.h"
@@ -43,8 +44,12 @@ inline constexpr std::string_view kLandingEtagProperty = "landing_etag";
 /// without a landing file for D keep their raw partition. A landing file that changes
 /// while it is copied is an IOError, and its partition is not published.
 /// Results are in inventory order.
+/// Progress: one phase counting the bytes of the taken files (an unchanged file counts at
+/// once). Cancellation is checked before each file and between the copy's reads; a
+/// cancelled copy is not published, the files copied before it stay published.
 Result<std::vector<RawFileResult>> IngestRaw(const lake::LakeLock& lock,
-                                             const LandingInventory& inventory, Date date);
+                                             const LandingInventory& inventory, Date date,
+                                             const RunControl& control = {});
 
 /// True when the committed raw partition `manifest` holds the landing file `file` as it is
 /// now (`info`, from a Head of it): one file of the same name and size, with the same

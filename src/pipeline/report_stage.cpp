@@ -8,6 +8,7 @@
 #include "common/file.h"
 #include "pipeline/lineage.h"
 #include "pipeline/partition_io.h"
+#include "pipeline/report_history.h"
 #include "report/json_writer.h"
 
 namespace streampro::pipeline {
@@ -15,22 +16,6 @@ namespace streampro::pipeline {
 namespace {
 
 using catalog::TableId;
-
-Result<std::vector<report::TableCounts>> TableCountsOf(const lake::Lake& lake, Date date) {
-  std::vector<report::TableCounts> tables;
-  for (const Table table : kAllTables) {
-    report::TableCounts counts;
-    counts.table = std::string(TableName(table));
-    ASSIGN_OR_RETURN(const auto manifest,
-                     lake::ReadManifest(lake, catalog::TrustedTable(table), date));
-    if (manifest && manifest->counters) {
-      counts.file = manifest->source_file;
-      counts.counters = *manifest->counters;
-    }
-    tables.push_back(std::move(counts));
-  }
-  return tables;
-}
 
 Status RequireEnriched(const lake::Lake& lake, Date date) {
   for (const TableId id : kReportEnrichedTables) {
@@ -50,8 +35,9 @@ Status RequireEnriched(const lake::Lake& lake, Date date) {
 Result<report::Report> PublishReport(const lake::LakeLock& lock, Date date,
                                      const StageOptions& options) {
   const lake::Lake& lake = lock.lake();
+  RETURN_NOT_OK(options.control.CheckCancelled());
   RETURN_NOT_OK(RequireEnriched(lake, date));
-  ASSIGN_OR_RETURN(std::vector<report::TableCounts> tables, TableCountsOf(lake, date));
+  ASSIGN_OR_RETURN(std::vector<report::TableCounts> tables, TrustedTableCounts(lake, date));
   ASSIGN_OR_RETURN(const RecordBatch journey,
                    ReadPartition(lake, catalog::Get(TableId::kUserJourney), date,
                                  {"first_session_id", "first_session_reached_30s"}));
@@ -76,6 +62,7 @@ Result<report::Report> PublishReport(const lake::LakeLock& lock, Date date,
   built.lake = lake.uri();
   PublishedPartitions published(lake);
   ASSIGN_OR_RETURN(const std::vector<InputVersion> read, ReportInputs(published, date));
+  ASSIGN_OR_RETURN(built.history, ReadReportHistory(lake, built, options.ResolvedThreads()));
 
   ASSIGN_OR_RETURN(auto partition,
                    lake::PartitionWriter::Begin(lock, catalog::Get(TableId::kReport), date));
@@ -92,6 +79,7 @@ Result<report::Report> PublishReport(const lake::LakeLock& lock, Date date,
   }
   partition->set_property(std::string(kAbnormalSegmentsProperty),
                           std::to_string(built.q3.abnormal.size()));
+  RETURN_NOT_OK(options.control.CheckCancelled());
   RETURN_NOT_OK(partition->Commit());
   return built;
 }

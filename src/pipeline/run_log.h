@@ -47,7 +47,7 @@ struct DateFigures {
 struct DateRun : DateFigures {
   Date date;
   /// `built`, `skipped` (published from the same landing files and not stale), `missing`
-  /// (no landing file and nothing in raw), `failed`.
+  /// (no landing file and nothing in raw), `failed`, `interrupted` (Ctrl-C or SIGTERM).
   std::string outcome;
   /// Why it was built or skipped, e.g. "stale: ..." or "landing changed: ...".
   std::string note;

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "common/config.h"
+#include "common/progress.h"
 #include "streampro/parquet.h"
 #include "streampro/status.h"
 
@@ -21,6 +22,9 @@ struct StageOptions {
   parquet::Compression compression = parquet::Compression::kSnappy;
   /// Q3 minimum support [STREAMPRO_MIN_SEGMENT_SESSIONS].
   int64_t min_segment_sessions = 30;
+  /// Where the stage counts its work and learns that it should stop (not a setting: the
+  /// application passes its progress reporter and Ctrl-C token; default: neither).
+  RunControl control;
 
   /// Reads the keys above from `config` (defaults where unset); errors name the key.
   static Result<StageOptions> FromConfig(const Config& config);

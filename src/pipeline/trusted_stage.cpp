@@ -173,6 +173,13 @@ class RejectWriter {
   int64_t rows_ = 0;
 };
 
+// A raw file of D, opened through MonitorReads.
+struct RawInput {
+  Table table;
+  std::string path;
+  std::shared_ptr<RandomAccessFile> file;
+};
+
 struct DimensionOutcome {
   Table table;
   std::string source_file;
@@ -188,19 +195,39 @@ Result<TrustedResult> RawToTrusted(const lake::LakeLock& lock, Date date,
   const int threads = options.ResolvedThreads();
   const parquet::WriterOptions parquet_options = options.ParquetOptions();
 
+  // The raw files of D, opened first so that progress knows the bytes to read; reads
+  // count into it and stop once the run is cancelled.
+  std::vector<RawInput> inputs;
+  int64_t input_bytes = 0;
+  for (const Table table : kAllTables) {
+    ASSIGN_OR_RETURN(const std::optional<std::string> path, RawFilePath(lake, table, date));
+    if (!path) continue;
+    ASSIGN_OR_RETURN(std::unique_ptr<RandomAccessFile> opened, lake.OpenRead(*path));
+    input_bytes += opened->size();
+    inputs.push_back(RawInput{table, *path, MonitorReads(std::move(opened), options.control)});
+  }
+  options.control.StartPhase("reading raw files", ProgressUnit::kBytes, input_bytes);
+  const auto find_input = [&](Table table) -> const RawInput* {
+    for (const auto& input : inputs) {
+      if (input.table == table) return &input;
+    }
+    return nullptr;
+  };
+
   // Dimensions of D: read them all before anything is staged, so a bad header fails the
   // run before it writes.
   std::vector<DimensionOutcome> dimensions;
   for (const Table table : {Table::kUsers, Table::kVideos, Table::kDevices}) {
-    ASSIGN_OR_RETURN(const std::optional<std::string> path, RawFilePath(lake, table, date));
-    if (!path) continue;
-    ASSIGN_OR_RETURN(std::shared_ptr<RandomAccessFile> file, lake.OpenRead(*path));
+    const RawInput* input = find_input(table);
+    if (input == nullptr) continue;
+    const std::string& path = input->path;
+    const std::shared_ptr<RandomAccessFile>& file = input->file;
     formats::csv::CsvReadOptions csv_options;
     csv_options.chunking.threads = threads;
     ASSIGN_OR_RETURN(formats::csv::DimensionTable data,
                      formats::csv::ReadDimensionCsv(*file, table, csv_options));
-    RETURN_NOT_OK(data.counters.CheckInvariant(*path));
-    dimensions.push_back(DimensionOutcome{table, BaseName(*path), std::move(data)});
+    RETURN_NOT_OK(data.counters.CheckInvariant(path));
+    dimensions.push_back(DimensionOutcome{table, BaseName(path), std::move(data)});
   }
   const auto find_dimension = [&](Table table) -> const DimensionOutcome* {
     for (const auto& d : dimensions) {
@@ -229,9 +256,8 @@ Result<TrustedResult> RawToTrusted(const lake::LakeLock& lock, Date date,
   }
 
   // Events of D.
-  ASSIGN_OR_RETURN(const std::optional<std::string> events_path,
-                   RawFilePath(lake, Table::kEvents, date));
-  if (events_path) {
+  if (const RawInput* events_input = find_input(Table::kEvents)) {
+    const std::string& events_path = events_input->path;
     formats::jsonl::EventReadOptions read_options;
     read_options.chunking.threads = threads;
     read_options.drop_duplicates = false;
@@ -248,7 +274,7 @@ Result<TrustedResult> RawToTrusted(const lake::LakeLock& lock, Date date,
       ASSIGN_OR_RETURN(read_options.known_videos,
                        EarlierSnapshotKeys(lake, Table::kVideos, date, &check_inputs));
     }
-    ASSIGN_OR_RETURN(std::shared_ptr<RandomAccessFile> file, lake.OpenRead(*events_path));
+    const std::shared_ptr<RandomAccessFile>& file = events_input->file;
 
     // A bucket in memory (columns plus duplicate keys) takes about as many bytes as its
     // JSON, and `threads` buckets are worked on at once; half the budget goes to them.
@@ -262,6 +288,8 @@ Result<TrustedResult> RawToTrusted(const lake::LakeLock& lock, Date date,
     ASSIGN_OR_RETURN(FileCounters counters,
                      formats::jsonl::ReadEvents(*file, read_options,
                                                 [&](formats::jsonl::EventChunk&& chunk) -> Status {
+                                                  RETURN_NOT_OK(options.control.CheckCancelled());
+                                                  options.control.Add(0, chunk.counters.rows_in);
                                                   RETURN_NOT_OK(rejects.Add(chunk.rejects));
                                                   return event_buckets.Add(chunk.kept);
                                                 }));
@@ -271,15 +299,20 @@ Result<TrustedResult> RawToTrusted(const lake::LakeLock& lock, Date date,
                                          lock, catalog::TrustedTable(Table::kEvents), date));
     std::vector<int64_t> duplicates(buckets, 0);
     std::vector<int64_t> kept_rows(buckets, 0);
+    options.control.StartPhase("deduplicating and writing events", ProgressUnit::kBuckets, buckets);
     // Buckets touch disjoint state, so they can be taken concurrently.
     const Status buckets_written = ParallelFor(buckets, threads, [&](size_t b) -> Status {
+      RETURN_NOT_OK(options.control.CheckCancelled());
       ASSIGN_OR_RETURN(RecordBatch events, event_buckets.Take(static_cast<uint32_t>(b)));
       ASSIGN_OR_RETURN(auto filter, formats::jsonl::DuplicateFilter::Make(*events.schema()));
       ASSIGN_OR_RETURN(duplicates[b], filter.Filter(&events));
       kept_rows[b] = events.num_rows();
-      if (events.num_rows() == 0 && !(b == 0 && buckets == 1)) return Status::OK();
-      return WriteParquetFile(partition.get(), PartFileName(static_cast<uint32_t>(b)), events,
-                              parquet_options);
+      if (events.num_rows() > 0 || (b == 0 && buckets == 1)) {
+        RETURN_NOT_OK(WriteParquetFile(partition.get(), PartFileName(static_cast<uint32_t>(b)),
+                                       events, parquet_options));
+      }
+      options.control.Add(1, events.num_rows());
+      return Status::OK();
     });
     RETURN_NOT_OK(buckets_written);
     int64_t total_duplicates = 0;
@@ -296,16 +329,16 @@ Result<TrustedResult> RawToTrusted(const lake::LakeLock& lock, Date date,
     counters.rows_kept -= total_duplicates;
     counters.rows_duplicate += total_duplicates;
     if (counters.rows_kept != total_kept) {
-      return Status::Internal(fmt::format("{}: kept {} events but wrote {}", *events_path,
+      return Status::Internal(fmt::format("{}: kept {} events but wrote {}", events_path,
                                           counters.rows_kept, total_kept));
     }
-    RETURN_NOT_OK(counters.CheckInvariant(*events_path));
-    partition->set_source_file(BaseName(*events_path));
+    RETURN_NOT_OK(counters.CheckInvariant(events_path));
+    partition->set_source_file(BaseName(events_path));
     partition->set_counters(counters);
     SetBucketProperties(buckets, partition.get());
     RecordInputs(check_inputs, partition.get());
     partitions.push_back(std::move(partition));
-    result.tables.push_back(TrustedTableResult{Table::kEvents, BaseName(*events_path), counters});
+    result.tables.push_back(TrustedTableResult{Table::kEvents, BaseName(events_path), counters});
     result.event_buckets = buckets;
   }
 
@@ -318,7 +351,10 @@ Result<TrustedResult> RawToTrusted(const lake::LakeLock& lock, Date date,
                                         FormatIsoDate(date), expected_rejects, result.rejects));
   }
   partitions.push_back(std::move(rejects_partition));
-  // Every partition is staged and verified; publish each in one step.
+  // Every partition is staged and verified; publish each in one step. A cancellation is
+  // honoured before the first commit, never between two: the date's trusted partitions
+  // are published together or not at all.
+  RETURN_NOT_OK(options.control.CheckCancelled());
   for (auto& partition : partitions) RETURN_NOT_OK(partition->Commit());
   return result;
 }

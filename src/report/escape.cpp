@@ -120,4 +120,25 @@ std::string HtmlEscape(std::string_view text) {
   return out;
 }
 
+std::string HtmlEscapeBreakable(std::string_view text) {
+  std::string html;
+  size_t start = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    // Cut after a separator, or before a dot; the pieces split at ASCII bytes, so each is
+    // escaped exactly as the whole would be.
+    size_t cut = std::string_view::npos;
+    if (text[i] == '/' || text[i] == '_' || text[i] == '=') {
+      cut = i + 1;
+    } else if (text[i] == '.') {
+      cut = i;
+    }
+    if (cut == std::string_view::npos || cut == start || cut == text.size()) continue;
+    html += HtmlEscape(text.substr(start, cut - start));
+    html += "<wbr>";
+    start = cut;
+  }
+  html += HtmlEscape(text.substr(start));
+  return html;
+}
+
 }  // namespace streampro::report

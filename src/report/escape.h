@@ -34,4 +34,9 @@ void AppendJsonString(std::string_view text, std::string& out);
 /// HTML5 forbids in the input stream) and ill-formed UTF-8 become U+FFFD.
 std::string HtmlEscape(std::string_view text);
 
+/// HtmlEscape(text) with a line-break opportunity (`<wbr>`) after each `/`, `_` and `=` and
+/// before each `.` that does not start the text, so that a file name or path wraps at its
+/// separators rather than inside a word.
+std::string HtmlEscapeBreakable(std::string_view text);
+
 }  // namespace streampro::report

@@ -9,6 +9,7 @@
 
 #include "report/answers.h"
 #include "report/escape.h"
+#include "report/html_history.h"
 #include "report/report.h"
 #include "report/svg_chart.h"
 #include "streampro/version.h"
@@ -20,7 +21,7 @@ namespace {
 constexpr std::string_view kStyle = R"(
 body { margin: 0; background: #f6f7f9; color: #1d2330;
        font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
-main { max-width: 980px; margin: 0 auto; padding: 24px; }
+main { max-width: 1080px; margin: 0 auto; padding: 24px; }
 h1 { font-size: 24px; margin: 0 0 4px; }
 h2 { font-size: 18px; margin: 0 0 8px; }
 section { background: #fff; border: 1px solid #dde1e7; border-radius: 8px;
@@ -30,8 +31,12 @@ section { background: #fff; border: 1px solid #dde1e7; border-radius: 8px;
 table { border-collapse: collapse; margin-top: 12px; font-size: 14px; }
 th, td { padding: 4px 10px; border-bottom: 1px solid #e6e9ee; text-align: left; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num, td.date { white-space: nowrap; }
 tr.hl td { font-weight: 600; }
-code { font-size: 13px; word-break: break-all; }
+table.history { font-size: 13px; }
+table.history th, table.history td { padding: 4px 6px; }
+code { font-size: 13px; white-space: nowrap; }
+.meta code { display: inline-block; max-width: 100%; overflow-x: auto; vertical-align: bottom; }
 svg.chart { display: block; max-width: 100%; height: auto; margin-top: 8px; }
 svg.chart text { font: 12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
                  fill: #1d2330; }
@@ -42,6 +47,30 @@ svg.chart .hl .bar { fill: #d9822b; }
 svg.chart .hl .label, svg.chart .hl .value { font-weight: 600; }
 svg.chart .ci { stroke: #1d2330; stroke-width: 1.5; }
 svg.chart .ref { stroke: #c23030; stroke-width: 1.5; stroke-dasharray: 4 3; }
+.trends { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(340px, 100%), 1fr));
+          gap: 12px 24px; margin-top: 8px; }
+figure { margin: 0; min-width: 0; }
+figcaption { color: #5b6475; font-size: 13px; }
+svg.trend { display: block; width: 100%; max-width: 420px; height: auto; }
+svg.trend text { font: 11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+                 fill: #5b6475; }
+svg.trend .grid { stroke: #e6e9ee; stroke-width: 1; }
+svg.trend .line { fill: none; stroke-width: 2; }
+svg.trend .ci { stroke-width: 1.5; opacity: 0.6; }
+.s0 { --series: #3b6fb6; } .s1 { --series: #d9822b; }
+.s2 { --series: #2e8b57; } .s3 { --series: #8e44ad; }
+svg.trend .line, svg.trend .ci { stroke: var(--series); }
+svg.trend .dot, svg.trend .bar { fill: var(--series); }
+.legend { margin: 2px 0 0; color: #5b6475; font-size: 13px; }
+.key { display: inline-block; width: 10px; height: 10px; border-radius: 2px;
+       margin: 0 4px 0 8px; background: var(--series); }
+@media (max-width: 600px) {
+  main { padding: 12px; }
+  section { padding: 12px; }
+}
+@media (min-width: 601px) {
+  td code wbr { display: none; }
+}
 )";
 
 std::string Percent(double rate) {
@@ -190,8 +219,9 @@ void AppendFiles(const Report& report, std::string& html) {
       "<th class=\"num\">Duplicate</th><th>Reject reasons</th></tr></thead>\n<tbody>\n";
   for (const TableCounts& table : report.tables) {
     const FileCounters& c = table.counters;
-    const std::string file = table.file ? fmt::format("<code>{}</code>", HtmlEscape(*table.file))
-                                        : std::string("no file for this date");
+    const std::string file = table.file
+                                 ? fmt::format("<code>{}</code>", HtmlEscapeBreakable(*table.file))
+                                 : std::string("no file for this date");
     fmt::format_to(out,
                    "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
                    "<td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n",
@@ -214,10 +244,11 @@ std::string RenderHtml(const Report& report) {
                  "<title>StreamPro report {1}</title>\n<style>{2}</style>\n</head>\n<body>\n"
                  "<main>\n<h1>StreamPro report for {1}</h1>\n"
                  "<p class=\"meta\">Lake <code>{3}</code> &middot; StreamPro {0}</p>\n",
-                 kVersion, date, kStyle, HtmlEscape(report.lake));
+                 kVersion, date, kStyle, HtmlEscapeBreakable(report.lake));
   AppendQ1(report.q1, html);
   AppendQ2(report.q2, html);
   AppendQ3(report.q3, html);
+  AppendHistorySection(report, html);
   AppendFiles(report, html);
   html += "</main>\n</body>\n</html>\n";
   return html;

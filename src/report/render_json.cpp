@@ -31,13 +31,6 @@ void WriteTable(const TableCounts* counts, JsonWriter& json) {
   json.EndObject();
 }
 
-const TableCounts* FindTable(const Report& report, std::string_view name) {
-  for (const TableCounts& counts : report.tables) {
-    if (counts.table == name) return &counts;
-  }
-  return nullptr;
-}
-
 bool IsStandardTable(std::string_view name) {
   for (std::string_view standard : kTableOrder) {
     if (name == standard) return true;
@@ -50,11 +43,12 @@ void WriteTables(const Report& report, JsonWriter& json) {
   // The four tables of SPEC §1 always appear, in this order, zero when D had no file.
   for (std::string_view name : kTableOrder) {
     json.Key(name);
-    WriteTable(FindTable(report, name), json);
+    WriteTable(FindTable(report.tables, name), json);
   }
   // Any other table of the model follows, first occurrence only.
   for (const TableCounts& counts : report.tables) {
-    if (IsStandardTable(counts.table) || FindTable(report, counts.table) != &counts) continue;
+    if (IsStandardTable(counts.table) || FindTable(report.tables, counts.table) != &counts)
+      continue;
     json.Key(counts.table);
     WriteTable(&counts, json);
   }
@@ -188,6 +182,54 @@ void WriteQ3(const Q3& q3, JsonWriter& json) {
   json.EndObject();
 }
 
+// The four tables of SPEC §1, in order: rows read, rows rejected and their ratio (null when
+// no row was read).
+void WriteRejectRates(const std::vector<TableCounts>& tables, JsonWriter& json) {
+  json.BeginObject();
+  for (std::string_view name : kTableOrder) {
+    const TableCounts* counts = FindTable(tables, name);
+    const int64_t rows_in = counts != nullptr ? counts->counters.rows_in : 0;
+    const int64_t rows_rejected = counts != nullptr ? counts->counters.rows_rejected : 0;
+    json.Key(name);
+    json.BeginObject();
+    json.Key("rows_in");
+    json.Int(rows_in);
+    json.Key("rows_rejected");
+    json.Int(rows_rejected);
+    json.Key("rate");
+    json.OptionalDouble(RejectRate(counts));
+    json.EndObject();
+  }
+  json.EndObject();
+}
+
+void WriteHistoryPoint(const HistoryPoint& point, JsonWriter& json) {
+  json.BeginObject();
+  json.Key("ingestion_date");
+  json.String(FormatIsoDate(point.date));
+  json.Key("has_report");
+  json.Bool(point.has_report());
+  json.Key("q1");
+  if (point.q1) {
+    WriteQ1(*point.q1, json);
+  } else {
+    json.Null();
+  }
+  json.Key("best_genre");
+  if (point.best_genre) {
+    WriteGenre(*point.best_genre, json);
+  } else {
+    json.Null();
+  }
+  json.Key("segments_tested");
+  json.OptionalInt(point.segments_tested);
+  json.Key("abnormal_segments");
+  json.OptionalInt(point.abnormal_segments);
+  json.Key("reject_rate");
+  WriteRejectRates(point.tables, json);
+  json.EndObject();
+}
+
 }  // namespace
 
 std::string RenderJson(const Report& report) {
@@ -207,6 +249,10 @@ std::string RenderJson(const Report& report) {
   WriteQ2(report.q2, json);
   json.Key("q3");
   WriteQ3(report.q3, json);
+  json.Key("history");
+  json.BeginArray();
+  for (const HistoryPoint& point : report.history) WriteHistoryPoint(point, json);
+  json.EndArray();
   json.EndObject();
   return json.Finish();
 }

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/date.h"
@@ -77,6 +78,22 @@ struct Q3 {
   std::vector<SegmentRow> tested;    ///< every tested segment, device_analytics order
 };
 
+/// One date of the history section: the answers as that date's own published report.json
+/// states them, and the counters of that date's trusted files (docs/report.md).
+struct HistoryPoint {
+  Date date;
+  /// The date's figures; all nullopt when the date has trusted files but no published
+  /// report.
+  std::optional<Q1> q1;                ///< new_users, reached_30s and pct with its CI
+  std::optional<GenreRow> best_genre;  ///< the best ranked genre, when there is one
+  std::optional<int64_t> segments_tested;
+  std::optional<int64_t> abnormal_segments;
+  bool has_report() const { return q1.has_value(); }
+  /// rows_in and rows_rejected of each trusted file of the date (users, videos, devices,
+  /// events); all zero for a table without a file that date.
+  std::vector<TableCounts> tables;
+};
+
 struct Report {
   Date ingestion_date;
   std::string lake;                 ///< lake root as given, for the text and HTML headers
@@ -84,6 +101,10 @@ struct Report {
   Q1 q1;
   Q2 q2;
   Q3 q3;
+  /// Every date up to ingestion_date with a trusted partition or a published report,
+  /// ascending, ending with ingestion_date itself (HistoryPointOf). Empty in a model built
+  /// without a lake.
+  std::vector<HistoryPoint> history;
 };
 
 /// Builds Q1-Q3 from the enriched tables: Q1 from user_journey (UserJourneySchema; may be
@@ -97,6 +118,19 @@ struct EnrichedInputs {
 };
 Result<Report> BuildReport(Date date, std::vector<TableCounts> tables,
                            const EnrichedInputs& inputs);
+
+/// The first entry of `tables` named `table`, or nullptr.
+const TableCounts* FindTable(const std::vector<TableCounts>& tables, std::string_view table);
+/// rows_rejected / rows_in, or nullopt when no row was read.
+std::optional<double> RejectRate(const TableCounts* counts);
+
+/// The history point of `report` itself: its own answers and table counts.
+HistoryPoint HistoryPointOf(const Report& report);
+
+/// The history point a published report.json states (its q1, the best genre of q2 and the
+/// counts of q3; the tables are left empty for the caller). `origin` names the file in
+/// errors: a document that is not a report.json is InvalidData.
+Result<HistoryPoint> ParseHistoryPoint(std::string_view report_json, const std::string& origin);
 
 /// A person reads it in ten seconds: the three answers first, then the file counts.
 std::string RenderText(const Report& report);

@@ -29,8 +29,13 @@ struct BarChartOptions {
   std::string empty_text = "Nothing to chart.";
 };
 
+/// A coordinate with one decimal, never `-0.0` (`12.5`, `0.0`).
+std::string SvgNumber(double value);
+
 /// An HTML fragment: an `<svg>` element, or a `<p class="empty">` when `rows` is empty.
-/// Every coordinate is a finite number with one decimal.
+/// Every coordinate is a finite number with one decimal. The label and value columns are
+/// as wide as their longest text needs (at 12 px, kept generous for wide fonts), so no
+/// text is clipped at the chart's edge.
 std::string RenderBarChart(const std::vector<BarChartRow>& rows, const BarChartOptions& options);
 
 }  // namespace streampro::report

@@ -21,10 +21,11 @@ struct RunResult {
   std::string err;
 };
 
-RunResult RunStreampro(const std::string& args) {
+// `env` is a prefix of NAME=value assignments for the command.
+RunResult RunStreampro(const std::string& args, const std::string& env = "") {
   testing::TempDir dir;
-  const std::string command = std::string(STREAMPRO_BINARY) + " " + args + " >" + (dir / "out") +
-                              " 2>" + (dir / "err") + " </dev/null";
+  const std::string command = env + " " + std::string(STREAMPRO_BINARY) + " " + args + " >" +
+                              (dir / "out") + " 2>" + (dir / "err") + " </dev/null";
   const int status = std::system(command.c_str());
   RunResult r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -90,6 +91,8 @@ TEST(CliTest, ExitCodeForEveryStatusCode) {
   EXPECT_EQ(cli::ExitCodeFor(Status::NotImplemented("dictionary pages")), 1);
   // A broken invariant is the program's fault, never bad usage.
   EXPECT_EQ(cli::ExitCodeFor(Status::Internal("counter invariant broken")), 70);
+  // Ctrl-C or SIGTERM, stopped cleanly: 128 + SIGINT, as a shell reports a Ctrl-C.
+  EXPECT_EQ(cli::ExitCodeFor(Status::Cancelled("interrupted by SIGINT")), 130);
 }
 
 TEST(CliTest, CorruptManifestIsBadInputNamingTheFile) {
@@ -195,6 +198,68 @@ TEST(CliTest, GenerateWritesTheLandingSetAndSummarises) {
   EXPECT_TRUE(std::filesystem::exists(dir / "truth.json"));
   EXPECT_NE(r.out.find("MB/s"), std::string::npos);
   EXPECT_NE(r.out.find("50 users"), std::string::npos) << r.out;
+}
+
+// --ingestion_date: how the original system's users type the option.
+TEST(CliTest, IngestionDateAcceptsTheUnderscoreSpelling) {
+  for (const char* command :
+       {"pipeline", "to-raw", "to-trusted", "to-enriched", "report", "generate"}) {
+    const RunResult help = RunStreampro(std::string(command) + " --help");
+    EXPECT_NE(help.out.find("--ingestion_date"), std::string::npos) << command << help.out;
+  }
+  testing::TempDir lake;
+  const RunResult r = RunStreampro(fmt::format(
+      "to-raw --env dev --ingestion_date 2025-09-09 --lake {} --landing tests/golden/multi_date",
+      lake.path()));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Landing tests/golden/multi_date for ingestion date 2025-09-09"),
+            std::string::npos)
+      << r.out;
+  EXPECT_TRUE(std::filesystem::exists(
+      lake / "raw/events/ingestion_date=2025-09-09/events_2025-09-09.jsonl"));
+  ExpectOneLineError(RunStreampro("pipeline --ingestion_date 2025-02-30"), 2, "2025-02-30");
+}
+
+// LOCAL_DATA_PATH names the landing folder as STREAMPRO_LANDING_DIR does. When both are set,
+// the environment wins over a settings file, and STREAMPRO_LANDING_DIR wins over
+// LOCAL_DATA_PATH from the same place.
+TEST(CliTest, LocalDataPathIsAnAliasOfTheLandingFolder) {
+  const auto landing = [](const std::string& file, std::vector<std::string> variables) {
+    auto config = Config::Parse(file, "f.env");
+    if (!config.ok()) return config.status().ToString();
+    std::vector<char*> env;
+    for (std::string& variable : variables) env.push_back(variable.data());
+    env.push_back(nullptr);
+    if (!config->OverlayEnvironment(env.data()).ok()) return std::string("<overlay failed>");
+    return cli::LandingDirSetting(*config);
+  };
+  EXPECT_EQ(landing("", {}), "data/landing");
+  EXPECT_EQ(landing("LOCAL_DATA_PATH=/a\n", {}), "/a");
+  EXPECT_EQ(landing("", {"LOCAL_DATA_PATH=/a"}), "/a");
+  EXPECT_EQ(landing("LOCAL_DATA_PATH=/a\nSTREAMPRO_LANDING_DIR=/b\n", {}), "/b");
+  EXPECT_EQ(landing("", {"LOCAL_DATA_PATH=/a", "STREAMPRO_LANDING_DIR=/b"}), "/b");
+  EXPECT_EQ(landing("STREAMPRO_LANDING_DIR=/b\n", {"LOCAL_DATA_PATH=/a"}), "/a");
+  EXPECT_EQ(landing("LOCAL_DATA_PATH=/a\n", {"STREAMPRO_LANDING_DIR=/b"}), "/b");
+  EXPECT_EQ(landing("STREAMPRO_LANDING_DIR=/b\n", {"LOCAL_DATA_PATH="}), "/b");
+
+  // Through the binary: config/dev.env sets STREAMPRO_LANDING_DIR=data/landing, the
+  // environment's LOCAL_DATA_PATH wins over it.
+  testing::TempDir lake;
+  const std::string args =
+      fmt::format("to-raw --env dev --ingestion-date 2025-09-10 --lake {}", lake.path());
+  const RunResult alias = RunStreampro(args, "LOCAL_DATA_PATH=tests/golden/multi_date");
+  EXPECT_EQ(alias.exit_code, 0) << alias.err;
+  EXPECT_NE(alias.out.find("Landing tests/golden/multi_date for ingestion date 2025-09-10"),
+            std::string::npos)
+      << alias.out;
+  EXPECT_TRUE(std::filesystem::exists(
+      lake / "raw/events/ingestion_date=2025-09-10/events_2025-09-10.jsonl"));
+  ExpectOneLineError(RunStreampro(args, "LOCAL_DATA_PATH=/nonexistent/local-data-path"), 1,
+                     "/nonexistent/local-data-path");
+  const RunResult both = RunStreampro(
+      args, "LOCAL_DATA_PATH=/nonexistent/local-data-path STREAMPRO_LANDING_DIR=data/landing");
+  EXPECT_EQ(both.exit_code, 0) << both.err;
+  EXPECT_NE(both.out.find("Landing data/landing for"), std::string::npos) << both.out;
 }
 
 }  // namespace

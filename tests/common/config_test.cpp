@@ -55,6 +55,21 @@ TEST(ConfigTest, EnvironmentOverridesTheFile) {
   EXPECT_FALSE(config->Get("HOME").has_value());
 }
 
+// LOCAL_DATA_PATH, the original system's name for the landing folder, is a known key: read
+// from files and overlaid from the environment like STREAMPRO_LANDING_DIR.
+TEST(ConfigTest, LocalDataPathIsReadFromFilesAndTheEnvironment) {
+  auto config = Config::Parse("LOCAL_DATA_PATH=/from/file\n", "f.env");
+  ASSERT_TRUE(config.ok());
+  EXPECT_EQ(config->Get("LOCAL_DATA_PATH"), "/from/file");
+  EXPECT_EQ(config->SourceOf("LOCAL_DATA_PATH"), "f.env:1");
+  std::string a = "LOCAL_DATA_PATH=/from/env", b = "LOCAL_DATA_PATHS=/not/a/key";
+  char* env[] = {a.data(), b.data(), nullptr};
+  ASSERT_TRUE(config->OverlayEnvironment(env).ok());
+  EXPECT_EQ(config->Get("LOCAL_DATA_PATH"), "/from/env");
+  EXPECT_EQ(config->SourceOf("LOCAL_DATA_PATH"), "environment");
+  EXPECT_FALSE(config->Get("LOCAL_DATA_PATHS").has_value());
+}
+
 TEST(ConfigTest, UnknownStreamProVariableInEnvironmentIsAnError) {
   Config config;
   std::string a = "STREAMPRO_LAKEROOT=x";

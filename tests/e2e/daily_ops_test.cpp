@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -592,6 +593,45 @@ TEST_F(DailyOpsTest, StatusShowsAnInterruptedRunUntilTheNextRunCleansUp) {
   EXPECT_EQ(after.Size("/interrupted_runs"), 0u) << after.text();
   EXPECT_EQ(after.Size("/dates"), 2u);
   EXPECT_NE(Status(lake()).out.find("Interrupted runs: none"), std::string::npos);
+}
+
+// Ctrl-C during a backfill, once the first date's report is published: exit 130, one error
+// line naming what was published before (the first date's partitions, nothing of a date it
+// did not finish), the interrupted run in the run log, and the same command resumes it.
+TEST_F(DailyOpsTest, CtrlCStopsABackfillAndTheSameCommandResumesIt) {
+  LandAll();
+  const RunResult stopped =
+      SignalWhen({"backfill", "--env", "test", "--landing", landing(), "--lake", lake(), "--from",
+                  kDates.front(), "--to", kDates.back()},
+                 {}, "\nstage report ", SIGINT);
+  EXPECT_EQ(stopped.exit_code, 130) << stopped.err;
+  EXPECT_NE(stopped.err.find("streampro: error: interrupted by SIGINT"), std::string::npos)
+      << stopped.err;
+  EXPECT_NE(stopped.err.find(fmt::format("reports/ingestion_date={}", kDates[0])),
+            std::string::npos)
+      << "the first date's report was published before: " << stopped.err;
+  EXPECT_NE(stopped.err.find("nothing else was published; staged files removed, lake lock "
+                             "released\n"),
+            std::string::npos)
+      << stopped.err;
+  EXPECT_TRUE(ListFiles(lake() + "/_staging").empty());
+  EXPECT_TRUE(Manifest(lake(), fmt::format("reports/ingestion_date={}", kDates[0])) != nullptr);
+  EXPECT_TRUE(ListFiles(lake(), fmt::format("reports/ingestion_date={}", kDates.back())).empty());
+  size_t interrupted = 0;
+  for (const std::string& file : ListFiles(lake(), "_runs/")) {
+    const JsonDocument entry(ReadFileOrEmpty(lake() + "/" + file));
+    if (entry.Int("/exit_code") != 130) continue;
+    ++interrupted;
+    EXPECT_EQ(entry.String("/command"), "backfill");
+    EXPECT_EQ(entry.String("/dates/0/date"), kDates[0]);
+    EXPECT_EQ(entry.String("/dates/0/outcome"), "built") << entry.text();
+  }
+  EXPECT_EQ(interrupted, 1u);
+
+  const RunResult resumed = Backfill(lake());
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_NE(SummaryLine(resumed, kDates[0]).find(" skipped "), std::string::npos) << resumed.out;
+  EXPECT_NE(SummaryLine(resumed, kDates.back()).find(" built "), std::string::npos) << resumed.out;
 }
 
 TEST_F(DailyOpsTest, FailuresBeforeTheLockAreLoggedOnlyIntoAnExistingRunLog) {

@@ -2,11 +2,16 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <poll.h>
+#include <pty.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <chrono>
 #include <cmath>
+#include <csignal>
 #include <filesystem>
 #include <limits>
 #include <memory>
@@ -67,35 +72,58 @@ std::string ValueText(const Column& column, int64_t row) {
   return "<unknown type>";
 }
 
+// The argv and envp of a child, built before fork() so that the child only calls
+// async-signal-safe functions. The environment is this process's without any STREAMPRO_*
+// variable, then `env` on top, so a developer's shell cannot change the answers.
+class ChildCommand {
+ public:
+  ChildCommand(std::string program, const std::vector<std::string>& args,
+               const std::map<std::string, std::string>& env) {
+    argv_text_.push_back(std::move(program));
+    argv_text_.insert(argv_text_.end(), args.begin(), args.end());
+    for (char** entry = environ; *entry != nullptr; ++entry) {
+      const std::string_view variable(*entry);
+      if (!variable.starts_with("STREAMPRO_")) env_text_.emplace_back(variable);
+    }
+    for (const auto& [name, value] : env) env_text_.push_back(name + "=" + value);
+    for (std::string& arg : argv_text_) argv_.push_back(arg.data());
+    argv_.push_back(nullptr);
+    for (std::string& variable : env_text_) envp_.push_back(variable.data());
+    envp_.push_back(nullptr);
+  }
+  ChildCommand(const ChildCommand&) = delete;
+  ChildCommand& operator=(const ChildCommand&) = delete;
+
+  // In the child: replaces the process image; returns only on failure.
+  void Exec() { ::execve(argv_[0], argv_.data(), envp_.data()); }
+
+ private:
+  std::vector<std::string> argv_text_;
+  std::vector<std::string> env_text_;
+  std::vector<char*> argv_;
+  std::vector<char*> envp_;
+};
+
 }  // namespace
 
 RunResult RunStreampro(const std::vector<std::string>& args,
                        const std::map<std::string, std::string>& env) {
-  testing::TempDir capture;
-  const std::string out_path = capture / "stdout";
-  const std::string err_path = capture / "stderr";
-
-  // Everything the child needs is built before fork(): the child only calls
-  // async-signal-safe functions.
   // Faults need the test driver: the shipped binary has no fault seams.
   bool faults = false;
   for (const auto& [key, value] : env) faults |= key.starts_with("FAULT_");
   std::vector<std::string> argv_text = {faults ? STREAMPRO_FAULT_DRIVER : STREAMPRO_BINARY};
   argv_text.insert(argv_text.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& arg : argv_text) argv.push_back(arg.data());
-  argv.push_back(nullptr);
+  return RunProgram(std::move(argv_text), env);
+}
 
-  std::vector<std::string> env_text;
-  for (char** entry = environ; *entry != nullptr; ++entry) {
-    const std::string_view variable(*entry);
-    if (variable.starts_with("STREAMPRO_")) continue;
-    env_text.emplace_back(variable);
-  }
-  for (const auto& [name, value] : env) env_text.push_back(name + "=" + value);
-  std::vector<char*> envp;
-  for (std::string& variable : env_text) envp.push_back(variable.data());
-  envp.push_back(nullptr);
+RunResult RunProgram(std::vector<std::string> argv_text,
+                     const std::map<std::string, std::string>& env) {
+  testing::TempDir capture;
+  const std::string out_path = capture / "stdout";
+  const std::string err_path = capture / "stderr";
+
+  ChildCommand command(argv_text.front(),
+                       std::vector<std::string>(argv_text.begin() + 1, argv_text.end()), env);
 
   RunResult result;
   const pid_t pid = ::fork();
@@ -108,7 +136,7 @@ RunResult RunStreampro(const std::vector<std::string>& args,
         !RedirectStandardStreams(out_path.c_str(), err_path.c_str())) {
       ::_exit(126);
     }
-    ::execve(argv[0], argv.data(), envp.data());
+    command.Exec();
     ::_exit(127);
   }
   int status = 0;
@@ -118,6 +146,99 @@ RunResult RunStreampro(const std::vector<std::string>& args,
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   result.out = ReadFileOrEmpty(out_path);
   result.err = ReadFileOrEmpty(err_path);
+  return result;
+}
+
+LiveRun::LiveRun(const std::vector<std::string>& args,
+                 const std::map<std::string, std::string>& env, bool terminal) {
+  ChildCommand command(STREAMPRO_BINARY, args, env);
+
+  if (terminal) {
+    winsize size{};
+    size.ws_row = 40;
+    size.ws_col = 250;
+    pid_ = ::forkpty(&fd_, nullptr, nullptr, &size);
+    if (pid_ == 0) {
+      if (::chdir(STREAMPRO_SOURCE_DIR) != 0) ::_exit(126);
+      command.Exec();
+      ::_exit(127);
+    }
+    return;
+  }
+  int pipe_fds[2];
+  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return;
+  pid_ = ::fork();
+  if (pid_ == 0) {
+    const int null = ::open("/dev/null", O_RDWR);
+    if (::chdir(STREAMPRO_SOURCE_DIR) != 0 || null < 0 || ::dup2(null, STDIN_FILENO) < 0 ||
+        ::dup2(null, STDOUT_FILENO) < 0 || ::dup2(pipe_fds[1], STDERR_FILENO) < 0) {
+      ::_exit(126);
+    }
+    command.Exec();
+    ::_exit(127);
+  }
+  ::close(pipe_fds[1]);
+  fd_ = pipe_fds[0];
+}
+
+LiveRun::~LiveRun() {
+  if (pid_ > 0 && !reaped_) {
+    ::kill(pid_, SIGKILL);
+    Wait();
+  }
+  if (fd_ >= 0) ::close(fd_);
+}
+
+bool LiveRun::WaitFor(const std::string& needle) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(300);
+  while (output_.find(needle) == std::string::npos) {
+    if (std::chrono::steady_clock::now() > deadline || !ReadSome(100)) return false;
+  }
+  return true;
+}
+
+void LiveRun::Signal(int signal_number) {
+  ::kill(pid_, signal_number);
+}
+
+bool LiveRun::Type(const std::string& bytes) {
+  return ::write(fd_, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size());
+}
+
+int LiveRun::Wait() {
+  while (ReadSome(1000)) {
+  }
+  int status = 0;
+  while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+  }
+  reaped_ = true;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+bool LiveRun::ReadSome(int timeout_ms) {
+  pollfd wait{fd_, POLLIN, 0};
+  const int ready = ::poll(&wait, 1, timeout_ms);
+  if (ready < 0) return errno == EINTR;
+  if (ready == 0) return true;
+  char buffer[65536];
+  const ssize_t n = ::read(fd_, buffer, sizeof(buffer));
+  if (n <= 0) return n < 0 && errno == EINTR;
+  output_.append(buffer, static_cast<size_t>(n));
+  return true;
+}
+
+RunResult SignalWhen(const std::vector<std::string>& args,
+                     const std::map<std::string, std::string>& env, const std::string& needle,
+                     int signal_number) {
+  LiveRun run(args, env, /*terminal=*/false);
+  RunResult result;
+  EXPECT_TRUE(run.started());
+  if (!run.started()) return result;
+  const bool seen = run.WaitFor(needle);
+  EXPECT_TRUE(seen) << "never printed '" << needle << "': " << run.output();
+  if (seen) run.Signal(signal_number);
+  if (seen) result.exit_code = run.Wait();
+  result.err = run.output();
   return result;
 }
 
@@ -338,35 +459,37 @@ void ExpectTableCounts(const JsonDocument& report, const std::string& table,
   EXPECT_EQ(report.Int(base + "/rows_duplicate"), expected.rows_duplicate);
 }
 
-void ExpectQ1(const JsonDocument& report, const Q1& expected) {
-  SCOPED_TRACE("q1");
-  EXPECT_EQ(report.Int("/q1/new_users"), expected.new_users);
-  EXPECT_EQ(report.Int("/q1/reached_30s"), expected.reached_30s);
-  EXPECT_EQ(report.Int("/q1/never_active"), expected.never_active);
-  EXPECT_TRUE(IsClose(report.Double("/q1/pct"), expected.pct));
-  EXPECT_TRUE(IsClose(report.Double("/q1/ci_low"), expected.ci_low));
-  EXPECT_TRUE(IsClose(report.Double("/q1/ci_high"), expected.ci_high));
+void ExpectQ1(const JsonDocument& report, const Q1& expected, const std::string& base) {
+  SCOPED_TRACE(base);
+  EXPECT_EQ(report.Int(base + "/new_users"), expected.new_users);
+  EXPECT_EQ(report.Int(base + "/reached_30s"), expected.reached_30s);
+  EXPECT_EQ(report.Int(base + "/never_active"), expected.never_active);
+  EXPECT_TRUE(IsClose(report.Double(base + "/pct"), expected.pct));
+  EXPECT_TRUE(IsClose(report.Double(base + "/ci_low"), expected.ci_low));
+  EXPECT_TRUE(IsClose(report.Double(base + "/ci_high"), expected.ci_high));
+}
+
+void ExpectGenre(const JsonDocument& report, const std::string& base, const Genre& genre) {
+  SCOPED_TRACE(fmt::format("{} {}", base, genre.name));
+  EXPECT_EQ(report.String(base + "/genre"), genre.name);
+  if (genre.rank) {
+    EXPECT_EQ(report.Int(base + "/rank"), *genre.rank);
+  } else {
+    EXPECT_TRUE(report.IsNull(base + "/rank"));
+  }
+  EXPECT_EQ(report.Int(base + "/new_users"), genre.new_users);
+  EXPECT_EQ(report.Int(base + "/returned_within_3d"), genre.returned_within_3d);
+  EXPECT_TRUE(IsClose(report.Double(base + "/retention_rate"), genre.retention_rate));
+  EXPECT_TRUE(IsClose(report.Double(base + "/ci_low"), genre.ci_low));
+  EXPECT_TRUE(IsClose(report.Double(base + "/ci_high"), genre.ci_high));
+  EXPECT_TRUE(IsClose(report.Double(base + "/avg_first_session_watch_seconds"),
+                      genre.avg_first_session_watch_seconds));
 }
 
 void ExpectGenres(const JsonDocument& report, const std::vector<Genre>& expected) {
   ASSERT_EQ(report.Size("/q2/genres"), expected.size()) << report.Minified("/q2/genres");
   for (size_t i = 0; i < expected.size(); ++i) {
-    const Genre& genre = expected[i];
-    const std::string base = fmt::format("/q2/genres/{}", i);
-    SCOPED_TRACE(fmt::format("{} {}", base, genre.name));
-    EXPECT_EQ(report.String(base + "/genre"), genre.name);
-    if (genre.rank) {
-      EXPECT_EQ(report.Int(base + "/rank"), *genre.rank);
-    } else {
-      EXPECT_TRUE(report.IsNull(base + "/rank"));
-    }
-    EXPECT_EQ(report.Int(base + "/new_users"), genre.new_users);
-    EXPECT_EQ(report.Int(base + "/returned_within_3d"), genre.returned_within_3d);
-    EXPECT_TRUE(IsClose(report.Double(base + "/retention_rate"), genre.retention_rate));
-    EXPECT_TRUE(IsClose(report.Double(base + "/ci_low"), genre.ci_low));
-    EXPECT_TRUE(IsClose(report.Double(base + "/ci_high"), genre.ci_high));
-    EXPECT_TRUE(IsClose(report.Double(base + "/avg_first_session_watch_seconds"),
-                        genre.avg_first_session_watch_seconds));
+    ExpectGenre(report, fmt::format("/q2/genres/{}", i), expected[i]);
   }
 }
 

@@ -31,6 +31,53 @@ struct RunResult {
 RunResult RunStreampro(const std::vector<std::string>& args,
                        const std::map<std::string, std::string>& env = {});
 
+/// Runs the program `argv[0]` (a path) as RunStreampro runs the binary: from the source
+/// tree, without STREAMPRO_* variables, with `env` on top.
+RunResult RunProgram(std::vector<std::string> argv,
+                     const std::map<std::string, std::string>& env = {});
+
+/// The binary running, its stderr (or, in a pseudo-terminal, all of its output) read as it
+/// comes: for tests that act while it runs (a signal, a key typed at the terminal).
+class LiveRun {
+ public:
+  /// Starts `streampro args` from the source tree with `env` as RunStreampro does. With
+  /// `terminal`, the child runs in a new pseudo-terminal (250 columns) as its foreground
+  /// process; else its stderr is a pipe and its stdout /dev/null.
+  LiveRun(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
+          bool terminal);
+  /// Kills a child still running.
+  ~LiveRun();
+  LiveRun(const LiveRun&) = delete;
+  LiveRun& operator=(const LiveRun&) = delete;
+
+  bool started() const { return pid_ > 0 && fd_ >= 0; }
+  /// Reads until the output holds `needle` (true), or it ends, or 300 s pass (false).
+  bool WaitFor(const std::string& needle);
+  void Signal(int signal_number);
+  /// Pseudo-terminal only: what the user types (0x03 is Ctrl-C). False if not written.
+  bool Type(const std::string& bytes);
+  /// Reads the rest of the output and reaps the child: its exit code, or -1 when a signal
+  /// ended it.
+  int Wait();
+  const std::string& output() const { return output_; }
+
+ private:
+  // False at the end of the output (EOF, or EIO once a pseudo-terminal's child is gone).
+  bool ReadSome(int timeout_ms);
+
+  int pid_ = -1;
+  int fd_ = -1;
+  bool reaped_ = false;
+  std::string output_;
+};
+
+/// Runs streampro as RunStreampro does, sends it `signal_number` as soon as its stderr
+/// holds `needle`, and returns how it ended (`err`: its stderr). A needle that never comes
+/// is a test failure; the child is then killed.
+RunResult SignalWhen(const std::vector<std::string>& args,
+                     const std::map<std::string, std::string>& env, const std::string& needle,
+                     int signal_number);
+
 /// `streampro pipeline --env test --landing LANDING --lake LAKE --ingestion-date DATE`.
 RunResult RunPipeline(const std::string& landing, const std::string& lake, const std::string& date,
                       const std::map<std::string, std::string>& env = {});
@@ -133,7 +180,8 @@ struct Q1 {
   double ci_low = 0;
   double ci_high = 0;
 };
-void ExpectQ1(const JsonDocument& report, const Q1& expected);
+/// `base` is where the object is (a history entry's is "/history/N/q1").
+void ExpectQ1(const JsonDocument& report, const Q1& expected, const std::string& base = "/q1");
 
 /// One q2.genres element; rate and interval as proportions (0-1).
 struct Genre {
@@ -146,6 +194,8 @@ struct Genre {
   double ci_high = 0;
   double avg_first_session_watch_seconds = 0;
 };
+/// The genre object at `base` (e.g. "/q2/genres/0", "/history/1/best_genre").
+void ExpectGenre(const JsonDocument& report, const std::string& base, const Genre& genre);
 /// q2.genres holds exactly `expected`, in that order (rank order, Unknown last).
 void ExpectGenres(const JsonDocument& report, const std::vector<Genre>& expected);
 

@@ -19,7 +19,9 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -264,6 +266,113 @@ TEST_F(MultiDateTest, AFaultyWriteInARerunLeavesThePublishedDatesIntact) {
   EXPECT_EQ(DataFileBytes(lake(), kD1), d1_bytes);
   EXPECT_EQ(ReportNumbers(*Report(kD1)), d1_report);
   EXPECT_EQ(ListFiles(lake(), "_staging/"), std::vector<std::string>{});
+}
+
+// reject_rate.<table> of a history entry: rows read, rows rejected and their ratio.
+void ExpectRejectRate(const JsonDocument& report, const std::string& entry,
+                      const std::string& table, int64_t rows_in, std::optional<double> rate) {
+  const std::string base = fmt::format("{}/reject_rate/{}", entry, table);
+  SCOPED_TRACE(base);
+  EXPECT_EQ(report.Int(base + "/rows_in"), rows_in);
+  EXPECT_EQ(report.Int(base + "/rows_rejected"), 0);  // the golden files have no reject
+  if (rate) {
+    EXPECT_TRUE(IsClose(report.Double(base + "/rate"), *rate));
+  } else {
+    EXPECT_TRUE(report.IsNull(base + "/rate"));
+  }
+}
+
+// D2's history: D1 as D1's report states it (ExpectFirstDateReport), then D2's own answers;
+// the reject rates from each date's files.
+TEST_F(MultiDateTest, SecondDateReportCarriesTheHistoryOfBothDates) {
+  ASSERT_NO_FATAL_FAILURE(Run(kD1));
+  ASSERT_NO_FATAL_FAILURE(Run(kD2));
+  const auto report = Report(kD2);
+  ASSERT_EQ(report->Size("/history"), 2u);
+
+  EXPECT_EQ(report->String("/history/0/ingestion_date"), kD1);
+  EXPECT_TRUE(report->Bool("/history/0/has_report"));
+  ExpectQ1(*report, {2, 0, 1, 0.0, 0.0, 65.76197724933469}, "/history/0/q1");
+  ExpectGenre(*report, "/history/0/best_genre",
+              {"Comedy", 1, 1, 0, 0.0, 0.0, 0.7934506856227626, 20});
+  EXPECT_EQ(report->Int("/history/0/segments_tested"), 0);
+  EXPECT_EQ(report->Int("/history/0/abnormal_segments"), 0);
+  // D1: users 3, videos 2, devices 1, events 3 lines, none rejected.
+  ExpectRejectRate(*report, "/history/0", "users", 3, 0.0);
+  ExpectRejectRate(*report, "/history/0", "videos", 2, 0.0);
+  ExpectRejectRate(*report, "/history/0", "devices", 1, 0.0);
+  ExpectRejectRate(*report, "/history/0", "events", 3, 0.0);
+
+  EXPECT_EQ(report->String("/history/1/ingestion_date"), kD2);
+  ExpectQ1(*report, {3, 2, 1, 200.0 / 3, 20.76596008020477, 93.85080552796038}, "/history/1/q1");
+  ExpectGenre(*report, "/history/1/best_genre",
+              {"Drama", 1, 2, 0, 0.0, 0.0, 0.6576197724933469, 30});
+  EXPECT_EQ(report->Int("/history/1/abnormal_segments"), 0);
+  // D2 has no videos file: no rate.
+  ExpectRejectRate(*report, "/history/1", "users", 4, 0.0);
+  ExpectRejectRate(*report, "/history/1", "videos", 0, std::nullopt);
+  ExpectRejectRate(*report, "/history/1", "devices", 2, 0.0);
+  ExpectRejectRate(*report, "/history/1", "events", 6, 0.0);
+
+  // D1's own report has only D1.
+  const auto first = Report(kD1);
+  ASSERT_EQ(first->Size("/history"), 1u);
+  EXPECT_EQ(first->Minified("/history/0"), report->Minified("/history/0"));
+}
+
+// A date with trusted files but no report (only to-raw and to-trusted ran) is in the history
+// with its reject rates and no answers.
+TEST_F(MultiDateTest, AnEarlierDateWithoutAReportShowsItsFilesOnly) {
+  for (const char* command : {"to-raw", "to-trusted"}) {
+    const RunResult run =
+        RunStreampro({command, "--env", "test", "--landing", GoldenDir("multi_date"), "--lake",
+                      lake(), "--ingestion-date", kD1});
+    ASSERT_EQ(run.exit_code, 0) << command << "\n" << run.err;
+  }
+  ASSERT_NO_FATAL_FAILURE(Run(kD2));
+  const auto report = Report(kD2);
+  ASSERT_EQ(report->Size("/history"), 2u);
+  EXPECT_EQ(report->String("/history/0/ingestion_date"), kD1);
+  EXPECT_FALSE(report->Bool("/history/0/has_report"));
+  for (const char* key : {"q1", "best_genre", "segments_tested", "abnormal_segments"}) {
+    EXPECT_TRUE(report->IsNull(std::string("/history/0/") + key)) << key;
+  }
+  ExpectRejectRate(*report, "/history/0", "users", 3, 0.0);
+  ExpectRejectRate(*report, "/history/0", "events", 3, 0.0);
+  // D2's answers do not depend on whether D1 had a report.
+  ExpectSecondDateReport(*report);
+  const std::string html = ReadFileOrEmpty(ReportPath(lake(), kD2, "report.html"));
+  EXPECT_NE(html.find("no report published for this date"), std::string::npos);
+}
+
+// A damaged report.json of D1 stops D2's report with a message naming the file and the way
+// out; D2's published report stays as it was.
+TEST_F(MultiDateTest, ADamagedEarlierReportStopsTheLaterReport) {
+  ASSERT_NO_FATAL_FAILURE(Run(kD1));
+  ASSERT_NO_FATAL_FAILURE(Run(kD2));
+  const std::string d2_report = ReadFileOrEmpty(ReportPath(lake(), kD2));
+  const std::string d1_path = ReportPath(lake(), kD1);
+  std::filesystem::remove(d1_path);
+  std::ofstream(d1_path) << "{\"ingestion_date\": \"2025-09-09\", \"q1\": ";
+  const RunResult run =
+      RunStreampro({"report", "--env", "test", "--lake", lake(), "--ingestion-date", kD2});
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_NE(run.err.find("reports/ingestion_date=2025-09-09/report.json: not valid JSON"),
+            std::string::npos)
+      << run.err;
+  EXPECT_NE(run.err.find("rebuild it with `streampro report --ingestion-date 2025-09-09`"),
+            std::string::npos)
+      << run.err;
+  EXPECT_EQ(ReadFileOrEmpty(ReportPath(lake(), kD2)), d2_report);
+
+  // As the message says: rebuilding D1's report mends D2's.
+  const RunResult mend =
+      RunStreampro({"report", "--env", "test", "--lake", lake(), "--ingestion-date", kD1});
+  ASSERT_EQ(mend.exit_code, 0) << mend.err;
+  const RunResult again =
+      RunStreampro({"report", "--env", "test", "--lake", lake(), "--ingestion-date", kD2});
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(Report(kD2)->Size("/history"), 2u);
 }
 
 }  // namespace

@@ -1,13 +1,14 @@
 // The pipeline on S3 (a real Ceph RADOS Gateway started by the `rgw` ctest fixture): the
 // same report as on local disk, objects the aws CLI sees byte for byte, multipart and
-// ranged reads over 16 MB, clear failures that publish nothing, and crash recovery; and
-// backfill, status, stale dates and the run log on S3 (S3DailyOpsTest).
+// ranged reads over 16 MB, clear failures that publish nothing, crash recovery, and Ctrl-C;
+// and backfill, status, stale dates and the run log on S3 (S3DailyOpsTest).
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -605,6 +606,59 @@ TEST_F(S3DailyOpsTest, StatusBackfillStaleAndInterruptedRunsOnS3) {
   EXPECT_TRUE(after.IsNull("/lock"));
   EXPECT_EQ(after.Size("/runs"), 4u) << "backfill, pipeline, pipeline --cascade, pipeline";
   EXPECT_EQ(Objects("lake/_runs/").size(), 4u) << "the crashed run left no entry";
+}
+
+// The history of a later date, read from the earlier date's report and manifests in the
+// bucket, equals the local run's (tests/golden/multi_date: 2025-09-09, then 2025-09-10).
+TEST_F(S3PipelineTest, HistoryOfASecondDateEqualsTheLocalRun) {
+  const std::string local_lake = (local_ / "lake").string();
+  for (const char* date : {"2025-09-09", "2025-09-10"}) {
+    const RunResult local = RunPipeline(GoldenDir("multi_date"), local_lake, date);
+    ASSERT_EQ(local.exit_code, 0) << local.err;
+    const RunResult remote = RunPipeline(GoldenDir("multi_date"), Lake(), date, S3Env());
+    ASSERT_EQ(remote.exit_code, 0) << remote.err;
+  }
+  const std::string remote = Get("lake/reports/ingestion_date=2025-09-10/report.json");
+  EXPECT_EQ(ReportWithoutLake(remote),
+            ReportWithoutLake(ReadFileOrEmpty(ReportPath(local_lake, "2025-09-10"))));
+  const JsonDocument report(remote);
+  EXPECT_EQ(report.Size("/history"), 2u);
+  EXPECT_EQ(report.String("/history/0/ingestion_date"), "2025-09-09");
+  EXPECT_TRUE(report.Bool("/history/0/has_report"));
+}
+
+// Ctrl-C on an S3 lake: the staged objects and the lock object are removed, the local
+// scratch folder too, the raw partitions this run published are named, and the next run
+// succeeds.
+TEST_F(S3PipelineTest, SigintMidStageRemovesStagedObjectsAndTheLock) {
+  const std::string landing = (local_ / "landing").string();
+  const RunResult generated = RunStreampro(
+      {"generate", "--out", landing, "--events", "300000", "--seed", "5", "--date", kDate});
+  ASSERT_EQ(generated.exit_code, 0) << generated.err;
+  const auto env = S3Env({{"STREAMPRO_PROGRESS_INTERVAL_MS", "100"}});
+  const std::vector<std::string> args = {"pipeline", "--env",  "test", "--landing",
+                                         landing,    "--lake", Lake(), "--ingestion-date",
+                                         kDate};
+  const RunResult stopped = SignalWhen(args, env, "\nprogress: to-trusted: ", SIGINT);
+  EXPECT_EQ(stopped.exit_code, 130) << stopped.err;
+  EXPECT_NE(stopped.err.find(fmt::format(
+                "interrupted by SIGINT during to-trusted for {0}: published before the "
+                "interruption: raw/users/ingestion_date={0}, raw/videos/ingestion_date={0}, "
+                "raw/devices/ingestion_date={0}, raw/events/ingestion_date={0}; nothing else "
+                "was published; staged files removed, lake lock released",
+                kDate)),
+            std::string::npos)
+      << stopped.err;
+  EXPECT_EQ(Objects("lake/_staging").size(), 0u);
+  EXPECT_EQ(Objects("lake/_lock").size(), 0u);
+  EXPECT_EQ(Objects("lake/trusted").size(), 0u);
+  EXPECT_EQ(ScratchFolders(), 0u);
+  EXPECT_EQ(Objects("lake/raw").size(), 8u) << "four files and their manifests";
+
+  const RunResult next = RunStreampro(args, env);
+  EXPECT_EQ(next.exit_code, 0) << next.err;
+  EXPECT_EQ(next.out.find("Took over the lake lock"), std::string::npos) << next.out;
+  ExpectOnlyCompletePartitions("lake");
 }
 
 }  // namespace

@@ -114,6 +114,29 @@ TEST_F(PartitionWriterTest, AbandonedWriterLeavesThePublishedVersion) {
   EXPECT_EQ(Entries(lock->staging_dir()), std::set<std::string>{});
 }
 
+// An interrupted run names exactly what it published: the lock lists each commit, in
+// order, and nothing for a writer that never committed.
+TEST_F(PartitionWriterTest, TheLockListsWhatThisRunPublished) {
+  {
+    auto lock = LakeLock::Acquire(::streampro::testing::LocalLake(lake_.path()));
+    ASSERT_TRUE(lock.ok());
+    EXPECT_TRUE(lock->published().empty());
+    ASSERT_TRUE(WritePartition(*lock, {{"a.csv", "1"}}, "raw", "users").ok());
+    {
+      auto abandoned = PartitionWriter::Begin(*lock, TableOf("trusted", "users"), kDate);
+      ASSERT_TRUE(abandoned.ok());
+    }
+    ASSERT_TRUE(WritePartition(*lock, {{"part-00000.csv", "2"}}).ok());
+    EXPECT_EQ(lock->published(),
+              (std::vector<std::string>{"raw/users/ingestion_date=2025-09-09",
+                                        "trusted/events/ingestion_date=2025-09-09"}));
+  }
+  // The next run starts with an empty list.
+  auto next = LakeLock::Acquire(::streampro::testing::LocalLake(lake_.path()));
+  ASSERT_TRUE(next.ok());
+  EXPECT_TRUE(next->published().empty());
+}
+
 TEST_F(PartitionWriterTest, ReplacingLeavesExactlyTheNewFiles) {
   auto lock = LakeLock::Acquire(::streampro::testing::LocalLake(lake_.path()));
   ASSERT_TRUE(lock.ok());

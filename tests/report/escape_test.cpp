@@ -64,5 +64,18 @@ TEST(EscapeTest, HtmlText) {
   EXPECT_EQ(HtmlEscape("\xC3"), "\xEF\xBF\xBD");
 }
 
+TEST(EscapeTest, HtmlBreakableWrapsAtSeparators) {
+  EXPECT_EQ(HtmlEscapeBreakable("events_2025-09-09.jsonl"), "events_<wbr>2025-09-09<wbr>.jsonl");
+  EXPECT_EQ(HtmlEscapeBreakable("/data/lake"), "/<wbr>data/<wbr>lake");
+  EXPECT_EQ(HtmlEscapeBreakable("s3://b/x=<1>.csv"),
+            "s3:/<wbr>/<wbr>b/<wbr>x=<wbr>&lt;1&gt;<wbr>.csv");
+  // Never at the very start or end.
+  EXPECT_EQ(HtmlEscapeBreakable(".hidden"), ".hidden");
+  EXPECT_EQ(HtmlEscapeBreakable("lake/"), "lake/");
+  EXPECT_EQ(HtmlEscapeBreakable(""), "");
+  // Each piece is escaped as the whole would be: bad bytes next to a cut included.
+  EXPECT_EQ(HtmlEscapeBreakable("a\xC3/b\x01.c"), "a\xEF\xBF\xBD/<wbr>b\xEF\xBF\xBD<wbr>.c");
+}
+
 }  // namespace
 }  // namespace streampro::report

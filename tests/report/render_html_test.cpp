@@ -5,23 +5,15 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "render_checks.h"
 #include "report/report.h"
 #include "report_fixture.h"
 
 namespace streampro::report {
 namespace {
 
-bool Contains(const std::string& text, std::string_view part) {
-  return text.find(part) != std::string::npos;
-}
-
-size_t Count(const std::string& text, std::string_view part) {
-  size_t count = 0;
-  for (size_t pos = text.find(part); pos != std::string::npos; pos = text.find(part, pos + 1)) {
-    ++count;
-  }
-  return count;
-}
+using testing::Contains;
+using testing::Count;
 
 // Every http(s) reference must be the SVG namespace declaration.
 void ExpectNoNetworkReference(const std::string& html) {
@@ -71,7 +63,6 @@ TEST(RenderHtmlTest, SampleHasTheAnswersAndCharts) {
   EXPECT_TRUE(Contains(html, "<tr class=\"hl\"><td class=\"num\">1</td><td>Comedy</td>"));
   // Overall drop-off line of Q3 at 30%.
   EXPECT_TRUE(Contains(html, "all sessions 30.0%"));
-  EXPECT_TRUE(Contains(html, "<code>events_2025-09-09.jsonl</code>"));
   EXPECT_TRUE(Contains(html, "invalid_timestamp 25"));
 }
 
@@ -90,7 +81,7 @@ TEST(RenderHtmlTest, EscapesEveryStringFromTheData) {
   EXPECT_FALSE(Contains(html, "<b>"));
   EXPECT_TRUE(Contains(html, "&lt;script&gt;alert(1)&lt;/script&gt;"));
   EXPECT_TRUE(Contains(html, "a &amp; b"));
-  EXPECT_TRUE(Contains(html, "/lake/&#39;quoted&#39;"));
+  EXPECT_TRUE(Contains(html, "/<wbr>lake/<wbr>&#39;quoted&#39;"));
   ExpectNoNetworkReference(html);
 }
 
@@ -128,6 +119,70 @@ TEST(RenderHtmlTest, ZeroRatesAndNonFiniteValuesStayFinite) {
   const std::string html = RenderHtml(report);
   ExpectNoNonFiniteNumbers(html);
   EXPECT_FALSE(Contains(html, "class=\"ref\""));  // no overall line without sessions
+}
+
+// The text of the history table's row for `date`, cells separated by `|`, tags removed.
+std::string HistoryRow(const std::string& html, std::string_view date) {
+  const size_t start = html.find(fmt::format("<tr id=\"history-{}\"", date));
+  if (start == std::string::npos) return "<no row>";
+  const std::string row = html.substr(start, html.find("</tr>", start) - start);
+  std::string text;
+  bool in_tag = false;
+  for (size_t i = row.find('>') + 1; i < row.size(); ++i) {
+    if (row.compare(i, 4, "</td") == 0) text += '|';
+    if (row[i] == '<') in_tag = true;
+    if (!in_tag) text += row[i];
+    if (row[i] == '>') in_tag = false;
+  }
+  return text;
+}
+
+TEST(RenderHtmlTest, HistorySectionHasChartsAndARowPerDate) {
+  const std::string html = RenderHtml(testing::MakeSampleReportWithHistory());
+  ExpectWellFormedPage(html);
+  ExpectNoNetworkReference(html);
+  ExpectNoNonFiniteNumbers(html);
+  EXPECT_TRUE(Contains(html, "<section id=\"history\">\n<h2>History up to 2025-09-09</h2>"));
+  EXPECT_TRUE(
+      Contains(html, "3 dates from 2025-09-06 to 2025-09-09 (1 without a published report)"));
+  EXPECT_EQ(Count(html, "class=\"trend\""), 4u);
+  EXPECT_EQ(Count(html, "<svg "), 3u + 4u);
+  // The history sits between Q3 and the files.
+  EXPECT_LT(html.find("id=\"q3\""), html.find("id=\"history\""));
+  EXPECT_LT(html.find("id=\"history\""), html.find("id=\"files\""));
+  // Reject rates with two decimals: users 1 of 50, events 2 of 400, 3 of 100, 40 of 1000.
+  EXPECT_EQ(HistoryRow(html, "2025-09-06"),
+            "2025-09-06|no report published for this date|2.00%|&ndash;|&ndash;|&ndash;|");
+  EXPECT_EQ(HistoryRow(html, "2025-09-08"),
+            "2025-09-08|&ndash;|&ndash;|no ranked genre|&ndash;|&ndash;|0|&ndash;|&ndash;|"
+            "&ndash;|0.50%|");
+  EXPECT_EQ(HistoryRow(html, "2025-09-09"),
+            "2025-09-09|71.9%|61.6-79.4%|Comedy|45.0%|30.7-60.2%|2|3.00%|0.00%|&ndash;|4.00%|");
+  EXPECT_TRUE(Contains(html, "<tr id=\"history-2025-09-09\" class=\"hl\">"));
+  EXPECT_TRUE(Contains(html, "title=\"40 of 1000 rows\""));
+  EXPECT_TRUE(Contains(html, "title=\"69 of 96 new users\""));
+  EXPECT_TRUE(Contains(html, "<p class=\"legend\"><span class=\"key s0\"></span>users"));
+}
+
+TEST(RenderHtmlTest, HistoryEscapesGenreNames) {
+  Report report = testing::MakeSampleReportWithHistory();
+  report.history.back().best_genre->genre = "<b>Drama</b>";
+  const std::string html = RenderHtml(report);
+  EXPECT_FALSE(Contains(html, "<b>"));
+  EXPECT_TRUE(Contains(html, "<td>&lt;b&gt;Drama&lt;/b&gt;</td>"));
+  EXPECT_TRUE(Contains(html, "<title>2025-09-09: &lt;b&gt;Drama&lt;/b&gt; 45.0% of 40 new users"));
+}
+
+TEST(RenderHtmlTest, NoHistoryNoSection) {
+  EXPECT_FALSE(Contains(RenderHtml(testing::MakeSampleReport()), "id=\"history\""));
+}
+
+TEST(RenderHtmlTest, FileNamesWrapOnlyAtSeparators) {
+  const std::string html = RenderHtml(testing::MakeSampleReport());
+  EXPECT_TRUE(Contains(html, "<code>events_<wbr>2025-09-09<wbr>.jsonl</code>"));
+  EXPECT_TRUE(Contains(html, "<code>/<wbr>data/<wbr>lake</code>"));
+  EXPECT_FALSE(Contains(html, "break-all"));
+  EXPECT_TRUE(Contains(html, "code { font-size: 13px; white-space: nowrap; }"));
 }
 
 TEST(RenderHtmlTest, SameModelSameBytes) {

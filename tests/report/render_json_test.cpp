@@ -2,6 +2,7 @@
 #include <limits>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <simdjson.h>
@@ -272,6 +273,80 @@ TEST(RenderJsonTest, LayoutIsIndentedWithTrailingNewline) {
   ASSERT_FALSE(text.empty());
   EXPECT_EQ(text.back(), '\n');
   EXPECT_EQ(text.substr(text.size() - 3), "\n}\n");
+}
+
+void ExpectRejectRate(element rates, std::string_view table, int64_t rows_in, int64_t rows_rejected,
+                      std::optional<double> rate) {
+  SCOPED_TRACE(table);
+  element entry = rates[table];
+  EXPECT_EQ(Int(entry["rows_in"]), rows_in);
+  EXPECT_EQ(Int(entry["rows_rejected"]), rows_rejected);
+  if (rate) {
+    EXPECT_EQ(Dbl(entry["rate"]), *rate);
+  } else {
+    EXPECT_TRUE(IsNull(entry["rate"]));
+  }
+  EXPECT_EQ(KeyCount(entry.get_object().value()), 3u);
+}
+
+TEST(RenderJsonTest, HistoryComesLastWithEveryDate) {
+  const std::string text = RenderJson(testing::MakeSampleReportWithHistory());
+  Parsed parsed(text);
+  element root = parsed.root();
+  // The SPEC keys keep their place; history is the last key.
+  std::vector<std::string_view> keys;
+  const object fields = root.get_object().value();
+  for (auto field : fields) keys.push_back(field.key);
+  EXPECT_EQ(keys, (std::vector<std::string_view>{"ingestion_date", "generator", "lake", "tables",
+                                                 "q1", "q2", "q3", "history"}));
+  array history = root["history"].get_array().value();
+  ASSERT_EQ(history.size(), 3u);
+
+  // 2025-09-06: trusted files, no report. users 1 of 50 rejected = 0.02.
+  element first = history.at(0).value();
+  EXPECT_EQ(Str(first["ingestion_date"]), "2025-09-06");
+  EXPECT_FALSE(first["has_report"].get_bool().value());
+  for (const char* key : {"q1", "best_genre", "segments_tested", "abnormal_segments"}) {
+    EXPECT_TRUE(IsNull(first[key])) << key;
+  }
+  ExpectRejectRate(first["reject_rate"], "users", 50, 1, 0.02);
+  ExpectRejectRate(first["reject_rate"], "videos", 0, 0, std::nullopt);
+  ExpectRejectRate(first["reject_rate"], "events", 0, 0, std::nullopt);
+
+  // 2025-09-08: a report with no new users and no genre; events 2 of 400 = 0.005.
+  element second = history.at(1).value();
+  EXPECT_EQ(Str(second["ingestion_date"]), "2025-09-08");
+  EXPECT_TRUE(second["has_report"].get_bool().value());
+  EXPECT_EQ(Int(second["q1"]["new_users"]), 0);
+  EXPECT_EQ(Int(second["q1"]["never_active"]), 7);
+  EXPECT_TRUE(IsNull(second["q1"]["pct"]));
+  EXPECT_TRUE(IsNull(second["best_genre"]));
+  EXPECT_EQ(Int(second["segments_tested"]), 0);
+  EXPECT_EQ(Int(second["abnormal_segments"]), 0);
+  ExpectRejectRate(second["reject_rate"], "events", 400, 2, 0.005);
+
+  // The date itself: the sample's answers; users 3 of 100, videos 0 of 20, devices no file,
+  // events 40 of 1000.
+  element last = history.at(2).value();
+  EXPECT_EQ(Str(last["ingestion_date"]), "2025-09-09");
+  EXPECT_EQ(Dbl(last["q1"]["pct"]), 71.875);
+  EXPECT_EQ(Dbl(last["q1"]["ci_low"]), 61.6);
+  EXPECT_EQ(Dbl(last["q1"]["ci_high"]), 79.4);
+  EXPECT_EQ(Str(last["best_genre"]["genre"]), "Comedy");
+  EXPECT_EQ(Dbl(last["best_genre"]["retention_rate"]), 0.45);
+  EXPECT_EQ(Dbl(last["best_genre"]["ci_low"]), 0.307);
+  EXPECT_EQ(Dbl(last["best_genre"]["ci_high"]), 0.602);
+  EXPECT_EQ(Int(last["segments_tested"]), 3);
+  EXPECT_EQ(Int(last["abnormal_segments"]), 2);
+  ExpectRejectRate(last["reject_rate"], "users", 100, 3, 0.03);
+  ExpectRejectRate(last["reject_rate"], "videos", 20, 0, 0.0);
+  ExpectRejectRate(last["reject_rate"], "devices", 0, 0, std::nullopt);
+  ExpectRejectRate(last["reject_rate"], "events", 1000, 40, 0.04);
+}
+
+TEST(RenderJsonTest, NoHistoryIsAnEmptyArray) {
+  const std::string text = RenderJson(testing::MakeSampleReport());
+  EXPECT_NE(text.find("\"history\": []\n}"), std::string::npos);
 }
 
 TEST(RenderJsonTest, SameModelSameBytes) {

@@ -98,4 +98,40 @@ inline Report MakeEmptyReport() {
   return report;
 }
 
+/// The sample report of 2025-09-09 with a history: 2025-09-06 (trusted files, no report),
+/// 2025-09-08 (a report with no new users and no ranked genre; 2025-09-07 is absent) and
+/// the sample's own date.
+inline Report MakeSampleReportWithHistory() {
+  Report report = MakeSampleReport();
+  HistoryPoint no_report;
+  no_report.date = Date{DaysFromCivil(2025, 9, 6)};
+  TableCounts users{"users", "users_2025-09-06.csv", {}};
+  users.counters.rows_in = 50;
+  users.counters.rows_kept = 49;
+  users.counters.AddReject(RejectReason::kInvalidDate);
+  no_report.tables = {users,
+                      {"videos", std::nullopt, {}},
+                      {"devices", std::nullopt, {}},
+                      {"events", std::nullopt, {}}};
+
+  HistoryPoint empty;
+  empty.date = Date{DaysFromCivil(2025, 9, 8)};
+  empty.q1 = Q1{};
+  empty.q1->never_active = 7;
+  empty.segments_tested = 0;
+  empty.abnormal_segments = 0;
+  TableCounts events{"events", "events_2025-09-08.jsonl", {}};
+  events.counters.rows_in = 400;
+  events.counters.rows_kept = 398;
+  events.counters.AddReject(RejectReason::kUnknownUser);
+  events.counters.AddReject(RejectReason::kUnknownUser);
+  empty.tables = {{"users", std::nullopt, {}},
+                  {"videos", std::nullopt, {}},
+                  {"devices", std::nullopt, {}},
+                  events};
+
+  report.history = {no_report, empty, HistoryPointOf(report)};
+  return report;
+}
+
 }  // namespace streampro::report::testing

@@ -7,33 +7,13 @@
 
 #include <gtest/gtest.h>
 
+#include "render_checks.h"
+
 namespace streampro::report {
 namespace {
 
-size_t Count(const std::string& text, std::string_view part) {
-  size_t count = 0;
-  for (size_t pos = text.find(part); pos != std::string::npos; pos = text.find(part, pos + 1)) {
-    ++count;
-  }
-  return count;
-}
-
-// Every x=, y=, width= and height= attribute holds a finite non-negative number.
-void ExpectFiniteCoordinates(const std::string& svg) {
-  for (std::string_view attribute :
-       {" x=\"", " y=\"", " x1=\"", " x2=\"", " y1=\"", " y2=\"", " width=\"", " height=\""}) {
-    for (size_t pos = svg.find(attribute); pos != std::string::npos;
-         pos = svg.find(attribute, pos + 1)) {
-      const size_t start = pos + attribute.size();
-      const std::string value = svg.substr(start, svg.find('"', start) - start);
-      char* end = nullptr;
-      const double number = std::strtod(value.c_str(), &end);
-      EXPECT_EQ(*end, '\0') << attribute << value;
-      EXPECT_TRUE(std::isfinite(number)) << attribute << value;
-      EXPECT_GE(number, 0) << attribute << value;
-    }
-  }
-}
+using testing::Count;
+using testing::ExpectCoordinatesWithin;
 
 TEST(SvgChartTest, EmptyRowsGiveTheEmptyText) {
   BarChartOptions options;
@@ -56,7 +36,7 @@ TEST(SvgChartTest, BarsWhiskersAndHighlight) {
   options.reference = 25;
   options.reference_label = "all";
   const std::string svg = RenderBarChart(rows, options);
-  ExpectFiniteCoordinates(svg);
+  ExpectCoordinatesWithin(svg);
   EXPECT_EQ(svg.rfind("<svg xmlns=\"http://www.w3.org/2000/svg\"", 0), 0u);
   EXPECT_EQ(Count(svg, "<g class=\"row hl\">"), 1u);
   EXPECT_EQ(Count(svg, "<g class=\"row\">"), 1u);
@@ -82,7 +62,7 @@ TEST(SvgChartTest, OutOfRangeAndNonFiniteValuesAreClamped) {
   BarChartOptions options;
   options.reference = std::numeric_limits<double>::infinity();
   const std::string svg = RenderBarChart(rows, options);
-  ExpectFiniteCoordinates(svg);
+  ExpectCoordinatesWithin(svg);
   EXPECT_EQ(Count(svg, "class=\"ci\""), 0u);
   EXPECT_EQ(Count(svg, "class=\"ref\""), 0u);
   EXPECT_EQ(svg.find("nan"), std::string::npos);
@@ -97,6 +77,38 @@ TEST(SvgChartTest, LabelsAreEscapedAndCut) {
   EXPECT_NE(svg.find("<title>&lt;script&gt;alert(1)&lt;/script&gt; and a long tail of text"),
             std::string::npos);
   EXPECT_NE(svg.find(">&lt;script&gt;alert(1)&lt;/script&gt;...</text>"), std::string::npos) << svg;
+}
+
+// Text columns grow with their text at 7.8 px a column (12 px text), so that a value
+// such as "67.8% of 90, abnormal" is not cut off at the right edge.
+TEST(SvgChartTest, ColumnsAreWideEnoughForTheirText) {
+  std::vector<BarChartRow> rows(2);
+  rows[0].label = "Android";
+  rows[0].value = 67.8;
+  rows[0].value_text = "67.8% of 90, abnormal";  // 21 columns
+  rows[1].label = "Web";
+  rows[1].value = 10;
+  rows[1].value_text = "10.0% of 9";
+  std::string svg = RenderBarChart(rows, {});
+  ExpectCoordinatesWithin(svg);
+  // Values start at 650; 650 + 21 * 7.8 + 8 = 821.8.
+  EXPECT_NE(svg.find("viewBox=\"0 0 821.8 "), std::string::npos) << svg;
+  EXPECT_NE(svg.find("width=\"821.8\""), std::string::npos);
+  EXPECT_NE(svg.find("<text class=\"value\" x=\"650.0\""), std::string::npos);
+
+  // A label of 28 columns or more (cut to 28): 8 + 28 * 7.8 = 226.4 for the labels, the
+  // plot from 236.4 to 676.4, values at 686.4; the short value texts keep the minimum 760.
+  rows[0].label = std::string(40, 'x');
+  rows[0].value = 100;
+  rows[0].value_text = "100%";
+  rows[1].value_text = "";
+  svg = RenderBarChart(rows, {});
+  ExpectCoordinatesWithin(svg);
+  EXPECT_NE(svg.find("<text class=\"label\" x=\"226.4\""), std::string::npos) << svg;
+  EXPECT_NE(svg.find("<rect class=\"bar\" x=\"236.4\" y=\"31.0\" width=\"440.0\""),
+            std::string::npos);
+  EXPECT_NE(svg.find("<text class=\"value\" x=\"686.4\""), std::string::npos);
+  EXPECT_NE(svg.find("viewBox=\"0 0 760.0 "), std::string::npos);
 }
 
 }  // namespace

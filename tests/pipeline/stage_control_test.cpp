@@ -1,0 +1,169 @@
+// The stages' side of live progress and Ctrl-C (StageOptions::control): what they count,
+// checked against file sizes and hand counts of tests/golden, and that a stage whose run
+// was cancelled publishes nothing and leaves nothing staged.
+//
+// tests/golden/multi_date events: D1 = 3 valid lines; D2 = 6 lines, one an exact duplicate
+// within the file, so 5 kept in trusted. Enriched for D2 reads both dates: 3 + 5 = 8.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "common/progress.h"
+#include "pipeline/enriched_stage.h"
+#include "pipeline/landing.h"
+#include "pipeline/raw_ingest.h"
+#include "pipeline/report_stage.h"
+#include "pipeline/trusted_stage.h"
+#include "support/lake_support.h"
+#include "support/temp_dir.h"
+
+namespace streampro::pipeline {
+namespace {
+
+using ::streampro::testing::ListPartitions;
+using ::streampro::testing::LocalRef;
+using ::streampro::testing::LockLocalLake;
+using ::streampro::testing::TableOf;
+
+const Date kD1 = *ParseIsoDate("2025-09-09");
+const Date kD2 = *ParseIsoDate("2025-09-10");
+
+std::string Golden(const std::string& name) {
+  return std::string(STREAMPRO_SOURCE_DIR) + "/tests/golden/" + name;
+}
+
+int64_t SizeOf(const std::string& path) {
+  return static_cast<int64_t>(std::filesystem::file_size(path));
+}
+
+// Entries left in the run's staging folder.
+std::vector<std::string> Staged(const lake::LakeLock& lock) {
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(lock.staging_dir())) {
+    names.push_back(entry.path().filename().string());
+  }
+  return names;
+}
+
+LandingInventory Inventory(const std::string& landing, Date date) {
+  auto inventory = ScanLanding(LocalRef(landing), date);
+  EXPECT_TRUE(inventory.ok()) << inventory.status().ToString();
+  return inventory.ok() ? *inventory : LandingInventory{};
+}
+
+StageOptions Options(RunControl control) {
+  StageOptions options;
+  options.threads = 2;
+  options.control = control;
+  return options;
+}
+
+TEST(StageControlTest, ProgressCountsEveryLandingByteAndEveryEvent) {
+  testing::TempDir lake;
+  const lake::LakeLock lock = LockLocalLake(lake.path());
+  Progress progress;
+  const RunControl control{&progress, nullptr};
+  const std::string landing = Golden("multi_date");
+
+  ASSERT_TRUE(IngestRaw(lock, Inventory(landing, kD1), kD1, control).ok());
+  ProgressSnapshot copied = progress.Snapshot();
+  EXPECT_EQ(copied.phase, "copying landing files");
+  EXPECT_EQ(copied.unit, ProgressUnit::kBytes);
+  const int64_t d1_bytes =
+      SizeOf(landing + "/users_2025-09-09.csv") + SizeOf(landing + "/videos_2025-09-09.csv") +
+      SizeOf(landing + "/devices_2025-09-09.csv") + SizeOf(landing + "/events_2025-09-09.jsonl");
+  EXPECT_EQ(copied.total, d1_bytes);
+  EXPECT_EQ(copied.done, d1_bytes);
+  // Unchanged files count at once on a re-run.
+  ASSERT_TRUE(IngestRaw(lock, Inventory(landing, kD1), kD1, control).ok());
+  EXPECT_EQ(progress.Snapshot().done, d1_bytes);
+
+  auto trusted = RawToTrusted(lock, kD1, Options(control));
+  ASSERT_TRUE(trusted.ok()) << trusted.status().ToString();
+  const ProgressSnapshot written = progress.Snapshot();
+  EXPECT_EQ(written.phase, "deduplicating and writing events");
+  EXPECT_EQ(written.unit, ProgressUnit::kBuckets);
+  EXPECT_EQ(written.total, trusted->event_buckets);
+  EXPECT_EQ(written.done, trusted->event_buckets);
+  EXPECT_EQ(written.events, 3);
+
+  ASSERT_TRUE(IngestRaw(lock, Inventory(landing, kD2), kD2, control).ok());
+  ASSERT_TRUE(RawToTrusted(lock, kD2, Options(control)).ok());
+  EXPECT_EQ(progress.Snapshot().events, 5);
+  ASSERT_TRUE(TrustedToEnriched(lock, kD2, Options(control)).ok());
+  const ProgressSnapshot enriched = progress.Snapshot();
+  EXPECT_EQ(enriched.phase, "sessions and journeys");
+  EXPECT_EQ(enriched.unit, ProgressUnit::kEvents);
+  EXPECT_EQ(enriched.total, 8);
+  EXPECT_EQ(enriched.done, 8);
+  EXPECT_EQ(enriched.events, 8);
+}
+
+// Without an events file the trusted stage's one phase reads the three dimension files.
+TEST(StageControlTest, TrustedCountsTheBytesOfTheRawFilesItReads) {
+  testing::TempDir lake;
+  const lake::LakeLock lock = LockLocalLake(lake.path());
+  const std::string landing = Golden("no_events");
+  ASSERT_TRUE(IngestRaw(lock, Inventory(landing, kD1), kD1).ok());
+  Progress progress;
+  ASSERT_TRUE(RawToTrusted(lock, kD1, Options({&progress, nullptr})).ok());
+  const ProgressSnapshot read = progress.Snapshot();
+  EXPECT_EQ(read.phase, "reading raw files");
+  const int64_t bytes = SizeOf(landing + "/users_2025-09-09.csv") +
+                        SizeOf(landing + "/videos_2025-09-09.csv") +
+                        SizeOf(landing + "/devices_2025-09-09.csv");
+  EXPECT_EQ(read.total, bytes);
+  EXPECT_EQ(read.done, bytes);
+}
+
+// Each stage, cancelled: Cancelled with the token's reason, nothing published by it, and
+// nothing left staged; the stages before it are untouched.
+TEST(StageControlTest, ACancelledStagePublishesNothingAndLeavesNothingStaged) {
+  testing::TempDir lake;
+  const lake::LakeLock lock = LockLocalLake(lake.path());
+  const std::string landing = Golden("multi_date");
+  CancellationToken cancelled;
+  cancelled.Cancel("interrupted by SIGINT");
+  const RunControl stop{nullptr, &cancelled};
+  // The stage stopped with the token's reason, published nothing more than the
+  // `published_before` partitions of the stages before it, and left nothing staged.
+  const auto expect_cancelled = [&](const Status& status, size_t published_before,
+                                    const char* stage) {
+    EXPECT_EQ(status.code(), StatusCode::kCancelled) << stage << ": " << status.ToString();
+    EXPECT_EQ(status.message(), "interrupted by SIGINT") << stage;
+    EXPECT_EQ(lock.published().size(), published_before) << stage;
+    EXPECT_TRUE(Staged(lock).empty()) << stage;
+  };
+  const auto partitions = [&](std::string_view layer, std::string_view table) {
+    auto dates = lock.lake().ListPartitions(TableOf(layer, table));
+    EXPECT_TRUE(dates.ok());
+    return dates.ok() ? dates->size() : size_t{99};
+  };
+
+  expect_cancelled(IngestRaw(lock, Inventory(landing, kD1), kD1, stop).status(), 0, "to-raw");
+  EXPECT_EQ(partitions("raw", "events"), 0u);
+  EXPECT_EQ(partitions("raw", "users"), 0u);
+  ASSERT_TRUE(IngestRaw(lock, Inventory(landing, kD1), kD1).ok());
+  EXPECT_EQ(lock.published().size(), 4u);  // users, videos, devices, events
+
+  expect_cancelled(RawToTrusted(lock, kD1, Options(stop)).status(), 4, "to-trusted");
+  EXPECT_EQ(partitions("trusted", "events"), 0u);
+  EXPECT_EQ(partitions("trusted", "_rejects"), 0u);
+  ASSERT_TRUE(RawToTrusted(lock, kD1, Options({})).ok());
+  EXPECT_EQ(lock.published().size(), 9u);  // + the four tables and _rejects
+
+  expect_cancelled(TrustedToEnriched(lock, kD1, Options(stop)).status(), 9, "to-enriched");
+  EXPECT_EQ(partitions("enriched", "user_sessions"), 0u);
+  EXPECT_EQ(partitions("enriched", "device_analytics"), 0u);
+  ASSERT_TRUE(TrustedToEnriched(lock, kD1, Options({})).ok());
+  EXPECT_EQ(lock.published().size(), 13u);  // + four enriched tables
+
+  expect_cancelled(PublishReport(lock, kD1, Options(stop)).status(), 13, "report");
+  EXPECT_EQ(partitions("reports", ""), 0u);
+}
+
+}  // namespace
+}  // namespace streampro::pipeline
