@@ -90,26 +90,19 @@ std::string Optional(const std::optional<double>& value) {
 
 void WriteDate(const DateStatus& date, JsonWriter& json) {
   json.BeginObject();
-  json.Key("date");
-  json.String(FormatIsoDate(date.date));
-  json.Key("state");
-  json.String(date.State());
-  json.Key("stale");
-  json.Bool(date.lineage.is_stale());
-  json.Key("lineage_recorded");
-  json.Bool(date.lineage.tracked);
+  json.StringMember("date", FormatIsoDate(date.date));
+  json.StringMember("state", date.State());
+  json.BoolMember("stale", date.lineage.is_stale());
+  json.BoolMember("lineage_recorded", date.lineage.tracked);
   json.Key("stale_reasons");
   json.BeginArray();
   for (const StaleInput& reason : date.lineage.stale) json.String(reason.Describe());
   json.EndArray();
   json.Key("last_run");
   json.BeginObject();
-  json.Key("run_id");
-  json.String(date.last_run_id);
-  json.Key("committed_at");
-  json.String(date.last_committed_at);
-  json.Key("command");
-  json.OptionalString(date.last_command);
+  json.StringMember("run_id", date.last_run_id);
+  json.StringMember("committed_at", date.last_committed_at);
+  json.OptionalStringMember("command", date.last_command);
   json.EndObject();
   json.Key("layers");
   json.BeginObject();
@@ -117,26 +110,19 @@ void WriteDate(const DateStatus& date, JsonWriter& json) {
     const auto [published, tables] = date.LayerCount(layer);
     json.Key(catalog::LayerName(layer));
     json.BeginObject();
-    json.Key("published");
-    json.Int(published);
-    json.Key("tables");
-    json.Int(tables);
+    json.IntMember("published", published);
+    json.IntMember("tables", tables);
     json.Key("partitions");
     json.BeginObject();
     for (const PartitionSummary& partition : date.partitions) {
       if (partition.table->layer != layer) continue;
       json.Key(PartitionName(*partition.table));
       json.BeginObject();
-      json.Key("files");
-      json.Int(partition.files);
-      json.Key("bytes");
-      json.Int(partition.bytes);
-      json.Key("rows");
-      json.OptionalInt(partition.rows);
-      json.Key("run_id");
-      json.String(partition.run_id);
-      json.Key("committed_at");
-      json.String(partition.committed_at);
+      json.IntMember("files", partition.files);
+      json.IntMember("bytes", partition.bytes);
+      json.OptionalIntMember("rows", partition.rows);
+      json.StringMember("run_id", partition.run_id);
+      json.StringMember("committed_at", partition.committed_at);
       json.EndObject();
     }
     json.EndObject();
@@ -235,21 +221,15 @@ std::string RenderStatusText(const LakeStatus& status) {
 std::string RenderStatusJson(const LakeStatus& status) {
   JsonWriter json;
   json.BeginObject();
-  json.Key("lake");
-  json.String(status.lake);
-  json.Key("commit_protocol");
-  json.String(status.protocol);
+  json.StringMember("lake", status.lake);
+  json.StringMember("commit_protocol", status.protocol);
   json.Key("lock");
   if (status.lock) {
     json.BeginObject();
-    json.Key("run_id");
-    json.String(status.lock->run_id);
-    json.Key("pid");
-    json.Int(status.lock->pid);
-    json.Key("host");
-    json.String(status.lock->host);
-    json.Key("held");
-    json.Bool(status.lock->live);
+    json.StringMember("run_id", status.lock->run_id);
+    json.IntMember("pid", status.lock->pid);
+    json.StringMember("host", status.lock->host);
+    json.BoolMember("held", status.lock->live);
     json.EndObject();
   } else {
     json.Null();
@@ -258,12 +238,9 @@ std::string RenderStatusJson(const LakeStatus& status) {
   json.BeginArray();
   for (const lake::StagedRun& run : status.interrupted) {
     json.BeginObject();
-    json.Key("run_id");
-    json.String(run.run_id);
-    json.Key("files");
-    json.Int(run.files);
-    json.Key("bytes");
-    json.Int(run.bytes);
+    json.StringMember("run_id", run.run_id);
+    json.IntMember("files", run.files);
+    json.IntMember("bytes", run.bytes);
     json.Key("staged");
     json.BeginArray();
     for (const std::string& label : run.labels) json.String(label);

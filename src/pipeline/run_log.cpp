@@ -17,19 +17,14 @@ using report::JsonWriter;
 
 void WriteDate(const DateRun& run, JsonWriter& json) {
   json.BeginObject();
-  json.Key("date");
-  json.String(FormatIsoDate(run.date));
-  json.Key("outcome");
-  json.String(run.outcome);
-  json.Key("note");
-  json.String(run.note);
-  json.Key("seconds");
-  json.Double(run.seconds);
+  json.StringMember("date", FormatIsoDate(run.date));
+  json.StringMember("outcome", run.outcome);
+  json.StringMember("note", run.note);
+  json.DoubleMember("seconds", run.seconds);
   json.Key("stages");
   json.BeginObject();
   for (const StageTime& stage : run.stages) {
-    json.Key(stage.stage);
-    json.Double(stage.seconds);
+    json.DoubleMember(stage.stage, stage.seconds);
   }
   json.EndObject();
   run.WriteJsonMembers(json);
@@ -85,38 +80,24 @@ void DateFigures::WriteJsonMembers(JsonWriter& json) const {
     json.EndObject();
   }
   json.EndObject();
-  json.Key("q1_pct");
-  json.OptionalDouble(q1_pct);
-  json.Key("abnormal_segments");
-  json.OptionalInt(abnormal_segments);
+  json.OptionalDoubleMember("q1_pct", q1_pct);
+  json.OptionalIntMember("abnormal_segments", abnormal_segments);
 }
 
 void WriteRunRecordJson(const RunRecord& record, report::JsonWriter& json) {
   json.BeginObject();
-  json.Key("run_id");
-  json.String(record.run_id);
-  json.Key("command");
-  json.String(record.command);
-  json.Key("outcome");
-  json.String(record.succeeded ? "succeeded" : "failed");
-  json.Key("exit_code");
-  json.Int(record.exit_code);
-  json.Key("error");
-  json.String(record.error);
-  json.Key("started_at");
-  json.String(record.started_at);
-  json.Key("seconds");
-  json.Double(record.seconds);
-  json.Key("lake");
-  json.String(record.lake);
-  json.Key("landing");
-  json.String(record.landing);
-  json.Key("host");
-  json.String(record.host);
-  json.Key("pid");
-  json.Int(record.pid);
-  json.Key("version");
-  json.String(record.version);
+  json.StringMember("run_id", record.run_id);
+  json.StringMember("command", record.command);
+  json.StringMember("outcome", record.succeeded ? "succeeded" : "failed");
+  json.IntMember("exit_code", record.exit_code);
+  json.StringMember("error", record.error);
+  json.StringMember("started_at", record.started_at);
+  json.DoubleMember("seconds", record.seconds);
+  json.StringMember("lake", record.lake);
+  json.StringMember("landing", record.landing);
+  json.StringMember("host", record.host);
+  json.IntMember("pid", record.pid);
+  json.StringMember("version", record.version);
   json.Key("dates");
   json.BeginArray();
   for (const DateRun& date : record.dates) WriteDate(date, json);

@@ -38,6 +38,16 @@ class JsonWriter {
   void OptionalInt(std::optional<int64_t> value);
   void OptionalBool(std::optional<bool> value);
 
+  /// Key(key) then the value: one member of the object being written.
+  void StringMember(std::string_view key, std::string_view value);
+  void IntMember(std::string_view key, int64_t value);
+  void DoubleMember(std::string_view key, double value);
+  void BoolMember(std::string_view key, bool value);
+  void OptionalStringMember(std::string_view key, const std::optional<std::string>& value);
+  void OptionalDoubleMember(std::string_view key, std::optional<double> value);
+  void OptionalIntMember(std::string_view key, std::optional<int64_t> value);
+  void OptionalBoolMember(std::string_view key, std::optional<bool> value);
+
   /// The document with a trailing newline; the writer is left empty.
   std::string Finish();
 
