@@ -220,6 +220,19 @@ Result<std::vector<InputVersion>> ReportInputs(PublishedPartitions& published, D
                      published.Manifest(trusted, date));
     if (manifest) inputs.push_back(published.Input(trusted, *manifest));
   }
+  // The history section (report_history.h): every earlier report and the trusted tables
+  // of every earlier date.
+  std::vector<const TableDef*> history = {&catalog::Get(TableId::kReport)};
+  for (const Table table : kAllTables) history.push_back(&catalog::TrustedTable(table));
+  for (const TableDef* table : history) {
+    ASSIGN_OR_RETURN(const std::vector<Date> dates, published.Dates(*table));
+    for (const Date earlier : dates) {
+      if (earlier >= date) break;
+      ASSIGN_OR_RETURN(const std::optional<lake::PartitionManifest> manifest,
+                       published.Manifest(*table, earlier));
+      if (manifest) inputs.push_back(published.Input(*table, *manifest));
+    }
+  }
   return inputs;
 }
 

@@ -104,7 +104,8 @@ Result<std::vector<InputVersion>> TrustedCheckInputs(PublishedPartitions& publis
 inline constexpr catalog::TableId kReportEnrichedTables[] = {catalog::TableId::kUserJourney,
                                                              catalog::TableId::kGenrePerformance,
                                                              catalog::TableId::kDeviceAnalytics};
-/// What the report of D reads: kReportEnrichedTables of D and D's trusted tables.
+/// What the report of D reads: kReportEnrichedTables of D and D's trusted tables, and for
+/// its history section the report and the trusted tables of every earlier date.
 Result<std::vector<InputVersion>> ReportInputs(PublishedPartitions& published, Date date);
 
 /// One reason a date is stale.

@@ -268,5 +268,35 @@ TEST_F(LineageTest, TheReportIsStaleWhenAnEnrichedTableItReadChanged) {
                                                      D(9), Change::kChanged}}));
 }
 
+// The history section of D's report reads every earlier report and earlier trusted
+// counters: a rebuilt earlier report makes D's report stale, and so does an earlier date
+// published after it.
+TEST_F(LineageTest, TheReportIsStaleWhenAnEarlierReportItsHistoryReadChanged) {
+  const TableDef& report = catalog::Get(TableId::kReport);
+  Commit(Events(), D(9), "e9\n");
+  Commit(report, D(9), "{\"q1\": 1}\n");
+  Commit(Events(), D(10), "e10\n");
+  for (const TableId id : kReportEnrichedTables) Commit(catalog::Get(id), D(10), "x\n");
+  PublishedPartitions published(lock_.lake());
+  auto inputs = ReportInputs(published, D(10));
+  ASSERT_TRUE(inputs.ok());
+  // Three enriched tables and trusted events of day 10; the report and trusted events of
+  // day 9.
+  ASSERT_EQ(inputs->size(), 6u);
+  Commit(report, D(10), "{}\n", *inputs);
+  EXPECT_FALSE(Check(D(10)).is_stale());
+
+  Commit(report, D(9), "{\"q1\": 2}\n");
+  EXPECT_EQ(Check(D(10)).stale,
+            (std::vector<StaleInput>{{catalog::Layer::kReports, &report, D(9), Change::kChanged}}));
+  Commit(report, D(9), "{\"q1\": 1}\n");
+  EXPECT_FALSE(Check(D(10)).is_stale()) << "the same content again";
+
+  Commit(catalog::TrustedTable(Table::kUsers), D(8), "u8\n");
+  EXPECT_EQ(Check(D(10)).stale, (std::vector<StaleInput>{{catalog::Layer::kReports,
+                                                          &catalog::TrustedTable(Table::kUsers),
+                                                          D(8), Change::kAdded}}));
+}
+
 }  // namespace
 }  // namespace streampro::pipeline
