@@ -16,6 +16,7 @@
 #include "formats/jsonl/duplicate_filter.h"
 #include "formats/jsonl/event_reader.h"
 #include "formats/jsonl/event_schema.h"
+#include "pipeline/lineage.h"
 #include "pipeline/parallel_for.h"
 #include "pipeline/partition_io.h"
 #include "pipeline/spill.h"
@@ -47,14 +48,18 @@ std::string BaseName(const std::string& path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
-// The ids of the newest trusted snapshot of `table` before `date`, or an empty set.
-Result<std::shared_ptr<const formats::KeySet>> EarlierSnapshotKeys(const lake::Lake& lake,
-                                                                   Table table, Date date) {
+// The ids of the newest trusted snapshot of `table` at or before `date`, or an empty set;
+// one dated before `date` is added to `inputs` (pipeline/lineage.h).
+Result<std::shared_ptr<const formats::KeySet>> EarlierSnapshotKeys(
+    const lake::Lake& lake, Table table, Date date, std::vector<InputVersion>* inputs) {
   const catalog::TableDef& trusted = catalog::TrustedTable(table);
-  ASSIGN_OR_RETURN(const std::optional<Date> newest, lake.NewestPartitionAtOrBefore(trusted, date));
+  PublishedPartitions published(lake);
+  ASSIGN_OR_RETURN(const std::optional<lake::PartitionManifest> newest,
+                   published.NewestAtOrBefore(trusted, date));
   if (!newest) return formats::KeySet::FromColumn(Column(TypeId::kString));
+  if (newest->date < date) inputs->push_back(InputOf(trusted, *newest));
   const std::string key(trusted.key.front());
-  ASSIGN_OR_RETURN(const RecordBatch ids, ReadPartition(lake, trusted, *newest, {key}));
+  ASSIGN_OR_RETURN(const RecordBatch ids, ReadPartition(lake, trusted, newest->date, {key}));
   return formats::KeySet::FromColumn(ids.column(0));
 }
 
@@ -258,15 +263,18 @@ Result<TrustedResult> RawToTrusted(const lake::LakeLock& lock, Date date,
     formats::jsonl::EventReadOptions read_options;
     read_options.chunking.threads = threads;
     read_options.drop_duplicates = false;
+    std::vector<InputVersion> check_inputs;
     if (const auto* users = find_dimension(Table::kUsers)) {
       read_options.known_users = formats::KeySet::FromColumn(users->data.rows.column(0));
     } else {
-      ASSIGN_OR_RETURN(read_options.known_users, EarlierSnapshotKeys(lake, Table::kUsers, date));
+      ASSIGN_OR_RETURN(read_options.known_users,
+                       EarlierSnapshotKeys(lake, Table::kUsers, date, &check_inputs));
     }
     if (const auto* videos = find_dimension(Table::kVideos)) {
       read_options.known_videos = formats::KeySet::FromColumn(videos->data.rows.column(0));
     } else {
-      ASSIGN_OR_RETURN(read_options.known_videos, EarlierSnapshotKeys(lake, Table::kVideos, date));
+      ASSIGN_OR_RETURN(read_options.known_videos,
+                       EarlierSnapshotKeys(lake, Table::kVideos, date, &check_inputs));
     }
     const std::shared_ptr<RandomAccessFile>& file = events_input->file;
 
@@ -330,6 +338,7 @@ Result<TrustedResult> RawToTrusted(const lake::LakeLock& lock, Date date,
     partition->set_source_file(BaseName(events_path));
     partition->set_counters(counters);
     SetBucketProperties(buckets, partition.get());
+    RecordInputs(check_inputs, partition.get());
     partitions.push_back(std::move(partition));
     result.tables.push_back(TrustedTableResult{Table::kEvents, BaseName(events_path), counters});
     result.event_buckets = buckets;
