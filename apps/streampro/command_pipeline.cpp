@@ -238,6 +238,13 @@ Status RunToTrusted(const lake::LakeLock& lock, const JobContext& context) {
                TableName(table.table), c.rows_in, c.rows_kept, c.rows_rejected, c.rows_duplicate);
   }
   fmt::print(context.progress, "  _rejects {} rows\n", result.rejects);
+  if (result.spill_bytes > 0) {
+    fmt::print(context.progress,
+               "  events spilled to scratch files: {} bytes ({} before compression)\n",
+               result.spill_bytes, result.spill_raw_bytes);
+    // For scripts and benchmarks, like the `stage` lines.
+    std::fprintf(stderr, "spill to-trusted %lld\n", static_cast<long long>(result.spill_bytes));
+  }
   if (pipeline::DateRun* logged = context.LoggedDate()) {
     for (const auto& table : result.tables) {
       logged->tables.emplace_back(std::string(TableName(table.table)), table.counters);

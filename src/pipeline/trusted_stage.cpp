@@ -68,10 +68,13 @@ Result<std::shared_ptr<const formats::KeySet>> EarlierSnapshotKeys(
 // appended to its spill file, so memory stays bounded whatever the file size.
 class EventBuckets {
  public:
-  EventBuckets(uint32_t buckets, std::string scratch_dir, int64_t spill_bytes)
+  EventBuckets(uint32_t buckets, std::string scratch_dir, int64_t spill_bytes,
+               parquet::Compression compression, int threads)
       : buckets_(buckets),
         scratch_dir_(std::move(scratch_dir)),
         spill_bytes_(spill_bytes),
+        compression_(compression),
+        threads_(threads),
         splitter_(buckets) {
     for (uint32_t b = 0; b < buckets; ++b) pending_.emplace_back(formats::jsonl::EventsSchema());
   }
@@ -97,31 +100,49 @@ class EventBuckets {
     return out;
   }
 
+  // What went to the spill files while the file was read (on disk, before compression).
+  int64_t spilled_bytes() const { return spilled_bytes_; }
+  int64_t spilled_raw_bytes() const { return spilled_raw_bytes_; }
+
  private:
+  // Appends every bucket's pending rows to its spill file, compressing the buckets on
+  // `threads_` threads (each bucket has its own file).
   Status SpillAll() {
     if (spills_.empty()) {
       RETURN_NOT_OK(CreateDirectories(scratch_dir_));
       spills_.resize(buckets_);
     }
-    for (uint32_t b = 0; b < buckets_; ++b) {
-      if (pending_[b].num_rows() == 0) continue;
+    const Status spilled = ParallelFor(buckets_, threads_, [&](size_t b) -> Status {
+      if (pending_[b].num_rows() == 0) return Status::OK();
       if (!spills_[b]) {
         ASSIGN_OR_RETURN(SpillFile spill,
                          SpillFile::Create(fmt::format("{}/bucket-{:05d}.spill", scratch_dir_, b),
-                                           formats::jsonl::EventsSchema()));
+                                           formats::jsonl::EventsSchema(), compression_));
         spills_[b] = std::make_unique<SpillFile>(std::move(spill));
       }
       RETURN_NOT_OK(spills_[b]->Append(pending_[b]));
       pending_[b].Clear();
-    }
+      return Status::OK();
+    });
+    RETURN_NOT_OK(spilled);
     pending_bytes_ = 0;
+    spilled_bytes_ = 0;
+    spilled_raw_bytes_ = 0;
+    for (const auto& spill : spills_) {
+      if (!spill) continue;
+      spilled_bytes_ += spill->bytes();
+      spilled_raw_bytes_ += spill->raw_bytes();
+    }
     return Status::OK();
   }
-
   uint32_t buckets_;
   std::string scratch_dir_;
   int64_t spill_bytes_;
+  parquet::Compression compression_;
+  int threads_;
   int64_t pending_bytes_ = 0;
+  int64_t spilled_bytes_ = 0;
+  int64_t spilled_raw_bytes_ = 0;
   std::vector<RecordBatch> pending_;
   std::vector<std::unique_ptr<SpillFile>> spills_;
   UserBucketSplitter splitter_;
@@ -286,7 +307,7 @@ Result<TrustedResult> RawToTrusted(const lake::LakeLock& lock, Date date,
         static_cast<uint64_t>((file->size() + bucket_json_bytes - 1) / bucket_json_bytes));
     EventBuckets event_buckets(
         buckets, lock.NewScratchPath(fmt::format("scratch.events.{}", FormatIsoDate(date))),
-        options.memory_budget_bytes / 4);
+        options.memory_budget_bytes / 4, options.spill_compression, threads);
     ASSIGN_OR_RETURN(FileCounters counters,
                      formats::jsonl::ReadEvents(*file, read_options,
                                                 [&](formats::jsonl::EventChunk&& chunk) -> Status {
@@ -342,6 +363,8 @@ Result<TrustedResult> RawToTrusted(const lake::LakeLock& lock, Date date,
     partitions.push_back(std::move(partition));
     result.tables.push_back(TrustedTableResult{Table::kEvents, BaseName(events_path), counters});
     result.event_buckets = buckets;
+    result.spill_bytes = event_buckets.spilled_bytes();
+    result.spill_raw_bytes = event_buckets.spilled_raw_bytes();
   }
 
   RETURN_NOT_OK(rejects.Close());
