@@ -38,7 +38,8 @@ class OutputStream {
 Result<std::unique_ptr<RandomAccessFile>> OpenLocalFile(const std::string& path);
 
 /// Writes `source` to `sink` from its start, in reads of `chunk_bytes`, until its size() or
-/// a read that returns nothing. Returns the bytes copied.
+/// a read that returns nothing. Returns the bytes copied. The next chunk is read on a second
+/// thread while the current one is written.
 Result<int64_t> CopyAll(const RandomAccessFile& source, OutputStream* sink, int64_t chunk_bytes);
 
 /// Reads from bytes held in memory; `name` is used in messages.

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <future>
 
 namespace streampro {
 
@@ -97,13 +98,25 @@ Result<std::unique_ptr<RandomAccessFile>> OpenLocalFile(const std::string& path)
 }
 
 Result<int64_t> CopyAll(const RandomAccessFile& source, OutputStream* sink, int64_t chunk_bytes) {
-  std::string buffer;
+  // Two buffers, reused: the next chunk is read on a second thread while this one is
+  // written. (The future is declared after the buffers, so it is waited for before they go.)
+  std::string buffers[2];
+  const auto read = [&source, chunk_bytes](int64_t offset, std::string* out) {
+    return source.ReadAt(offset, chunk_bytes, out);
+  };
+  std::future<Status> next;
+  if (source.size() > 0) next = std::async(std::launch::async, read, int64_t{0}, &buffers[0]);
   int64_t copied = 0;
-  while (copied < source.size()) {
-    RETURN_NOT_OK(source.ReadAt(copied, chunk_bytes, &buffer));
-    if (buffer.empty()) break;
-    RETURN_NOT_OK(sink->Write(buffer));
-    copied += static_cast<int64_t>(buffer.size());
+  for (size_t current = 0; next.valid(); current ^= 1) {
+    RETURN_NOT_OK(next.get());
+    const std::string& chunk = buffers[current];
+    if (chunk.empty()) break;
+    const int64_t end = copied + static_cast<int64_t>(chunk.size());
+    if (end < source.size()) {
+      next = std::async(std::launch::async, read, end, &buffers[current ^ 1]);
+    }
+    RETURN_NOT_OK(sink->Write(chunk));
+    copied = end;
   }
   return copied;
 }

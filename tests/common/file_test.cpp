@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "streampro/io.h"
@@ -62,6 +63,42 @@ TEST(AtomicFileWriterTest, StaleTemporaryFilesOfDeadProcessesAreRemoved) {
   EXPECT_TRUE(std::filesystem::exists(dir / ".other.txt.999999999.tmp"));
   EXPECT_EQ(EntriesIn(dir.path()), 2u);  // the live writer's file and the other target's
   ASSERT_TRUE(live->Commit().ok());
+}
+
+// Holds `bytes` but claims `claimed` bytes; reads from `fail_at` on fail.
+class ShortFile final : public RandomAccessFile {
+ public:
+  ShortFile(std::string bytes, int64_t claimed, int64_t fail_at)
+      : bytes_(std::move(bytes)), claimed_(claimed), fail_at_(fail_at) {}
+  const std::string& name() const override { return name_; }
+  int64_t size() const override { return claimed_; }
+  Status ReadAt(int64_t offset, int64_t length, std::string* out) const override {
+    if (offset >= fail_at_) return Status::IOError("read failed at " + std::to_string(offset));
+    const auto start = static_cast<size_t>(std::min<int64_t>(offset, bytes_.size()));
+    out->assign(bytes_, start, static_cast<size_t>(length));
+    return Status::OK();
+  }
+
+ private:
+  std::string name_ = "short";
+  std::string bytes_;
+  int64_t claimed_;
+  int64_t fail_at_;
+};
+
+TEST(CopyAllTest, StopsAtAFileThatShrankAndReportsAFailedRead) {
+  const std::string bytes(500, 'x');
+  BufferOutputStream shrunk;
+  const Result<int64_t> copied = CopyAll(ShortFile(bytes, 1000, 1000), &shrunk, 64);
+  ASSERT_TRUE(copied.ok());
+  EXPECT_EQ(*copied, 500);
+  EXPECT_EQ(shrunk.buffer(), bytes);
+
+  BufferOutputStream failed;
+  const Result<int64_t> broken = CopyAll(ShortFile(bytes, 500, 192), &failed, 64);
+  ASSERT_FALSE(broken.ok());
+  EXPECT_EQ(broken.status().message(), "read failed at 192");
+  EXPECT_EQ(failed.buffer(), std::string(192, 'x'));
 }
 
 TEST(CopyAllTest, CopiesEveryByteInChunks) {
