@@ -51,6 +51,6 @@ Result<std::vector<RawFileResult>> IngestRaw(const lake::LakeLock& lock,
                                              const RunControl& control = {});
 
 /// Copy buffer size of IngestRaw (large reads keep the copy at disk speed).
-inline constexpr size_t kRawCopyBufferBytes = size_t{8} << 20;
+inline constexpr size_t kRawCopyBufferBytes = size_t{32} << 20;
 
 }  // namespace streampro::pipeline

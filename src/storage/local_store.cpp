@@ -34,7 +34,7 @@ std::string ParentOf(const std::string& path) {
 // the device's block size; 4 KiB covers every common one.
 constexpr size_t kDirectAlignment = 4096;
 // Bytes of a direct writer's staging buffer (one write(2) when full).
-constexpr size_t kDirectBufferBytes = size_t{8} << 20;
+constexpr size_t kDirectBufferBytes = size_t{32} << 20;
 
 bool IsAligned(const void* pointer, size_t size) {
   return reinterpret_cast<uintptr_t>(pointer) % kDirectAlignment == 0 &&
