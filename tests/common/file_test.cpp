@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <span>
+#include <vector>
 
 #include "streampro/io.h"
 #include "support/temp_dir.h"
@@ -63,6 +65,28 @@ TEST(AtomicFileWriterTest, StaleTemporaryFilesOfDeadProcessesAreRemoved) {
   EXPECT_TRUE(std::filesystem::exists(dir / ".other.txt.999999999.tmp"));
   EXPECT_EQ(EntriesIn(dir.path()), 2u);  // the live writer's file and the other target's
   ASSERT_TRUE(live->Commit().ok());
+}
+
+TEST(ReadIntoTest, LocalFileAndTheDefaultReadTheSameRanges) {
+  testing::TempDir dir;
+  std::string bytes;
+  for (int i = 0; i < 10000; ++i) bytes.push_back(static_cast<char>(i * 31 + 5));
+  ASSERT_TRUE(WriteFileAtomically(dir / "file", bytes).ok());
+  auto local = OpenLocalFile(dir / "file");
+  ASSERT_TRUE(local.ok());
+  const auto buffer = MakeBufferFile("buffer", bytes);
+  for (const RandomAccessFile* file : {local->get(), buffer.get()}) {
+    SCOPED_TRACE(file->name());
+    std::string out(4096, '?');
+    for (const auto& [offset, expected] : std::vector<std::pair<int64_t, size_t>>{
+             {0, 4096}, {5000, 4096}, {9000, 1000}, {10000, 0}}) {
+      const Result<int64_t> n = file->ReadInto(offset, std::span<char>(out));
+      ASSERT_TRUE(n.ok()) << n.status().ToString();
+      ASSERT_EQ(*n, static_cast<int64_t>(expected));
+      EXPECT_EQ(out.substr(0, expected), bytes.substr(static_cast<size_t>(offset), expected));
+    }
+    EXPECT_FALSE(file->ReadInto(10001, std::span<char>(out)).ok());  // past the end
+  }
 }
 
 // Holds `bytes` but claims `claimed` bytes; reads from `fail_at` on fail.
