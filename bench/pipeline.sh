@@ -106,7 +106,9 @@ for n in $sizes; do
       streampro)
         measure "$log" "$bin" pipeline --landing "$landing" --lake "$lake" \
           --ingestion-date "$date"
-        stages=$(stage_lines "$log" stage) ;;
+        stages=$(stage_lines "$log" stage)
+        spill=$(awk '$1 == "spill" { b += $3 } END { printf "%.0f", b / 1e6 }' "$log")
+        stages="$stages spill_MB=$spill" ;;
       streampro-s3)
         measure "$log" "$bin" pipeline --landing "$landing" --lake "s3://bench/lake-$n" \
           --ingestion-date "$date"

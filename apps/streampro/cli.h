@@ -105,5 +105,7 @@ void RegisterGenerateCommand(CLI::App* app, Action* action);
 void RegisterPipelineCommands(CLI::App* app, Action* action, const CliEnvironment* environment);
 void RegisterDdlCommand(CLI::App* app, Action* action, const CliEnvironment* environment);
 void RegisterSyncCommand(CLI::App* app, Action* action, const CliEnvironment* environment);
+void RegisterBackfillCommand(CLI::App* app, Action* action, const CliEnvironment* environment);
+void RegisterStatusCommand(CLI::App* app, Action* action, const CliEnvironment* environment);
 
 }  // namespace streampro::cli

@@ -9,9 +9,11 @@
 #include <memory>
 
 #include "cli.h"
+#include "job.h"
 #include "lake/lake_lock.h"
 #include "pipeline/enriched_stage.h"
 #include "pipeline/landing.h"
+#include "pipeline/lineage.h"
 #include "pipeline/raw_ingest.h"
 #include "pipeline/report_stage.h"
 #include "pipeline/stage_options.h"
@@ -22,42 +24,17 @@
 
 namespace streampro::cli {
 
-namespace {
-
-struct JobArgs {
-  CommonOptions common;
-  std::string landing;
-  std::string lake;
-  std::string format = "text";
-  bool quiet = false;
-};
-
-struct JobContext {
-  Date date;
-  std::string landing;
-  std::string lake;
-  StorageLocations storage;
-  const CliEnvironment* environment = nullptr;
-  std::string format;
-  pipeline::StageOptions options;
-  /// Progress lines go to stdout, or to stderr when stdout carries JSON or HTML.
-  std::FILE* progress = stdout;
-  /// Live progress and Ctrl-C (the action owns it); options.control points into it.
-  RunMonitor* monitor = nullptr;
-  /// STREAMPRO_PROGRESS_INTERVAL_MS; 0: the default for the kind of output.
-  int64_t progress_interval_ms = 0;
-};
-
 Result<JobContext> ResolveJob(const CLI::App& command, const JobArgs& args,
                               const CliEnvironment& environment) {
   ASSIGN_OR_RETURN(const Config config, LoadConfig(command, args.common));
   JobContext context;
-  context.date = *args.common.ingestion_date();
+  context.date = args.common.ingestion_date().value_or(Date{});
   context.environment = &environment;
   ASSIGN_OR_RETURN(StorageLocations locations, ResolveStorage(config, environment));
   context.landing = args.landing.empty() ? locations.landing : args.landing;
   context.lake = args.lake.empty() ? locations.lake : args.lake;
   context.format = args.format;
+  context.cascade = args.cascade;
   if (context.format != "text") context.progress = stderr;
   ASSIGN_OR_RETURN(context.options, pipeline::StageOptions::FromConfig(config));
   ASSIGN_OR_RETURN(context.progress_interval_ms, config.GetInt("STREAMPRO_PROGRESS_INTERVAL_MS"));
@@ -70,13 +47,18 @@ Result<JobContext> ResolveJob(const CLI::App& command, const JobArgs& args,
   return context;
 }
 
+namespace {
+
 // Times one stage; Done() prints `stage <name> <seconds>` on stderr for scripts and
-// benchmarks (a failed stage prints only its error). With a monitor, the stage's live
-// progress line lasts as long as the timer.
+// benchmarks (a failed stage prints only its error) and adds it to the run log. With a
+// monitor, the stage's live progress line lasts as long as the timer.
 class StageTimer {
  public:
-  explicit StageTimer(std::string name, RunMonitor* monitor = nullptr)
-      : name_(std::move(name)), monitor_(monitor), start_(std::chrono::steady_clock::now()) {
+  StageTimer(std::string name, RunMonitor* monitor, JobLog* log)
+      : name_(std::move(name)),
+        monitor_(monitor),
+        log_(log),
+        start_(std::chrono::steady_clock::now()) {
     if (monitor_ != nullptr) monitor_->BeginStage(name_);
   }
   ~StageTimer() { EndProgress(); }
@@ -91,14 +73,21 @@ class StageTimer {
     EndProgress();
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start_;
     std::fprintf(stderr, "stage %s %.3f\n", name_.c_str(), elapsed.count());
+    if (log_ != nullptr) log_->AddStage(name_, elapsed.count());
     return Status::OK();
+  }
+  double Seconds() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   }
 
  private:
   std::string name_;
   RunMonitor* monitor_;
+  JobLog* log_;
   std::chrono::steady_clock::time_point start_;
 };
+
+}  // namespace
 
 // Lists the landing folder or prefix (before the lake is touched).
 Result<pipeline::LandingInventory> ScanLanding(const JobContext& context) {
@@ -111,6 +100,7 @@ Result<lake::LakeLock> AcquireLake(const JobContext& context) {
   ASSIGN_OR_RETURN(std::shared_ptr<const lake::Lake> lake,
                    OpenLake(context.storage, context.lake, *context.environment));
   ASSIGN_OR_RETURN(lake::LakeLock lock, lake::LakeLock::Acquire(std::move(lake)));
+  if (context.log != nullptr) context.log->Locked(lock);
   for (const std::string& removed : lock.recovery().removed_staging) {
     fmt::print(context.progress, "Cleaned up after an interrupted run: removed {}\n", removed);
   }
@@ -130,15 +120,24 @@ Result<lake::LakeLock> AcquireLake(const JobContext& context) {
   return lock;
 }
 
+namespace {
+
 // The one-line account of an interrupted run: where it stopped and exactly which
 // partitions it had published before (everything staged is removed by then).
 std::string InterruptionMessage(const std::string& reason, const JobContext& context,
                                 const std::vector<std::string>& published) {
   const std::string stage = context.monitor != nullptr ? context.monitor->last_stage() : "";
-  std::string message =
-      stage.empty()
-          ? fmt::format("{} for {}", reason, FormatIsoDate(context.date))
-          : fmt::format("{} during {} for {}", reason, stage, FormatIsoDate(context.date));
+  // A command over several dates was at the date its run log entry names.
+  const pipeline::DateRun* logged = context.LoggedDate();
+  const std::string date = FormatIsoDate(logged != nullptr ? logged->date : context.date);
+  std::string message;
+  if (logged != nullptr && logged->outcome == "built") {
+    // Between two dates of a backfill: the last one was complete.
+    message = fmt::format("{} after {} was built", reason, date);
+  } else {
+    message = stage.empty() ? fmt::format("{} for {}", reason, date)
+                            : fmt::format("{} during {} for {}", reason, stage, date);
+  }
   if (published.empty()) {
     message += ": nothing was published";
   } else {
@@ -148,8 +147,8 @@ std::string InterruptionMessage(const std::string& reason, const JobContext& con
   return message + "; staged files removed, lake lock released";
 }
 
-// Runs `work` under the lake lock. An interrupted run's error says what it had published
-// before it stopped; the lock is released when this returns.
+}  // namespace
+
 Status RunLocked(const JobContext& context,
                  const std::function<Status(const lake::LakeLock&)>& work) {
   if (const Status before = context.options.control.CheckCancelled(); !before.ok()) {
@@ -162,9 +161,11 @@ Status RunLocked(const JobContext& context,
   return Status::Cancelled(InterruptionMessage(status.message(), context, lock.published()));
 }
 
+namespace {
+
 Status RunToRaw(const lake::LakeLock& lock, const JobContext& context,
                 const pipeline::LandingInventory& inventory) {
-  StageTimer timer("to-raw", context.monitor);
+  StageTimer timer("to-raw", context.monitor, context.log);
   fmt::print(context.progress, "Landing {} for ingestion date {}\n", context.landing,
              FormatIsoDate(context.date));
   for (const auto& skipped : inventory.skipped) {
@@ -194,7 +195,7 @@ Status RunToRaw(const lake::LakeLock& lock, const JobContext& context,
 }
 
 Status RunToTrusted(const lake::LakeLock& lock, const JobContext& context) {
-  StageTimer timer("to-trusted", context.monitor);
+  StageTimer timer("to-trusted", context.monitor, context.log);
   ASSIGN_OR_RETURN(const pipeline::TrustedResult result,
                    pipeline::RawToTrusted(lock, context.date, context.options));
   timer.EndProgress();
@@ -206,11 +207,65 @@ Status RunToTrusted(const lake::LakeLock& lock, const JobContext& context) {
                TableName(table.table), c.rows_in, c.rows_kept, c.rows_rejected, c.rows_duplicate);
   }
   fmt::print(context.progress, "  _rejects {} rows\n", result.rejects);
+  if (result.spill_bytes > 0) {
+    fmt::print(context.progress,
+               "  events spilled to scratch files: {} bytes ({} before compression)\n",
+               result.spill_bytes, result.spill_raw_bytes);
+    // For scripts and benchmarks, like the `stage` lines.
+    std::fprintf(stderr, "spill to-trusted %lld\n", static_cast<long long>(result.spill_bytes));
+  }
+  if (pipeline::DateRun* logged = context.LoggedDate()) {
+    for (const auto& table : result.tables) {
+      logged->tables.emplace_back(std::string(TableName(table.table)), table.counters);
+    }
+  }
   return timer.Done();
 }
 
+// One warning line when the enriched tables of D are about to read trusted events of an
+// earlier date that are stale (checked against a users or videos snapshot that changed).
+Status WarnOfStaleTrustedInputs(const lake::LakeLock& lock, const JobContext& context) {
+  pipeline::LineageCheck check(lock.lake());
+  ASSIGN_OR_RETURN(const std::vector<Date> dates,
+                   check.published().Dates(catalog::TrustedTable(Table::kEvents)));
+  std::vector<Date> stale;
+  std::string reason;
+  for (const Date date : dates) {
+    if (date >= context.date) break;
+    ASSIGN_OR_RETURN(const std::vector<pipeline::StaleInput> found, check.CheckTrusted(date));
+    if (found.empty()) continue;
+    stale.push_back(date);
+    if (reason.empty()) reason = found.front().Describe();
+  }
+  if (!stale.empty()) {
+    PrintWarning(fmt::format(
+        "the enriched tables of {} read stale trusted events of {} ({}); rebuild them with "
+        "`streampro backfill --from {} --to {}`",
+        FormatIsoDate(context.date), DateList(stale), reason, FormatIsoDate(stale.front()),
+        FormatIsoDate(context.date)));
+  }
+  return Status::OK();
+}
+
+// One warning line when the enriched tables of D, which the report reads, are stale.
+Status WarnIfStale(const lake::LakeLock& lock, const JobContext& context) {
+  pipeline::LineageCheck check(lock.lake());
+  ASSIGN_OR_RETURN(pipeline::DateLineage lineage, check.Check(context.date));
+  // The report about to be written replaces the report's own record.
+  std::erase_if(lineage.stale, [](const pipeline::StaleInput& reason) {
+    return reason.layer == catalog::Layer::kReports;
+  });
+  if (lineage.is_stale()) {
+    PrintWarning(
+        fmt::format("{} is stale: {}; rebuild it with `streampro pipeline --ingestion-date {}`",
+                    FormatIsoDate(context.date), lineage.Summary(), FormatIsoDate(context.date)));
+  }
+  return Status::OK();
+}
+
 Status RunToEnriched(const lake::LakeLock& lock, const JobContext& context) {
-  StageTimer timer("to-enriched", context.monitor);
+  RETURN_NOT_OK(WarnOfStaleTrustedInputs(lock, context));
+  StageTimer timer("to-enriched", context.monitor, context.log);
   ASSIGN_OR_RETURN(const pipeline::EnrichedResult result,
                    pipeline::TrustedToEnriched(lock, context.date, context.options));
   timer.EndProgress();
@@ -224,9 +279,13 @@ Status RunToEnriched(const lake::LakeLock& lock, const JobContext& context) {
 }
 
 Result<report::Report> RunReport(const lake::LakeLock& lock, const JobContext& context) {
-  StageTimer timer("report", context.monitor);
+  StageTimer timer("report", context.monitor, context.log);
   ASSIGN_OR_RETURN(report::Report built,
                    pipeline::PublishReport(lock, context.date, context.options));
+  if (pipeline::DateRun* logged = context.LoggedDate()) {
+    logged->q1_pct = built.q1.pct;
+    logged->abnormal_segments = static_cast<int64_t>(built.q3.abnormal.size());
+  }
   RETURN_NOT_OK(timer.Done());
   return built;
 }
@@ -242,13 +301,9 @@ Status PrintReport(const report::Report& built, const std::string& format) {
   return Status::OK();
 }
 
-// Registers one job subcommand; `run` gets the resolved context.
-CLI::App* AddJob(CLI::App* app, Action* action, const CliEnvironment* environment,
-                 const std::string& name, const std::string& help,
-                 std::function<Status(const JobContext&)> run,
-                 std::shared_ptr<JobArgs> args = std::make_shared<JobArgs>()) {
-  CLI::App* command = app->add_subcommand(name, help);
-  AddCommonOptions(command, &args->common, /*date_required=*/true);
+}  // namespace
+
+void AddLocationOptions(CLI::App* command, JobArgs* args) {
   command
       ->add_option("--landing", args->landing,
                    "Landing folder (default: STREAMPRO_LANDING_DIR, or its alias LOCAL_DATA_PATH; "
@@ -256,18 +311,59 @@ CLI::App* AddJob(CLI::App* app, Action* action, const CliEnvironment* environmen
       ->type_name("DIR");
   command->add_option("--lake", args->lake, "Lake root (default: STREAMPRO_LAKE_ROOT, lake)")
       ->type_name("DIR");
+}
+
+void AddQuietOption(CLI::App* command, JobArgs* args) {
   command->add_flag("--quiet", args->quiet,
                     "No progress lines (a live line per stage on a terminal, else one every 10 s)");
-  command->callback([command, args, action, run, environment] {
-    *action = [command, args, run, environment]() -> Status {
+}
+
+Result<std::unique_ptr<RunMonitor>> StartMonitor(bool quiet, JobContext* context) {
+  ASSIGN_OR_RETURN(std::unique_ptr<RunMonitor> monitor,
+                   RunMonitor::Start(DefaultMonitorOptions(quiet, context->progress_interval_ms)));
+  context->monitor = monitor.get();
+  context->options.control = monitor->control();
+  return monitor;
+}
+
+Result<report::Report> RunPipelineDate(const lake::LakeLock& lock, const JobContext& context,
+                                       const pipeline::LandingInventory& inventory) {
+  StageTimer total("total", nullptr, nullptr);
+  RETURN_NOT_OK(RunToRaw(lock, context, inventory));
+  RETURN_NOT_OK(RunToTrusted(lock, context));
+  RETURN_NOT_OK(RunToEnriched(lock, context));
+  ASSIGN_OR_RETURN(report::Report built, RunReport(lock, context));
+  RETURN_NOT_OK(total.Done());
+  if (pipeline::DateRun* logged = context.LoggedDate()) {
+    logged->seconds = total.Seconds();
+  }
+  fmt::print(context.progress, "Report: {}/reports/ingestion_date={}/report.{{json,html}}\n\n",
+             context.lake, FormatIsoDate(context.date));
+  return built;
+}
+
+namespace {
+
+// Registers one job subcommand; `run` gets the resolved context. Each run leaves a run log
+// entry (job.h).
+CLI::App* AddJob(CLI::App* app, Action* action, const CliEnvironment* environment,
+                 const std::string& name, const std::string& help,
+                 std::function<Status(const JobContext&)> run,
+                 std::shared_ptr<JobArgs> args = std::make_shared<JobArgs>()) {
+  CLI::App* command = app->add_subcommand(name, help);
+  AddCommonOptions(command, &args->common, /*date_required=*/true);
+  AddLocationOptions(command, args.get());
+  AddQuietOption(command, args.get());
+  command->callback([command, args, action, run, environment, name] {
+    *action = [command, args, run, environment, name]() -> Status {
       ASSIGN_OR_RETURN(JobContext context, ResolveJob(*command, *args, *environment));
+      JobLog log(name, context);
+      context.log = &log;
+      log.BeginDate(context.date);
       // From here on Ctrl-C (SIGINT) and SIGTERM stop the run cleanly (exit 130).
-      ASSIGN_OR_RETURN(
-          const std::unique_ptr<RunMonitor> monitor,
-          RunMonitor::Start(DefaultMonitorOptions(args->quiet, context.progress_interval_ms)));
-      context.monitor = monitor.get();
-      context.options.control = monitor->control();
-      return run(context);
+      Result<std::unique_ptr<RunMonitor>> monitor = StartMonitor(args->quiet, &context);
+      if (!monitor.ok()) return log.Finish(monitor.status());
+      return log.Finish(run(context));
     };
   });
   return command;
@@ -277,29 +373,25 @@ CLI::App* AddJob(CLI::App* app, Action* action, const CliEnvironment* environmen
 
 void RegisterPipelineCommands(CLI::App* app, Action* action, const CliEnvironment* environment) {
   auto pipeline_args = std::make_shared<JobArgs>();
-  AddJob(
+  CLI::App* pipeline_command = AddJob(
       app, action, environment, "pipeline",
       "The main job: landing -> raw -> trusted -> enriched -> report for one ingestion date",
       [](const JobContext& context) -> Status {
         // The landing folder is checked before the lake is touched.
         ASSIGN_OR_RETURN(const pipeline::LandingInventory inventory, ScanLanding(context));
         return RunLocked(context, [&](const lake::LakeLock& lock) -> Status {
-          StageTimer total("total");
-          RETURN_NOT_OK(RunToRaw(lock, context, inventory));
-          RETURN_NOT_OK(RunToTrusted(lock, context));
-          RETURN_NOT_OK(RunToEnriched(lock, context));
-          ASSIGN_OR_RETURN(const report::Report built, RunReport(lock, context));
-          RETURN_NOT_OK(total.Done());
-          fmt::print(context.progress,
-                     "Report: {}/reports/ingestion_date={}/report.{{json,html}}\n\n", context.lake,
-                     FormatIsoDate(context.date));
+          ASSIGN_OR_RETURN(const report::Report built, RunPipelineDate(lock, context, inventory));
+          RETURN_NOT_OK(FollowLaterDates(lock, context, context.date, context.cascade));
           return PrintReport(built, context.format);
         });
       },
-      pipeline_args)
+      pipeline_args);
+  pipeline_command
       ->add_option("--format", pipeline_args->format, "How to print the report at the end")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
+  pipeline_command->add_flag("--cascade", pipeline_args->cascade,
+                             "Then rebuild, in date order, every later date that is stale now");
   AddJob(app, action, environment, "to-raw",
          "Landing -> raw: byte-identical, checksummed copies under raw/{table}/ingestion_date=D",
          [](const JobContext& context) -> Status {
@@ -327,6 +419,7 @@ void RegisterPipelineCommands(CLI::App* app, Action* action, const CliEnvironmen
       "reports/ingestion_date=D/report.json and report.html",
       [](const JobContext& context) -> Status {
         return RunLocked(context, [&](const lake::LakeLock& lock) -> Status {
+          RETURN_NOT_OK(WarnIfStale(lock, context));
           ASSIGN_OR_RETURN(const report::Report built, RunReport(lock, context));
           return PrintReport(built, context.format);
         });

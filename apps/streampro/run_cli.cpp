@@ -25,6 +25,8 @@ int RunCli(int argc, char** argv, const CliEnvironment& environment) {
   RegisterPipelineCommands(&app, &action, &environment);
   RegisterDdlCommand(&app, &action, &environment);
   RegisterSyncCommand(&app, &action, &environment);
+  RegisterBackfillCommand(&app, &action, &environment);
+  RegisterStatusCommand(&app, &action, &environment);
 
   // Name the valid commands when the first word is not one of them.
   std::string known;

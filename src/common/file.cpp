@@ -77,6 +77,12 @@ Status AtomicFileWriter::Commit() {
   return Status::OK();
 }
 
+std::string HostName() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof(name) - 1) != 0) return "unknown";
+  return name;
+}
+
 bool ProcessIsGone(int64_t pid) {
   if (pid <= 0 || pid > std::numeric_limits<pid_t>::max()) return false;
   return ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;

@@ -51,6 +51,9 @@ class AtomicFileWriter final : public OutputStream {
   size_t bytes_written_ = 0;
 };
 
+/// This machine's host name ("unknown" when it cannot be read).
+std::string HostName();
+
 /// Whether no process with this id exists. A process of another user, or any pid that
 /// cannot be checked, counts as alive: only a gone owner's leftovers may be removed.
 bool ProcessIsGone(int64_t pid);

@@ -1,5 +1,9 @@
 #include "common/timestamp.h"
 
+#include <fmt/format.h>
+
+#include <chrono>
+
 #include "common/date.h"
 
 namespace streampro {
@@ -73,6 +77,20 @@ std::optional<int64_t> ParseIsoTimestamp(std::string_view text) {
   const int64_t seconds =
       days * kSecondsPerDay + hour * 3600 + minute * 60 + second - offset_seconds;
   return seconds * kMicrosPerSecond + micros;
+}
+
+std::string FormatIsoTimestamp(int64_t micros) {
+  const int64_t days = (micros >= 0 ? micros : micros - kMicrosPerDay + 1) / kMicrosPerDay;
+  const int64_t in_day = micros - days * kMicrosPerDay;
+  const int64_t seconds = in_day / kMicrosPerSecond;
+  return fmt::format("{}T{:02}:{:02}:{:02}.{:06}Z", FormatIsoDate(Date{static_cast<int32_t>(days)}),
+                     seconds / 3600, seconds / 60 % 60, seconds % 60, in_day % kMicrosPerSecond);
+}
+
+int64_t UtcNowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 }  // namespace streampro

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace streampro {
@@ -13,5 +14,12 @@ namespace streampro {
 /// most 23:59. No offset means UTC. The fraction is truncated to microseconds.
 /// Returns microseconds since the Unix epoch (UTC), or nullopt. Thread-safe.
 std::optional<int64_t> ParseIsoTimestamp(std::string_view text);
+
+/// `YYYY-MM-DDTHH:MM:SS.ffffffZ` (UTC, microseconds) for microseconds since the Unix epoch;
+/// ParseIsoTimestamp reads it back exactly.
+std::string FormatIsoTimestamp(int64_t micros);
+
+/// The system clock now, in microseconds since the Unix epoch.
+int64_t UtcNowMicros();
 
 }  // namespace streampro

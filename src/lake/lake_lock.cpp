@@ -13,8 +13,10 @@
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <random>
+#include <set>
 #include <thread>
 
 #include <simdjson.h>
@@ -114,22 +116,6 @@ struct LakeLock::State {
 };
 
 namespace {
-
-std::string NewRunId() {
-  const std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  ::gmtime_r(&now, &utc);
-  char stamp[32];
-  std::strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &utc);
-  std::random_device random;
-  return fmt::format("{}-{}-{:08x}", stamp, ::getpid(), random());
-}
-
-std::string HostName() {
-  char name[256] = {};
-  if (::gethostname(name, sizeof(name) - 1) != 0) return "unknown";
-  return name;
-}
 
 int64_t UnixNow() {
   return std::chrono::duration_cast<std::chrono::seconds>(
@@ -328,6 +314,84 @@ std::vector<std::string> LakeLock::published() const {
 void LakeLock::RecordPublished(std::string relative_key) const {
   std::lock_guard guard(state_->published_mutex);
   state_->published.push_back(std::move(relative_key));
+}
+
+std::string NewRunId() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  ::gmtime_r(&now, &utc);
+  char stamp[32];
+  std::strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &utc);
+  std::random_device random;
+  return fmt::format("{}-{}-{:08x}", stamp, ::getpid(), random());
+}
+
+Result<std::optional<LockHolderInfo>> ReadLockHolder(const Lake& lake) {
+  const std::string lock_uri = lake.Uri(kLockFileName);
+  ASSIGN_OR_RETURN(const std::optional<std::string> body, lake.ReadIfExists(lock_uri));
+  if (!body) return std::optional<LockHolderInfo>();
+  LockHolderInfo info;
+  if (!lake.local_root()) {
+    ASSIGN_OR_RETURN(const LockHolder holder, ParseLockBody(*body, lock_uri));
+    info.run_id = holder.run_id;
+    info.pid = holder.pid;
+    info.host = holder.host;
+    info.expires_unix = holder.expires_unix;
+    info.live = !HolderIsGone(holder);
+    return std::optional<LockHolderInfo>(std::move(info));
+  }
+  // The local lock file holds `pid N, run R` (advisory text, kept after the run ends).
+  const size_t run = body->find(", run ");
+  if (!body->starts_with("pid ") || run == std::string::npos) {
+    return std::optional<LockHolderInfo>();
+  }
+  info.pid = ParseInt64(std::string_view(*body).substr(4, run - 4)).value_or(0);
+  info.run_id = body->substr(run + 6);
+  while (!info.run_id.empty() && (info.run_id.back() == '\n' || info.run_id.back() == ' ')) {
+    info.run_id.pop_back();
+  }
+  std::error_code ec;
+  const std::string staging =
+      fmt::format("{}/{}/{}", *lake.local_root(), kStagingFolderName, info.run_id);
+  info.live = info.pid > 0 && !ProcessIsGone(info.pid) && !info.run_id.empty() &&
+              std::filesystem::is_directory(staging, ec);
+  return std::optional<LockHolderInfo>(std::move(info));
+}
+
+Result<std::vector<StagedRun>> ListStagedRuns(const Lake& lake) {
+  const std::string staging_uri = lake.Uri(kStagingFolderName);
+  ASSIGN_OR_RETURN(const std::vector<storage::ObjectInfo> objects, lake.List(staging_uri));
+  std::map<std::string, StagedRun> runs;
+  std::map<std::string, std::set<std::string>> labels;
+  const std::string prefix = staging_uri + "/";
+  for (const storage::ObjectInfo& object : objects) {
+    std::string_view rest(object.key);
+    if (!rest.starts_with(prefix)) continue;
+    rest.remove_prefix(prefix.size());
+    const size_t slash = rest.find('/');
+    if (slash == std::string_view::npos) continue;
+    const std::string run_id(rest.substr(0, slash));
+    StagedRun& run = runs[run_id];
+    run.run_id = run_id;
+    ++run.files;
+    run.bytes += object.size;
+    // `{NNNNN}-{label}/...` or `{NNNNN}-{label}.recover`.
+    std::string_view entry = rest.substr(slash + 1);
+    entry = entry.substr(0, entry.find('/'));
+    if (entry.ends_with(".recover")) entry.remove_suffix(std::string_view(".recover").size());
+    const size_t dash = entry.find('-');
+    if (dash != std::string_view::npos &&
+        entry.substr(0, dash).find_first_not_of("0123456789") == std::string_view::npos) {
+      entry.remove_prefix(dash + 1);
+    }
+    if (!entry.empty()) labels[run_id].insert(std::string(entry));
+  }
+  std::vector<StagedRun> out;
+  for (auto& [run_id, run] : runs) {
+    run.labels.assign(labels[run_id].begin(), labels[run_id].end());
+    out.push_back(std::move(run));
+  }
+  return out;
 }
 
 }  // namespace streampro::lake

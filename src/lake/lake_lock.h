@@ -26,6 +26,40 @@ struct LakeRecovery {
   std::vector<std::string> removed_scratch;
 };
 
+/// A new run id, `YYYYMMDDTHHMMSSZ-{pid}-{random hex}`: sorts by start time, unique per run
+/// (LakeLock::run_id()).
+std::string NewRunId();
+
+/// Who holds, or last held, the lake lock, read without taking it.
+struct LockHolderInfo {
+  std::string run_id;
+  int64_t pid = 0;
+  std::string host;          ///< object-store lake only
+  int64_t expires_unix = 0;  ///< object-store lake only: when the lease ends
+  /// A run holds the lock now. Local lake: the holder's process lives and its staging
+  /// folder exists (the lock file keeps the last holder's name after it ends). Object
+  /// store: the lease runs, and the holder's process lives if it is on this host.
+  bool live = false;
+};
+
+/// The lock's holder; nullopt when no run has taken the lock (or, on an object store, none
+/// holds it now). Changes nothing.
+Result<std::optional<LockHolderInfo>> ReadLockHolder(const Lake& lake);
+
+/// A run's folder under `{root}/_staging/`: what an interrupted run left, which the next
+/// LakeLock::Acquire cleans up (or the work of the live holder).
+struct StagedRun {
+  std::string run_id;
+  /// What it staged, from the entries' names (`trusted.events.2025-09-09`,
+  /// `previous.raw.users.2025-09-09`, ...): distinct, sorted.
+  std::vector<std::string> labels;
+  int64_t files = 0;
+  int64_t bytes = 0;
+};
+
+/// Every run folder under `{root}/_staging/` that holds files, by run id. Changes nothing.
+Result<std::vector<StagedRun>> ListStagedRuns(const Lake& lake);
+
 /// Lease of an S3 lake lock; renewed every quarter of it while the run lives.
 inline constexpr int kS3LeaseSeconds = 60;
 

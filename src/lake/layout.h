@@ -5,8 +5,9 @@
 //   {root}/{layer}/{table}/ingestion_date=YYYY-MM-DD/{files}   raw, trusted, enriched
 //   {root}/reports/ingestion_date=YYYY-MM-DD/{files}           reports (no table level)
 // Every committed partition folder holds _manifest.json; {root}/_lock and
-// {root}/_staging/ belong to the publish protocol (docs/publish.md). Which tables exist is
-// the catalog's to say (catalog/catalog.h); a Lake (lake/lake.h) turns them into URIs.
+// {root}/_staging/ belong to the publish protocol (docs/publish.md), {root}/_runs/ to the
+// run log. Which tables exist is the catalog's to say (catalog/catalog.h); a Lake
+// (lake/lake.h) turns them into URIs.
 
 #include <optional>
 #include <string>
@@ -22,6 +23,8 @@ namespace streampro::lake {
 inline constexpr std::string_view kManifestFileName = "_manifest.json";
 inline constexpr std::string_view kLockFileName = "_lock";
 inline constexpr std::string_view kStagingFolderName = "_staging";
+/// `{root}/_runs/{run_id}.json`: the run log, one object per run (docs/operations.md).
+inline constexpr std::string_view kRunLogFolderName = "_runs";
 
 /// `ingestion_date=YYYY-MM-DD`.
 std::string PartitionFolderName(Date date);

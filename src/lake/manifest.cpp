@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "common/file.h"
+#include "common/json_fields.h"
 #include "common/parse_int.h"
 #include "lake/lake.h"
 #include "streampro/object_store.h"
@@ -17,63 +18,6 @@ namespace streampro::lake {
 namespace {
 
 constexpr int64_t kFormatVersion = 1;
-
-Status Invalid(const std::string& origin, std::string_view what) {
-  return Status::InvalidData(fmt::format("{}: invalid manifest: {}", origin, what));
-}
-
-Result<std::string> GetString(simdjson::dom::object object, std::string_view key,
-                              const std::string& origin) {
-  std::string_view value;
-  if (object[key].get_string().get(value) != simdjson::SUCCESS) {
-    return Invalid(origin, fmt::format("'{}' must be a string", key));
-  }
-  return std::string(value);
-}
-
-Result<int64_t> GetInt(simdjson::dom::object object, std::string_view key,
-                       const std::string& origin) {
-  int64_t value = 0;
-  if (object[key].get_int64().get(value) != simdjson::SUCCESS) {
-    return Invalid(origin, fmt::format("'{}' must be an integer", key));
-  }
-  return value;
-}
-
-// A size or a count: an integer of at least 0.
-Result<int64_t> GetCount(simdjson::dom::object object, std::string_view key,
-                         const std::string& origin) {
-  ASSIGN_OR_RETURN(const int64_t value, GetInt(object, key, origin));
-  if (value < 0)
-    return Invalid(origin, fmt::format("'{}' must not be negative, got {}", key, value));
-  return value;
-}
-
-bool Has(simdjson::dom::object object, std::string_view key) {
-  simdjson::dom::element element;
-  return object[key].get(element) == simdjson::SUCCESS && !element.is_null();
-}
-
-Result<FileCounters> ParseCounters(simdjson::dom::object object, const std::string& origin) {
-  FileCounters counters;
-  ASSIGN_OR_RETURN(counters.rows_in, GetCount(object, "rows_in", origin));
-  ASSIGN_OR_RETURN(counters.rows_kept, GetCount(object, "rows_kept", origin));
-  ASSIGN_OR_RETURN(counters.rows_rejected, GetCount(object, "rows_rejected", origin));
-  ASSIGN_OR_RETURN(counters.rows_duplicate, GetCount(object, "rows_duplicate", origin));
-  simdjson::dom::object reasons;
-  if (object["rejected_by_reason"].get_object().get(reasons) != simdjson::SUCCESS) {
-    return Invalid(origin, "'counters.rejected_by_reason' must be an object");
-  }
-  for (const auto field : reasons) {
-    const std::optional<RejectReason> reason = RejectReasonFromName(field.key);
-    int64_t count = 0;
-    if (!reason || field.value.get_int64().get(count) != simdjson::SUCCESS || count < 0) {
-      return Invalid(origin, fmt::format("bad reject reason count '{}'", field.key));
-    }
-    counters.rejected_by_reason[static_cast<size_t>(*reason)] = count;
-  }
-  return counters;
-}
 
 }  // namespace
 
@@ -169,73 +113,53 @@ std::string PartitionManifest::ToJson() const {
 Result<PartitionManifest> PartitionManifest::FromJson(std::string_view json,
                                                       const std::string& origin) {
   simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  if (const simdjson::error_code error = parser.parse(json.data(), json.size()).get(root);
-      error != simdjson::SUCCESS) {
-    return Invalid(origin, fmt::format("not valid JSON ({})", simdjson::error_message(error)));
-  }
-  simdjson::dom::object object;
-  if (root.get_object().get(object) != simdjson::SUCCESS) {
-    return Invalid(origin, "not a JSON object");
-  }
-  ASSIGN_OR_RETURN(const int64_t version, GetInt(object, "format_version", origin));
+  ASSIGN_OR_RETURN(const JsonFields object, JsonFields::Parse(parser, json, origin, "manifest"));
+  ASSIGN_OR_RETURN(const int64_t version, object.Int("format_version"));
   if (version != kFormatVersion) {
-    return Invalid(origin, fmt::format("unsupported format_version {}", version));
+    return object.Invalid(fmt::format("unsupported format_version {}", version));
   }
   PartitionManifest manifest;
-  ASSIGN_OR_RETURN(manifest.layer, GetString(object, "layer", origin));
-  ASSIGN_OR_RETURN(manifest.table, GetString(object, "table", origin));
-  ASSIGN_OR_RETURN(const std::string date_text, GetString(object, "ingestion_date", origin));
+  ASSIGN_OR_RETURN(manifest.layer, object.String("layer"));
+  ASSIGN_OR_RETURN(manifest.table, object.String("table"));
+  ASSIGN_OR_RETURN(const std::string date_text, object.String("ingestion_date"));
   const std::optional<Date> date = ParseIsoDate(date_text);
-  if (!date) return Invalid(origin, fmt::format("bad ingestion_date '{}'", date_text));
+  if (!date) return object.Invalid(fmt::format("bad ingestion_date '{}'", date_text));
   manifest.date = *date;
-  ASSIGN_OR_RETURN(manifest.run_id, GetString(object, "run_id", origin));
-  ASSIGN_OR_RETURN(manifest.committed_at, GetString(object, "committed_at", origin));
-  if (Has(object, "source_file")) {
-    ASSIGN_OR_RETURN(manifest.source_file, GetString(object, "source_file", origin));
+  ASSIGN_OR_RETURN(manifest.run_id, object.String("run_id"));
+  ASSIGN_OR_RETURN(manifest.committed_at, object.String("committed_at"));
+  if (object.Has("source_file")) {
+    ASSIGN_OR_RETURN(manifest.source_file, object.String("source_file"));
   }
-  simdjson::dom::array files;
-  if (object["files"].get_array().get(files) != simdjson::SUCCESS) {
-    return Invalid(origin, "'files' must be an array");
-  }
+  ASSIGN_OR_RETURN(const simdjson::dom::array files, object.Array("files"));
   for (const simdjson::dom::element element : files) {
-    simdjson::dom::object file_object;
-    if (element.get_object().get(file_object) != simdjson::SUCCESS) {
-      return Invalid(origin, "every entry of 'files' must be an object");
-    }
+    ASSIGN_OR_RETURN(const JsonFields file_object, object.Element(element, "files"));
     FileEntry file;
-    ASSIGN_OR_RETURN(file.name, GetString(file_object, "name", origin));
-    ASSIGN_OR_RETURN(file.bytes, GetCount(file_object, "bytes", origin));
-    ASSIGN_OR_RETURN(file.sha256, GetString(file_object, "sha256", origin));
-    if (Has(file_object, "rows")) {
-      ASSIGN_OR_RETURN(file.rows, GetCount(file_object, "rows", origin));
+    ASSIGN_OR_RETURN(file.name, file_object.String("name"));
+    ASSIGN_OR_RETURN(file.bytes, file_object.Count("bytes"));
+    ASSIGN_OR_RETURN(file.sha256, file_object.String("sha256"));
+    if (file_object.Has("rows")) {
+      ASSIGN_OR_RETURN(file.rows, file_object.Count("rows"));
     }
-    if (Has(file_object, "object")) {
-      ASSIGN_OR_RETURN(std::string location, GetString(file_object, "object", origin));
+    if (file_object.Has("object")) {
+      ASSIGN_OR_RETURN(std::string location, file_object.String("object"));
       if (location.empty() || location.front() == '/' || location.find("..") != std::string::npos) {
-        return Invalid(origin, fmt::format("file '{}': object '{}' is not a key inside the lake",
-                                           file.name, location));
+        return object.Invalid(fmt::format("file '{}': object '{}' is not a key inside the lake",
+                                          file.name, location));
       }
       file.object = std::move(location);
     }
     manifest.files.push_back(std::move(file));
   }
-  if (Has(object, "counters")) {
-    simdjson::dom::object counters;
-    if (object["counters"].get_object().get(counters) != simdjson::SUCCESS) {
-      return Invalid(origin, "'counters' must be an object");
-    }
-    ASSIGN_OR_RETURN(manifest.counters, ParseCounters(counters, origin));
+  if (object.Has("counters")) {
+    ASSIGN_OR_RETURN(const JsonFields counters, object.Object("counters"));
+    ASSIGN_OR_RETURN(manifest.counters, counters.Counters("counters.rejected_by_reason"));
   }
-  if (Has(object, "properties")) {
-    simdjson::dom::object properties;
-    if (object["properties"].get_object().get(properties) != simdjson::SUCCESS) {
-      return Invalid(origin, "'properties' must be an object");
-    }
-    for (const auto field : properties) {
+  if (object.Has("properties")) {
+    ASSIGN_OR_RETURN(const JsonFields properties, object.Object("properties"));
+    for (const auto field : properties.object()) {
       std::string_view value;
       if (field.value.get_string().get(value) != simdjson::SUCCESS) {
-        return Invalid(origin, fmt::format("property '{}' must be a string", field.key));
+        return object.Invalid(fmt::format("property '{}' must be a string", field.key));
       }
       manifest.properties.emplace(std::string(field.key), std::string(value));
     }
@@ -279,8 +203,9 @@ Result<std::optional<int64_t>> IntProperty(const Lake& lake, const PartitionMani
   const std::optional<int64_t> value = ParseInt64(it->second, min, max);
   if (!value) {
     const std::string origin = storage::JoinUri(PartitionUriOf(lake, manifest), kManifestFileName);
-    return Invalid(origin, fmt::format("property '{}' must be an integer from {} to {}, got '{}'",
-                                       key, min, max, it->second));
+    return Status::InvalidData(fmt::format(
+        "{}: invalid manifest: property '{}' must be an integer from {} to {}, got '{}'", origin,
+        key, min, max, it->second));
   }
   return value;
 }

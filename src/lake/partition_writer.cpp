@@ -7,14 +7,13 @@
 
 #include <atomic>
 #include <cerrno>
-#include <chrono>
 #include <cstdlib>
-#include <ctime>
 #include <filesystem>
 #include <future>
 #include <thread>
 
 #include "common/file.h"
+#include "common/timestamp.h"
 #include "lake/sha256.h"
 #include "streampro/object_store.h"
 #include "streampro/parquet.h"
@@ -22,18 +21,6 @@
 namespace streampro::lake {
 
 namespace {
-
-std::string UtcNowIso() {
-  const auto now = std::chrono::system_clock::now();
-  const int64_t micros =
-      std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
-  const std::time_t seconds = static_cast<std::time_t>(micros / 1'000'000);
-  std::tm utc{};
-  ::gmtime_r(&seconds, &utc);
-  char stamp[32];
-  std::strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &utc);
-  return fmt::format("{}.{:06}Z", stamp, micros % 1'000'000);
-}
 
 Status ValidateFileName(const std::string& name) {
   if (name.empty() || name.front() == '_' || name.front() == '.' ||
@@ -274,7 +261,7 @@ Status PartitionWriter::Commit() {
   manifest_.table = std::string(staged_.table->folder);
   manifest_.date = staged_.date;
   manifest_.run_id = lock_.run_id();
-  manifest_.committed_at = UtcNowIso();
+  manifest_.committed_at = FormatIsoTimestamp(UtcNowMicros());
   manifest_.files.clear();
   for (const auto& [name, file] : files_) manifest_.files.push_back(file.entry);
   files_.clear();

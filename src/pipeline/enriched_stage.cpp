@@ -13,6 +13,7 @@
 #include "formats/common/batch_select.h"
 #include "formats/jsonl/duplicate_filter.h"
 #include "formats/jsonl/event_schema.h"
+#include "pipeline/lineage.h"
 #include "pipeline/parallel_for.h"
 #include "pipeline/partition_io.h"
 #include "pipeline/user_buckets.h"
@@ -32,19 +33,17 @@ struct EventPartition {
   int64_t rows = 0;
 };
 
-Result<std::vector<EventPartition>> ListEventPartitions(const lake::Lake& lake, Date date) {
+Result<std::vector<EventPartition>> ListEventPartitions(
+    const lake::Lake& lake, const std::vector<lake::PartitionManifest>& manifests) {
   const catalog::TableDef& events = catalog::Get(TableId::kTrustedEvents);
-  ASSIGN_OR_RETURN(const std::vector<Date> dates, lake.ListPartitions(events));
   std::vector<EventPartition> out;
-  for (const Date d : dates) {
-    if (d > date) continue;
-    ASSIGN_OR_RETURN(const auto manifest, lake::ReadManifest(lake, events, d));
-    if (!manifest) continue;
+  for (const lake::PartitionManifest& manifest : manifests) {
+    const Date d = manifest.date;
     EventPartition partition;
     partition.date = d;
     const std::string dir = lake.PartitionUri(events, d);
-    ASSIGN_OR_RETURN(partition.buckets, BucketsOf(*manifest, lake.ManifestUri(events, d)));
-    for (const lake::FileEntry& file : manifest->files) {
+    ASSIGN_OR_RETURN(partition.buckets, BucketsOf(manifest, lake.ManifestUri(events, d)));
+    for (const lake::FileEntry& file : manifest.files) {
       const std::optional<uint32_t> index = PartFileIndex(file.name);
       if (!index) continue;
       if (*index >= partition.buckets) {
@@ -52,7 +51,7 @@ Result<std::vector<EventPartition>> ListEventPartitions(const lake::Lake& lake, 
             fmt::format("{}/{}: bucket {} is outside the partition's {} buckets", dir, file.name,
                         *index, partition.buckets));
       }
-      partition.files[*index] = lake::FileUri(lake, *manifest, file);
+      partition.files[*index] = lake::FileUri(lake, manifest, file);
       partition.bytes += file.bytes;
       partition.rows += file.rows.value_or(0);
     }
@@ -80,19 +79,18 @@ void AppendBucketRows(const RecordBatch& part, Date date, uint32_t bucket, bool 
 }
 
 // The users of the newest snapshot <= D, or an empty users table.
-Result<RecordBatch> LoadUsers(const lake::Lake& lake, Date date) {
+Result<RecordBatch> LoadUsers(const lake::Lake& lake,
+                              const std::optional<lake::PartitionManifest>& newest) {
   const catalog::TableDef& users = catalog::TrustedTable(Table::kUsers);
-  ASSIGN_OR_RETURN(const std::optional<Date> newest, lake.NewestPartitionAtOrBefore(users, date));
   if (!newest) return RecordBatch(users.schema);
-  return ReadPartition(lake, users, *newest);
+  return ReadPartition(lake, users, newest->date);
 }
 
-Result<enrich::VideoGenres> LoadGenres(const lake::Lake& lake, Date date) {
+Result<enrich::VideoGenres> LoadGenres(const lake::Lake& lake,
+                                       const std::optional<lake::PartitionManifest>& newest) {
   const catalog::TableDef& videos_table = catalog::TrustedTable(Table::kVideos);
-  ASSIGN_OR_RETURN(const std::optional<Date> newest,
-                   lake.NewestPartitionAtOrBefore(videos_table, date));
   if (!newest) return enrich::VideoGenres::FromVideos(RecordBatch(videos_table.schema));
-  ASSIGN_OR_RETURN(const RecordBatch videos, ReadPartition(lake, videos_table, *newest));
+  ASSIGN_OR_RETURN(const RecordBatch videos, ReadPartition(lake, videos_table, newest->date));
   return enrich::VideoGenres::FromVideos(videos);
 }
 
@@ -105,9 +103,12 @@ Result<EnrichedResult> TrustedToEnriched(const lake::LakeLock& lock, Date date,
   const int threads = options.ResolvedThreads();
   const parquet::WriterOptions parquet_options = options.ParquetOptions();
 
-  ASSIGN_OR_RETURN(const std::vector<EventPartition> partitions, ListEventPartitions(lake, date));
-  ASSIGN_OR_RETURN(const RecordBatch users, LoadUsers(lake, date));
-  ASSIGN_OR_RETURN(const enrich::VideoGenres genres, LoadGenres(lake, date));
+  PublishedPartitions published(lake);
+  ASSIGN_OR_RETURN(const EnrichedSources sources, FindEnrichedSources(published, date));
+  ASSIGN_OR_RETURN(const std::vector<EventPartition> partitions,
+                   ListEventPartitions(lake, sources.events));
+  ASSIGN_OR_RETURN(const RecordBatch users, LoadUsers(lake, sources.users));
+  ASSIGN_OR_RETURN(const enrich::VideoGenres genres, LoadGenres(lake, sources.videos));
 
   // Buckets: at least as many as any partition has (so each part file feeds one bucket
   // class), and enough that one bucket's events fit the budget (Snappy Parquet expands
@@ -217,10 +218,12 @@ Result<EnrichedResult> TrustedToEnriched(const lake::LakeLock& lock, Date date,
   SetBucketProperties(buckets, journey_partition.get());
   genre_partition->set_property("min_segment_sessions", std::to_string(q3.min_sessions));
   device_partition->set_property("min_segment_sessions", std::to_string(q3.min_sessions));
+  const std::vector<InputVersion> inputs = sources.inputs;
   // As in the trusted stage: cancelled before the first commit or not at all.
   RETURN_NOT_OK(options.control.CheckCancelled());
   for (auto* partition : {sessions_partition.get(), journey_partition.get(), genre_partition.get(),
                           device_partition.get()}) {
+    RecordInputs(inputs, partition);
     RETURN_NOT_OK(partition->Commit());
   }
   return result;

@@ -17,20 +17,6 @@ using lake::LakeLock;
 using lake::PartitionManifest;
 using lake::PartitionWriter;
 
-bool AlreadyIngested(const std::optional<PartitionManifest>& manifest, const LandingFile& file,
-                     const storage::ObjectInfo& info) {
-  if (!manifest || manifest->files.size() != 1) return false;
-  const FileEntry& entry = manifest->files.front();
-  const auto property = [&](std::string_view key) -> std::string {
-    auto it = manifest->properties.find(std::string(key));
-    return it == manifest->properties.end() ? std::string() : it->second;
-  };
-  return entry.name == file.name && entry.bytes == info.size &&
-         property(kLandingBytesProperty) == std::to_string(info.size) &&
-         property(kLandingMtimeProperty) == std::to_string(info.mtime_ns) &&
-         property(kLandingEtagProperty) == info.etag;
-}
-
 Status ChangedWhileCopied(const std::string& uri, const storage::ObjectInfo& before,
                           const std::optional<storage::ObjectInfo>& after, int64_t copied) {
   return Status::IOError(fmt::format(
@@ -69,7 +55,7 @@ Result<RawFileResult> IngestOne(const LakeLock& lock, const storage::ObjectRef& 
   if (!info) return Status::NotFound(fmt::format("{}: the landing file is gone", file.path));
   ASSIGN_OR_RETURN(const std::optional<PartitionManifest> committed,
                    lake::ReadManifest(lock.lake(), table, date));
-  if (AlreadyIngested(committed, file, *info)) {
+  if (committed && RawCopyMatches(*committed, file, *info)) {
     result.bytes = committed->files.front().bytes;
     result.sha256 = committed->files.front().sha256;
     result.unchanged = true;
@@ -102,6 +88,20 @@ Result<RawFileResult> IngestOne(const LakeLock& lock, const storage::ObjectRef& 
 }
 
 }  // namespace
+
+bool RawCopyMatches(const PartitionManifest& manifest, const LandingFile& file,
+                    const storage::ObjectInfo& info) {
+  if (manifest.files.size() != 1) return false;
+  const FileEntry& entry = manifest.files.front();
+  const auto property = [&](std::string_view key) -> std::string {
+    auto it = manifest.properties.find(std::string(key));
+    return it == manifest.properties.end() ? std::string() : it->second;
+  };
+  return entry.name == file.name && entry.bytes == info.size &&
+         property(kLandingBytesProperty) == std::to_string(info.size) &&
+         property(kLandingMtimeProperty) == std::to_string(info.mtime_ns) &&
+         property(kLandingEtagProperty) == info.etag;
+}
 
 Result<std::vector<RawFileResult>> IngestRaw(const LakeLock& lock,
                                              const LandingInventory& inventory, Date date,

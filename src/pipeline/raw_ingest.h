@@ -8,6 +8,7 @@
 #include "common/date.h"
 #include "common/progress.h"
 #include "lake/lake_lock.h"
+#include "lake/manifest.h"
 #include "pipeline/landing.h"
 #include "streampro/status.h"
 
@@ -49,6 +50,12 @@ inline constexpr std::string_view kLandingEtagProperty = "landing_etag";
 Result<std::vector<RawFileResult>> IngestRaw(const lake::LakeLock& lock,
                                              const LandingInventory& inventory, Date date,
                                              const RunControl& control = {});
+
+/// True when the committed raw partition `manifest` holds the landing file `file` as it is
+/// now (`info`, from a Head of it): one file of the same name and size, with the same
+/// recorded size, modification time and ETag. IngestRaw skips such a file.
+bool RawCopyMatches(const lake::PartitionManifest& manifest, const LandingFile& file,
+                    const storage::ObjectInfo& info);
 
 /// Copy buffer size of IngestRaw (large reads keep the copy at disk speed).
 inline constexpr size_t kRawCopyBufferBytes = size_t{32} << 20;

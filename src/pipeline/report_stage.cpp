@@ -6,8 +6,10 @@
 
 #include "catalog/catalog.h"
 #include "common/file.h"
+#include "pipeline/lineage.h"
 #include "pipeline/partition_io.h"
 #include "pipeline/report_history.h"
+#include "report/json_writer.h"
 
 namespace streampro::pipeline {
 
@@ -16,8 +18,7 @@ namespace {
 using catalog::TableId;
 
 Status RequireEnriched(const lake::Lake& lake, Date date) {
-  for (const TableId id :
-       {TableId::kUserJourney, TableId::kGenrePerformance, TableId::kDeviceAnalytics}) {
+  for (const TableId id : kReportEnrichedTables) {
     const catalog::TableDef& table = catalog::Get(id);
     ASSIGN_OR_RETURN(const auto manifest, lake::ReadManifest(lake, table, date));
     if (!manifest) {
@@ -59,6 +60,8 @@ Result<report::Report> PublishReport(const lake::LakeLock& lock, Date date,
   }
   ASSIGN_OR_RETURN(report::Report built, report::BuildReport(date, std::move(tables), inputs));
   built.lake = lake.uri();
+  PublishedPartitions published(lake);
+  ASSIGN_OR_RETURN(const std::vector<InputVersion> read, ReportInputs(published, date));
   ASSIGN_OR_RETURN(built.history, ReadReportHistory(lake, built, options.ResolvedThreads()));
 
   ASSIGN_OR_RETURN(auto partition,
@@ -70,6 +73,12 @@ Result<report::Report> PublishReport(const lake::LakeLock& lock, Date date,
     RETURN_NOT_OK(stream->Write(text));
     RETURN_NOT_OK(partition->CloseFile(name, std::nullopt));
   }
+  RecordInputs(read, partition.get());
+  if (built.q1.pct) {
+    partition->set_property(std::string(kQ1PctProperty), report::FormatJsonDouble(*built.q1.pct));
+  }
+  partition->set_property(std::string(kAbnormalSegmentsProperty),
+                          std::to_string(built.q3.abnormal.size()));
   RETURN_NOT_OK(options.control.CheckCancelled());
   RETURN_NOT_OK(partition->Commit());
   return built;

@@ -13,9 +13,15 @@
 
 namespace streampro::pipeline {
 
+/// Manifest properties of the report partition: Q1's percentage (shortest round-trip text;
+/// absent when there are no new users) and the number of abnormal Q3 segments.
+inline constexpr std::string_view kQ1PctProperty = "q1_pct";
+inline constexpr std::string_view kAbnormalSegmentsProperty = "abnormal_segments";
+
 /// Enriched -> report for D (SPEC §5-6): builds the report from the enriched tables of D and
 /// the trusted counters of D's files, and publishes reports/ingestion_date=D/report.json and
-/// report.html as one partition. Returns the report for the terminal.
+/// report.html as one partition, whose manifest records what it read (pipeline/lineage.h)
+/// and the properties above. Returns the report for the terminal.
 Result<report::Report> PublishReport(const lake::LakeLock& lock, Date date,
                                      const StageOptions& options);
 

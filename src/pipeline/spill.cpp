@@ -7,9 +7,15 @@
 #include <cerrno>
 #include <cstring>
 
+#include "formats/parquet/compression.h"
+
 namespace streampro::pipeline {
 
 namespace {
+
+// zstd level 1: the fastest of the regular levels; spill lives for one stage.
+constexpr int kSpillZstdLevel = 1;
+constexpr int64_t kFrameHeaderBytes = 2 * sizeof(int64_t);
 
 void PutInt64(std::string* out, int64_t value) {
   char bytes[sizeof(value)];
@@ -57,21 +63,24 @@ class SpillCursor {
 
 }  // namespace
 
-Result<SpillFile> SpillFile::Create(std::string path, SchemaPtr schema) {
+Result<SpillFile> SpillFile::Create(std::string path, SchemaPtr schema,
+                                    parquet::Compression compression) {
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) {
     return Status::IOError(
         fmt::format("{}: cannot create spill file: {}", path, std::strerror(errno)));
   }
-  return SpillFile(std::move(path), std::move(schema), fd);
+  return SpillFile(std::move(path), std::move(schema), compression, fd);
 }
 
 SpillFile::SpillFile(SpillFile&& other) noexcept
     : path_(std::move(other.path_)),
       schema_(std::move(other.schema_)),
+      compression_(other.compression_),
       fd_(other.fd_),
       rows_(other.rows_),
-      bytes_(other.bytes_) {
+      bytes_(other.bytes_),
+      raw_bytes_(other.raw_bytes_) {
   other.fd_ = -1;
 }
 
@@ -84,37 +93,42 @@ SpillFile::~SpillFile() {
 
 Status SpillFile::Append(const RecordBatch& batch) {
   if (batch.num_rows() == 0) return Status::OK();
-  buffer_.clear();
-  PutInt64(&buffer_, batch.num_rows());
-  RETURN_NOT_OK(WriteAll(fd_, buffer_, path_));
-  int64_t written = static_cast<int64_t>(buffer_.size());
+  // Local buffers: a SpillFile per bucket keeps no memory between appends.
+  std::string bytes_of_batch;
+  std::string frame;
+  PutInt64(&bytes_of_batch, batch.num_rows());
   for (int c = 0; c < batch.num_columns(); ++c) {
     const Column& column = batch.column(c);
     const auto validity = column.validity();
     const std::string_view values = column.raw_values();
-    buffer_.clear();
-    PutInt64(&buffer_, static_cast<int64_t>(values.size()));
-    RETURN_NOT_OK(WriteAll(
-        fd_, std::string_view(reinterpret_cast<const char*>(validity.data()), validity.size()),
-        path_));
-    RETURN_NOT_OK(WriteAll(fd_, buffer_, path_));
-    RETURN_NOT_OK(WriteAll(fd_, values, path_));
-    written += static_cast<int64_t>(validity.size() + buffer_.size() + values.size());
+    bytes_of_batch.append(reinterpret_cast<const char*>(validity.data()), validity.size());
+    PutInt64(&bytes_of_batch, static_cast<int64_t>(values.size()));
+    bytes_of_batch.append(values);
     if (StorageOf(column.type()) == StorageKind::kString) {
       // Only the characters the offsets cover (a column may start mid-buffer after Clear).
       const auto offsets = column.string_offsets();
       const std::string_view chars =
           column.string_data().substr(static_cast<size_t>(offsets.front()),
                                       static_cast<size_t>(offsets.back() - offsets.front()));
-      buffer_.clear();
-      PutInt64(&buffer_, static_cast<int64_t>(chars.size()));
-      RETURN_NOT_OK(WriteAll(fd_, buffer_, path_));
-      RETURN_NOT_OK(WriteAll(fd_, chars, path_));
-      written += static_cast<int64_t>(buffer_.size() + chars.size());
+      PutInt64(&bytes_of_batch, static_cast<int64_t>(chars.size()));
+      bytes_of_batch.append(chars);
     }
   }
+  frame.clear();
+  PutInt64(&frame, static_cast<int64_t>(bytes_of_batch.size()));
+  PutInt64(&frame, 0);  // the stored size, set below
+  if (compression_ == parquet::Compression::kUncompressed) {
+    frame.append(bytes_of_batch);
+  } else {
+    RETURN_NOT_OK(
+        parquet::Compress(parquet::CodecOf(compression_), kSpillZstdLevel, bytes_of_batch, &frame));
+  }
+  const int64_t stored = static_cast<int64_t>(frame.size()) - kFrameHeaderBytes;
+  std::memcpy(frame.data() + sizeof(int64_t), &stored, sizeof(stored));
+  RETURN_NOT_OK(WriteAll(fd_, frame, path_));
   rows_ += batch.num_rows();
-  bytes_ += written;
+  bytes_ += static_cast<int64_t>(frame.size());
+  raw_bytes_ += static_cast<int64_t>(bytes_of_batch.size());
   return Status::OK();
 }
 
@@ -132,22 +146,45 @@ Status SpillFile::ReadAllInto(RecordBatch* out) const {
     done += static_cast<size_t>(n);
   }
   out->Reserve(rows_);
-  SpillCursor cursor(bytes, path_);
-  while (!cursor.done()) {
-    ASSIGN_OR_RETURN(const int64_t rows, cursor.Int64());
-    for (int c = 0; c < out->num_columns(); ++c) {
-      Column& column = out->column(c);
-      ASSIGN_OR_RETURN(const std::string_view validity, cursor.Take(static_cast<size_t>(rows)));
-      ASSIGN_OR_RETURN(const int64_t values_size, cursor.Int64());
-      ASSIGN_OR_RETURN(const std::string_view values,
-                       cursor.Take(static_cast<size_t>(values_size)));
-      std::string_view chars;
-      if (StorageOf(column.type()) == StorageKind::kString) {
-        ASSIGN_OR_RETURN(const int64_t chars_size, cursor.Int64());
-        ASSIGN_OR_RETURN(chars, cursor.Take(static_cast<size_t>(chars_size)));
-      }
-      column.AppendRaw(rows, reinterpret_cast<const uint8_t*>(validity.data()), values, chars);
+  SpillCursor frames(bytes, path_);
+  std::string decompressed;
+  while (!frames.done()) {
+    ASSIGN_OR_RETURN(const int64_t raw_size, frames.Int64());
+    ASSIGN_OR_RETURN(const int64_t stored_size, frames.Int64());
+    if (raw_size < 0 || stored_size < 0) {
+      return Status::Internal(fmt::format("{}: spill frame sizes are corrupt", path_));
     }
+    ASSIGN_OR_RETURN(std::string_view batch, frames.Take(static_cast<size_t>(stored_size)));
+    if (compression_ != parquet::Compression::kUncompressed) {
+      const Status unpacked = parquet::Decompress(parquet::CodecOf(compression_), batch,
+                                                  static_cast<size_t>(raw_size), &decompressed);
+      if (!unpacked.ok()) {
+        return Status::Internal(fmt::format("{}: {}", path_, unpacked.message()));
+      }
+      batch = decompressed;
+    }
+    RETURN_NOT_OK(AppendBatch(batch, out));
+  }
+  return Status::OK();
+}
+
+Status SpillFile::AppendBatch(std::string_view bytes, RecordBatch* out) const {
+  SpillCursor cursor(bytes, path_);
+  ASSIGN_OR_RETURN(const int64_t rows, cursor.Int64());
+  for (int c = 0; c < out->num_columns(); ++c) {
+    Column& column = out->column(c);
+    ASSIGN_OR_RETURN(const std::string_view validity, cursor.Take(static_cast<size_t>(rows)));
+    ASSIGN_OR_RETURN(const int64_t values_size, cursor.Int64());
+    ASSIGN_OR_RETURN(const std::string_view values, cursor.Take(static_cast<size_t>(values_size)));
+    std::string_view chars;
+    if (StorageOf(column.type()) == StorageKind::kString) {
+      ASSIGN_OR_RETURN(const int64_t chars_size, cursor.Int64());
+      ASSIGN_OR_RETURN(chars, cursor.Take(static_cast<size_t>(chars_size)));
+    }
+    column.AppendRaw(rows, reinterpret_cast<const uint8_t*>(validity.data()), values, chars);
+  }
+  if (!cursor.done()) {
+    return Status::Internal(fmt::format("{}: a spill frame holds more than its batch", path_));
   }
   return Status::OK();
 }

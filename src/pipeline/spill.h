@@ -2,9 +2,11 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "streampro/batch.h"
+#include "streampro/parquet.h"
 #include "streampro/status.h"
 
 namespace streampro::pipeline {
@@ -13,15 +15,18 @@ namespace streampro::pipeline {
 /// bucket's kept events here while parsing and reads the bucket back whole afterwards, so
 /// memory holds one bucket at a time instead of the whole file.
 ///
-/// Format (private to one run; never published): per batch a little-endian header
-/// `rows:int64`, then per column the validity bytes, an int64 length and the raw value
-/// buffer (Column::raw_values), and for strings an int64 length and the characters. No
-/// compression: the file lives for seconds in the page cache, and compressing would cost
-/// more CPU than the writes. The file is removed when the SpillFile is destroyed.
-/// Not thread-safe.
+/// Format (private to one run; never published): one frame per appended batch, a
+/// little-endian header `raw_bytes:int64 stored_bytes:int64`, then the batch's bytes,
+/// compressed with the file's codec (stored as they are with kUncompressed). A batch's
+/// bytes are `rows:int64`, then per column the validity bytes, an int64 length and the raw
+/// value buffer (Column::raw_values), and for strings an int64 length and the characters.
+/// Compression trades CPU for scratch disk and page cache (docs/benchmarks.md has the
+/// measurements behind the default, STREAMPRO_SPILL_COMPRESSION). The file is removed when
+/// the SpillFile is destroyed. Not thread-safe.
 class SpillFile {
  public:
-  static Result<SpillFile> Create(std::string path, SchemaPtr schema);
+  static Result<SpillFile> Create(std::string path, SchemaPtr schema,
+                                  parquet::Compression compression);
   SpillFile(SpillFile&& other) noexcept;
   SpillFile& operator=(SpillFile&&) = delete;
   SpillFile(const SpillFile&) = delete;
@@ -33,19 +38,26 @@ class SpillFile {
   Status ReadAllInto(RecordBatch* out) const;
 
   int64_t rows() const { return rows_; }
+  /// Bytes in the file (compressed).
   int64_t bytes() const { return bytes_; }
+  /// Bytes of the batches before compression.
+  int64_t raw_bytes() const { return raw_bytes_; }
   const std::string& path() const { return path_; }
 
  private:
-  SpillFile(std::string path, SchemaPtr schema, int fd)
-      : path_(std::move(path)), schema_(std::move(schema)), fd_(fd) {}
+  // Appends the one batch `bytes` hold to `out`.
+  Status AppendBatch(std::string_view bytes, RecordBatch* out) const;
+
+  SpillFile(std::string path, SchemaPtr schema, parquet::Compression compression, int fd)
+      : path_(std::move(path)), schema_(std::move(schema)), compression_(compression), fd_(fd) {}
 
   std::string path_;
   SchemaPtr schema_;
+  parquet::Compression compression_;
   int fd_ = -1;
   int64_t rows_ = 0;
   int64_t bytes_ = 0;
-  std::string buffer_;
+  int64_t raw_bytes_ = 0;
 };
 
 }  // namespace streampro::pipeline

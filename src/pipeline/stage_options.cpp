@@ -4,23 +4,28 @@
 
 namespace streampro::pipeline {
 
+namespace {
+
+// A codec setting: snappy, zstd or none.
+Result<parquet::Compression> CompressionSetting(const Config& config, const std::string& key) {
+  const std::string value = config.GetOrDefault(key);
+  if (value == "snappy") return parquet::Compression::kSnappy;
+  if (value == "zstd") return parquet::Compression::kZstd;
+  if (value == "none") return parquet::Compression::kUncompressed;
+  return Status::InvalidArgument(fmt::format("{} ({}): '{}' is not one of snappy, zstd, none", key,
+                                             config.SourceOf(key), value));
+}
+
+}  // namespace
+
 Result<StageOptions> StageOptions::FromConfig(const Config& config) {
   StageOptions options;
   ASSIGN_OR_RETURN(const int64_t threads, config.GetInt("STREAMPRO_THREADS"));
   ASSIGN_OR_RETURN(const int64_t budget_mb, config.GetInt("STREAMPRO_MEMORY_BUDGET_MB"));
   ASSIGN_OR_RETURN(options.min_segment_sessions, config.GetInt("STREAMPRO_MIN_SEGMENT_SESSIONS"));
-  const std::string compression = config.GetOrDefault("STREAMPRO_COMPRESSION");
-  if (compression == "snappy") {
-    options.compression = parquet::Compression::kSnappy;
-  } else if (compression == "zstd") {
-    options.compression = parquet::Compression::kZstd;
-  } else if (compression == "none") {
-    options.compression = parquet::Compression::kUncompressed;
-  } else {
-    return Status::InvalidArgument(
-        fmt::format("STREAMPRO_COMPRESSION ({}): '{}' is not one of snappy, zstd, none",
-                    config.SourceOf("STREAMPRO_COMPRESSION"), compression));
-  }
+  ASSIGN_OR_RETURN(options.compression, CompressionSetting(config, "STREAMPRO_COMPRESSION"));
+  ASSIGN_OR_RETURN(options.spill_compression,
+                   CompressionSetting(config, "STREAMPRO_SPILL_COMPRESSION"));
   if (threads < 0 || threads > 1024) {
     return Status::InvalidArgument(fmt::format("STREAMPRO_THREADS ({}): {} is not in 0..1024",
                                                config.SourceOf("STREAMPRO_THREADS"), threads));

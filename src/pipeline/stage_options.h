@@ -20,6 +20,8 @@ struct StageOptions {
   int64_t memory_budget_bytes = int64_t{512} << 20;
   /// Parquet compression of every table [STREAMPRO_COMPRESSION].
   parquet::Compression compression = parquet::Compression::kSnappy;
+  /// Compression of the trusted stage's spill files [STREAMPRO_SPILL_COMPRESSION].
+  parquet::Compression spill_compression = parquet::Compression::kZstd;
   /// Q3 minimum support [STREAMPRO_MIN_SEGMENT_SESSIONS].
   int64_t min_segment_sessions = 30;
   /// Where the stage counts its work and learns that it should stop (not a setting: the

@@ -16,6 +16,7 @@
 #include "formats/jsonl/duplicate_filter.h"
 #include "formats/jsonl/event_reader.h"
 #include "formats/jsonl/event_schema.h"
+#include "pipeline/lineage.h"
 #include "pipeline/parallel_for.h"
 #include "pipeline/partition_io.h"
 #include "pipeline/spill.h"
@@ -47,14 +48,18 @@ std::string BaseName(const std::string& path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
-// The ids of the newest trusted snapshot of `table` before `date`, or an empty set.
-Result<std::shared_ptr<const formats::KeySet>> EarlierSnapshotKeys(const lake::Lake& lake,
-                                                                   Table table, Date date) {
+// The ids of the newest trusted snapshot of `table` at or before `date`, or an empty set;
+// one dated before `date` is added to `inputs` (pipeline/lineage.h).
+Result<std::shared_ptr<const formats::KeySet>> EarlierSnapshotKeys(
+    const lake::Lake& lake, Table table, Date date, std::vector<InputVersion>* inputs) {
   const catalog::TableDef& trusted = catalog::TrustedTable(table);
-  ASSIGN_OR_RETURN(const std::optional<Date> newest, lake.NewestPartitionAtOrBefore(trusted, date));
+  PublishedPartitions published(lake);
+  ASSIGN_OR_RETURN(const std::optional<lake::PartitionManifest> newest,
+                   published.NewestAtOrBefore(trusted, date));
   if (!newest) return formats::KeySet::FromColumn(Column(TypeId::kString));
+  if (newest->date < date) inputs->push_back(InputOf(trusted, *newest));
   const std::string key(trusted.key.front());
-  ASSIGN_OR_RETURN(const RecordBatch ids, ReadPartition(lake, trusted, *newest, {key}));
+  ASSIGN_OR_RETURN(const RecordBatch ids, ReadPartition(lake, trusted, newest->date, {key}));
   return formats::KeySet::FromColumn(ids.column(0));
 }
 
@@ -63,10 +68,13 @@ Result<std::shared_ptr<const formats::KeySet>> EarlierSnapshotKeys(const lake::L
 // appended to its spill file, so memory stays bounded whatever the file size.
 class EventBuckets {
  public:
-  EventBuckets(uint32_t buckets, std::string scratch_dir, int64_t spill_bytes)
+  EventBuckets(uint32_t buckets, std::string scratch_dir, int64_t spill_bytes,
+               parquet::Compression compression, int threads)
       : buckets_(buckets),
         scratch_dir_(std::move(scratch_dir)),
         spill_bytes_(spill_bytes),
+        compression_(compression),
+        threads_(threads),
         splitter_(buckets) {
     for (uint32_t b = 0; b < buckets; ++b) pending_.emplace_back(formats::jsonl::EventsSchema());
   }
@@ -92,31 +100,49 @@ class EventBuckets {
     return out;
   }
 
+  // What went to the spill files while the file was read (on disk, before compression).
+  int64_t spilled_bytes() const { return spilled_bytes_; }
+  int64_t spilled_raw_bytes() const { return spilled_raw_bytes_; }
+
  private:
+  // Appends every bucket's pending rows to its spill file, compressing the buckets on
+  // `threads_` threads (each bucket has its own file).
   Status SpillAll() {
     if (spills_.empty()) {
       RETURN_NOT_OK(CreateDirectories(scratch_dir_));
       spills_.resize(buckets_);
     }
-    for (uint32_t b = 0; b < buckets_; ++b) {
-      if (pending_[b].num_rows() == 0) continue;
+    const Status spilled = ParallelFor(buckets_, threads_, [&](size_t b) -> Status {
+      if (pending_[b].num_rows() == 0) return Status::OK();
       if (!spills_[b]) {
         ASSIGN_OR_RETURN(SpillFile spill,
                          SpillFile::Create(fmt::format("{}/bucket-{:05d}.spill", scratch_dir_, b),
-                                           formats::jsonl::EventsSchema()));
+                                           formats::jsonl::EventsSchema(), compression_));
         spills_[b] = std::make_unique<SpillFile>(std::move(spill));
       }
       RETURN_NOT_OK(spills_[b]->Append(pending_[b]));
       pending_[b].Clear();
-    }
+      return Status::OK();
+    });
+    RETURN_NOT_OK(spilled);
     pending_bytes_ = 0;
+    spilled_bytes_ = 0;
+    spilled_raw_bytes_ = 0;
+    for (const auto& spill : spills_) {
+      if (!spill) continue;
+      spilled_bytes_ += spill->bytes();
+      spilled_raw_bytes_ += spill->raw_bytes();
+    }
     return Status::OK();
   }
-
   uint32_t buckets_;
   std::string scratch_dir_;
   int64_t spill_bytes_;
+  parquet::Compression compression_;
+  int threads_;
   int64_t pending_bytes_ = 0;
+  int64_t spilled_bytes_ = 0;
+  int64_t spilled_raw_bytes_ = 0;
   std::vector<RecordBatch> pending_;
   std::vector<std::unique_ptr<SpillFile>> spills_;
   UserBucketSplitter splitter_;
@@ -256,15 +282,18 @@ Result<TrustedResult> RawToTrusted(const lake::LakeLock& lock, Date date,
     formats::jsonl::EventReadOptions read_options;
     read_options.chunking.threads = threads;
     read_options.drop_duplicates = false;
+    std::vector<InputVersion> check_inputs;
     if (const auto* users = find_dimension(Table::kUsers)) {
       read_options.known_users = formats::KeySet::FromColumn(users->data.rows.column(0));
     } else {
-      ASSIGN_OR_RETURN(read_options.known_users, EarlierSnapshotKeys(lake, Table::kUsers, date));
+      ASSIGN_OR_RETURN(read_options.known_users,
+                       EarlierSnapshotKeys(lake, Table::kUsers, date, &check_inputs));
     }
     if (const auto* videos = find_dimension(Table::kVideos)) {
       read_options.known_videos = formats::KeySet::FromColumn(videos->data.rows.column(0));
     } else {
-      ASSIGN_OR_RETURN(read_options.known_videos, EarlierSnapshotKeys(lake, Table::kVideos, date));
+      ASSIGN_OR_RETURN(read_options.known_videos,
+                       EarlierSnapshotKeys(lake, Table::kVideos, date, &check_inputs));
     }
     const std::shared_ptr<RandomAccessFile>& file = events_input->file;
 
@@ -276,7 +305,7 @@ Result<TrustedResult> RawToTrusted(const lake::LakeLock& lock, Date date,
         static_cast<uint64_t>((file->size() + bucket_json_bytes - 1) / bucket_json_bytes));
     EventBuckets event_buckets(
         buckets, lock.NewScratchPath(fmt::format("scratch.events.{}", FormatIsoDate(date))),
-        options.memory_budget_bytes / 4);
+        options.memory_budget_bytes / 4, options.spill_compression, threads);
     ASSIGN_OR_RETURN(FileCounters counters,
                      formats::jsonl::ReadEvents(*file, read_options,
                                                 [&](formats::jsonl::EventChunk&& chunk) -> Status {
@@ -328,9 +357,12 @@ Result<TrustedResult> RawToTrusted(const lake::LakeLock& lock, Date date,
     partition->set_source_file(BaseName(events_path));
     partition->set_counters(counters);
     SetBucketProperties(buckets, partition.get());
+    RecordInputs(check_inputs, partition.get());
     partitions.push_back(std::move(partition));
     result.tables.push_back(TrustedTableResult{Table::kEvents, BaseName(events_path), counters});
     result.event_buckets = buckets;
+    result.spill_bytes = event_buckets.spilled_bytes();
+    result.spill_raw_bytes = event_buckets.spilled_raw_bytes();
   }
 
   RETURN_NOT_OK(rejects.Close());

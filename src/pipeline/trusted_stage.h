@@ -27,6 +27,8 @@ struct TrustedResult {
   std::vector<TrustedTableResult> tables;  ///< tables with a raw file for D, table order
   uint32_t event_buckets = 0;              ///< part files of the events partition
   int64_t rejects = 0;                     ///< rows of the _rejects partition
+  int64_t spill_bytes = 0;                 ///< events spilled to scratch files, on disk
+  int64_t spill_raw_bytes = 0;             ///< the same before compression
 };
 
 /// Raw -> trusted for ingestion date D (SPEC §3, §7): every raw file of D is read,

@@ -18,6 +18,19 @@ std::string FormatJsonDouble(double value) {
   return text;
 }
 
+void WriteCounterMembers(const FileCounters& counters, JsonWriter& json) {
+  json.IntMember("rows_in", counters.rows_in);
+  json.IntMember("rows_kept", counters.rows_kept);
+  json.IntMember("rows_rejected", counters.rows_rejected);
+  json.IntMember("rows_duplicate", counters.rows_duplicate);
+  json.Key("rejected_by_reason");
+  json.BeginObject();
+  for (const auto& [reason, count] : counters.RejectedByReasonMap()) {
+    json.IntMember(reason, count);
+  }
+  json.EndObject();
+}
+
 void JsonWriter::Indent(size_t depth) {
   out_.push_back('\n');
   out_.append(depth * 2, ' ');
@@ -136,6 +149,47 @@ void JsonWriter::OptionalBool(std::optional<bool> value) {
   } else {
     Null();
   }
+}
+
+void JsonWriter::StringMember(std::string_view key, std::string_view value) {
+  Key(key);
+  String(value);
+}
+
+void JsonWriter::IntMember(std::string_view key, int64_t value) {
+  Key(key);
+  Int(value);
+}
+
+void JsonWriter::DoubleMember(std::string_view key, double value) {
+  Key(key);
+  Double(value);
+}
+
+void JsonWriter::BoolMember(std::string_view key, bool value) {
+  Key(key);
+  Bool(value);
+}
+
+void JsonWriter::OptionalStringMember(std::string_view key,
+                                      const std::optional<std::string>& value) {
+  Key(key);
+  OptionalString(value);
+}
+
+void JsonWriter::OptionalDoubleMember(std::string_view key, std::optional<double> value) {
+  Key(key);
+  OptionalDouble(value);
+}
+
+void JsonWriter::OptionalIntMember(std::string_view key, std::optional<int64_t> value) {
+  Key(key);
+  OptionalInt(value);
+}
+
+void JsonWriter::OptionalBoolMember(std::string_view key, std::optional<bool> value) {
+  Key(key);
+  OptionalBool(value);
 }
 
 std::string JsonWriter::Finish() {

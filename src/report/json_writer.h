@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/file_counters.h"
+
 namespace streampro::report {
 
 /// Writes one JSON document. Inside an object call Key() before each value. Empty objects
@@ -36,6 +38,16 @@ class JsonWriter {
   void OptionalInt(std::optional<int64_t> value);
   void OptionalBool(std::optional<bool> value);
 
+  /// Key(key) then the value: one member of the object being written.
+  void StringMember(std::string_view key, std::string_view value);
+  void IntMember(std::string_view key, int64_t value);
+  void DoubleMember(std::string_view key, double value);
+  void BoolMember(std::string_view key, bool value);
+  void OptionalStringMember(std::string_view key, const std::optional<std::string>& value);
+  void OptionalDoubleMember(std::string_view key, std::optional<double> value);
+  void OptionalIntMember(std::string_view key, std::optional<int64_t> value);
+  void OptionalBoolMember(std::string_view key, std::optional<bool> value);
+
   /// The document with a trailing newline; the writer is left empty.
   std::string Finish();
 
@@ -53,6 +65,11 @@ class JsonWriter {
   std::vector<Level> levels_;
   bool after_key_ = false;
 };
+
+/// SPEC §6 counters of one file as members of the object being written: `rows_in`,
+/// `rows_kept`, `rows_rejected`, `rows_duplicate`, `rejected_by_reason` (report.json's
+/// `tables.*`; the run log and `status` use the same shape).
+void WriteCounterMembers(const FileCounters& counters, JsonWriter& json);
 
 /// The text JsonWriter::Double() writes for a finite value.
 std::string FormatJsonDouble(double value);

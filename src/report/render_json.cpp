@@ -27,21 +27,7 @@ void WriteTable(const TableCounts* counts, JsonWriter& json) {
   } else {
     json.Null();
   }
-  json.Key("rows_in");
-  json.Int(counters.rows_in);
-  json.Key("rows_kept");
-  json.Int(counters.rows_kept);
-  json.Key("rows_rejected");
-  json.Int(counters.rows_rejected);
-  json.Key("rows_duplicate");
-  json.Int(counters.rows_duplicate);
-  json.Key("rejected_by_reason");
-  json.BeginObject();
-  for (const auto& [reason, count] : counters.RejectedByReasonMap()) {
-    json.Key(reason);
-    json.Int(count);
-  }
-  json.EndObject();
+  WriteCounterMembers(counters, json);
   json.EndObject();
 }
 
@@ -71,37 +57,24 @@ void WriteTables(const Report& report, JsonWriter& json) {
 
 void WriteQ1(const Q1& q1, JsonWriter& json) {
   json.BeginObject();
-  json.Key("new_users");
-  json.Int(q1.new_users);
-  json.Key("reached_30s");
-  json.Int(q1.reached_30s);
-  json.Key("pct");
-  json.OptionalDouble(q1.pct);
-  json.Key("ci_low");
-  json.OptionalDouble(q1.ci_low);
-  json.Key("ci_high");
-  json.OptionalDouble(q1.ci_high);
-  json.Key("never_active");
-  json.Int(q1.never_active);
+  json.IntMember("new_users", q1.new_users);
+  json.IntMember("reached_30s", q1.reached_30s);
+  json.OptionalDoubleMember("pct", q1.pct);
+  json.OptionalDoubleMember("ci_low", q1.ci_low);
+  json.OptionalDoubleMember("ci_high", q1.ci_high);
+  json.IntMember("never_active", q1.never_active);
   json.EndObject();
 }
 
 void WriteGenre(const GenreRow& row, JsonWriter& json) {
   json.BeginObject();
-  json.Key("genre");
-  json.String(row.genre);
-  json.Key("new_users");
-  json.Int(row.new_users);
-  json.Key("returned_within_3d");
-  json.Int(row.returned_within_3d);
-  json.Key("retention_rate");
-  json.Double(row.retention_rate);
-  json.Key("ci_low");
-  json.Double(row.ci_low);
-  json.Key("ci_high");
-  json.Double(row.ci_high);
-  json.Key("avg_first_session_watch_seconds");
-  json.Double(row.avg_first_session_watch_seconds);
+  json.StringMember("genre", row.genre);
+  json.IntMember("new_users", row.new_users);
+  json.IntMember("returned_within_3d", row.returned_within_3d);
+  json.DoubleMember("retention_rate", row.retention_rate);
+  json.DoubleMember("ci_low", row.ci_low);
+  json.DoubleMember("ci_high", row.ci_high);
+  json.DoubleMember("avg_first_session_watch_seconds", row.avg_first_session_watch_seconds);
   json.Key("rank");
   if (row.rank) {
     json.Int(*row.rank);
@@ -117,10 +90,8 @@ void WriteQ2(const Q2& q2, JsonWriter& json) {
   json.BeginArray();
   for (const GenreRow& row : q2.genres) WriteGenre(row, json);
   json.EndArray();
-  json.Key("best_genre");
-  json.OptionalString(q2.best_genre);
-  json.Key("best_overlaps_runner_up");
-  json.OptionalBool(q2.best_overlaps_runner_up);
+  json.OptionalStringMember("best_genre", q2.best_genre);
+  json.OptionalBoolMember("best_overlaps_runner_up", q2.best_overlaps_runner_up);
   json.EndObject();
 }
 
@@ -136,40 +107,28 @@ void WriteSegmentKeys(const SegmentRow& row, JsonWriter& json) {
   }
   json.BeginObject();
   if (with_os) {
-    json.Key("device_os");
-    json.OptionalString(row.device_os);
+    json.OptionalStringMember("device_os", row.device_os);
   }
   if (with_version) {
-    json.Key("app_version");
-    json.OptionalString(row.app_version);
+    json.OptionalStringMember("app_version", row.app_version);
   }
   json.EndObject();
 }
 
 void WriteSegment(const SegmentRow& row, JsonWriter& json) {
   json.BeginObject();
-  json.Key("dimension");
-  json.String(row.dimension);
+  json.StringMember("dimension", row.dimension);
   json.Key("segment");
   WriteSegmentKeys(row, json);
-  json.Key("sessions");
-  json.Int(row.sessions);
-  json.Key("drop_offs");
-  json.Int(row.drop_offs);
-  json.Key("drop_off_rate");
-  json.Double(row.drop_off_rate);
-  json.Key("rest_rate");
-  json.OptionalDouble(row.rest_rate);
-  json.Key("lift");
-  json.OptionalDouble(row.lift);
-  json.Key("z");
-  json.OptionalDouble(row.z);
-  json.Key("p_value");
-  json.OptionalDouble(row.p_value);
-  json.Key("q_value");
-  json.OptionalDouble(row.q_value);
-  json.Key("abnormal");
-  json.Bool(row.abnormal);
+  json.IntMember("sessions", row.sessions);
+  json.IntMember("drop_offs", row.drop_offs);
+  json.DoubleMember("drop_off_rate", row.drop_off_rate);
+  json.OptionalDoubleMember("rest_rate", row.rest_rate);
+  json.OptionalDoubleMember("lift", row.lift);
+  json.OptionalDoubleMember("z", row.z);
+  json.OptionalDoubleMember("p_value", row.p_value);
+  json.OptionalDoubleMember("q_value", row.q_value);
+  json.BoolMember("abnormal", row.abnormal);
   json.EndObject();
 }
 
@@ -181,16 +140,12 @@ void WriteSegments(const std::vector<SegmentRow>& rows, JsonWriter& json) {
 
 void WriteQ3(const Q3& q3, JsonWriter& json) {
   json.BeginObject();
-  json.Key("min_sessions");
-  json.Int(q3.min_sessions);
-  json.Key("segments_tested");
-  json.Int(q3.segments_tested);
+  json.IntMember("min_sessions", q3.min_sessions);
+  json.IntMember("segments_tested", q3.segments_tested);
   json.Key("abnormal");
   WriteSegments(q3.abnormal, json);
-  json.Key("sessions");
-  json.Int(q3.sessions);
-  json.Key("drop_offs");
-  json.Int(q3.drop_offs);
+  json.IntMember("sessions", q3.sessions);
+  json.IntMember("drop_offs", q3.drop_offs);
   json.Key("tested");
   WriteSegments(q3.tested, json);
   json.EndObject();
@@ -206,12 +161,9 @@ void WriteRejectRates(const std::vector<TableCounts>& tables, JsonWriter& json) 
     const int64_t rows_rejected = counts != nullptr ? counts->counters.rows_rejected : 0;
     json.Key(name);
     json.BeginObject();
-    json.Key("rows_in");
-    json.Int(rows_in);
-    json.Key("rows_rejected");
-    json.Int(rows_rejected);
-    json.Key("rate");
-    json.OptionalDouble(RejectRate(counts));
+    json.IntMember("rows_in", rows_in);
+    json.IntMember("rows_rejected", rows_rejected);
+    json.OptionalDoubleMember("rate", RejectRate(counts));
     json.EndObject();
   }
   json.EndObject();
@@ -219,10 +171,8 @@ void WriteRejectRates(const std::vector<TableCounts>& tables, JsonWriter& json) 
 
 void WriteHistoryPoint(const HistoryPoint& point, JsonWriter& json) {
   json.BeginObject();
-  json.Key("ingestion_date");
-  json.String(FormatIsoDate(point.date));
-  json.Key("has_report");
-  json.Bool(point.has_report());
+  json.StringMember("ingestion_date", FormatIsoDate(point.date));
+  json.BoolMember("has_report", point.has_report());
   json.Key("q1");
   if (point.q1) {
     WriteQ1(*point.q1, json);
@@ -235,10 +185,8 @@ void WriteHistoryPoint(const HistoryPoint& point, JsonWriter& json) {
   } else {
     json.Null();
   }
-  json.Key("segments_tested");
-  json.OptionalInt(point.segments_tested);
-  json.Key("abnormal_segments");
-  json.OptionalInt(point.abnormal_segments);
+  json.OptionalIntMember("segments_tested", point.segments_tested);
+  json.OptionalIntMember("abnormal_segments", point.abnormal_segments);
   json.Key("reject_rate");
   WriteRejectRates(point.tables, json);
   json.EndObject();
@@ -249,12 +197,9 @@ void WriteHistoryPoint(const HistoryPoint& point, JsonWriter& json) {
 std::string RenderJson(const Report& report) {
   JsonWriter json;
   json.BeginObject();
-  json.Key("ingestion_date");
-  json.String(FormatIsoDate(report.ingestion_date));
-  json.Key("generator");
-  json.String(std::string("StreamPro ") + kVersion);
-  json.Key("lake");
-  json.String(report.lake);
+  json.StringMember("ingestion_date", FormatIsoDate(report.ingestion_date));
+  json.StringMember("generator", std::string("StreamPro ") + kVersion);
+  json.StringMember("lake", report.lake);
   json.Key("tables");
   WriteTables(report, json);
   json.Key("q1");

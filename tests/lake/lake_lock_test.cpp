@@ -90,5 +90,61 @@ TEST(LakeLockTest, StagingPathsAreUnique) {
   EXPECT_TRUE(a.starts_with(lock->staging_dir() + "/"));
 }
 
+// ReadLockHolder and ListStagedRuns read without taking the lock: the live holder while it
+// runs, the last one (gone) after, and what a dead run left staged.
+TEST(LakeLockTest, HolderAndStagedRunsAreReadWithoutTheLock) {
+  for (const bool memory : {false, true}) {
+    SCOPED_TRACE(memory ? "memory" : "local");
+    testing::TempDir folder;
+    const auto lake = memory ? ::streampro::testing::MemoryLake("inspect", "lake")
+                             : ::streampro::testing::LocalLake(folder.path());
+    auto none = ReadLockHolder(*lake);
+    ASSERT_TRUE(none.ok()) << none.status().ToString();
+    EXPECT_FALSE(none->has_value());
+    // A dead run's staged files: two partitions and a rename-aside marker.
+    const std::string dead = lake->Uri("_staging/20250101T000000Z-1-0000dead");
+    ASSERT_TRUE(lake->Write(dead + "/00001-raw.users.2025-09-09/users.csv", "abc").ok());
+    ASSERT_TRUE(
+        lake->Write(dead + "/00002-trusted.events.2025-09-09/part-00000.parquet", "12345").ok());
+    ASSERT_TRUE(lake->Write(dead + "/00003-previous.raw.users.2025-09-09.recover", "{}").ok());
+    auto staged = ListStagedRuns(*lake);
+    ASSERT_TRUE(staged.ok()) << staged.status().ToString();
+    ASSERT_EQ(staged->size(), 1u);
+    EXPECT_EQ((*staged)[0].run_id, "20250101T000000Z-1-0000dead");
+    EXPECT_EQ((*staged)[0].files, 3);
+    EXPECT_EQ((*staged)[0].bytes, 10);
+    EXPECT_EQ((*staged)[0].labels,
+              (std::vector<std::string>{"previous.raw.users.2025-09-09", "raw.users.2025-09-09",
+                                        "trusted.events.2025-09-09"}));
+    std::string run_id;
+    {
+      auto lock = LakeLock::Acquire(lake);  // removes the dead run's files
+      ASSERT_TRUE(lock.ok()) << lock.status().ToString();
+      run_id = lock->run_id();
+      auto holder = ReadLockHolder(*lake);
+      ASSERT_TRUE(holder.ok() && holder->has_value()) << holder.status().ToString();
+      EXPECT_EQ((*holder)->run_id, run_id);
+      EXPECT_EQ((*holder)->pid, ::getpid());
+      EXPECT_TRUE((*holder)->live);
+      auto own = ListStagedRuns(*lake);
+      ASSERT_TRUE(own.ok());
+      for (const StagedRun& run : *own) EXPECT_EQ(run.run_id, run_id);
+    }
+    auto after = ReadLockHolder(*lake);
+    ASSERT_TRUE(after.ok());
+    if (memory) {
+      EXPECT_FALSE(after->has_value()) << "the lock object is deleted on release";
+    } else {
+      // The lock file keeps the last holder's name; its staging folder is gone.
+      ASSERT_TRUE(after->has_value());
+      EXPECT_EQ((*after)->run_id, run_id);
+      EXPECT_FALSE((*after)->live);
+    }
+    auto empty = ListStagedRuns(*lake);
+    ASSERT_TRUE(empty.ok());
+    EXPECT_TRUE(empty->empty());
+  }
+}
+
 }  // namespace
 }  // namespace streampro::lake

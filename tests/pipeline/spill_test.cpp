@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
 #include <memory>
 
 #include "pipeline/user_buckets.h"
@@ -43,9 +45,17 @@ RecordBatch MakeRows(int first, int count) {
   return batch;
 }
 
-TEST(SpillFileTest, RoundTripsBatchesInOrder) {
+// Every codec the spill files take (STREAMPRO_SPILL_COMPRESSION).
+class SpillFileTest : public ::testing::TestWithParam<parquet::Compression> {};
+
+INSTANTIATE_TEST_SUITE_P(Codecs, SpillFileTest,
+                         ::testing::Values(parquet::Compression::kUncompressed,
+                                           parquet::Compression::kSnappy,
+                                           parquet::Compression::kZstd));
+
+TEST_P(SpillFileTest, RoundTripsBatchesInOrder) {
   testing::TempDir dir;
-  auto spill = SpillFile::Create(dir / "bucket.spill", MixedSchema());
+  auto spill = SpillFile::Create(dir / "bucket.spill", MixedSchema(), GetParam());
   ASSERT_TRUE(spill.ok()) << spill.status().message();
   ASSERT_TRUE(spill->Append(MakeRows(0, 10)).ok());
   ASSERT_TRUE(spill->Append(MakeRows(10, 0)).ok());
@@ -60,9 +70,9 @@ TEST(SpillFileTest, RoundTripsBatchesInOrder) {
   EXPECT_TRUE(read.Validate().ok());
 }
 
-TEST(SpillFileTest, AppendsAfterRowsAlreadyInTheTarget) {
+TEST_P(SpillFileTest, AppendsAfterRowsAlreadyInTheTarget) {
   testing::TempDir dir;
-  auto spill = SpillFile::Create(dir / "bucket.spill", MixedSchema());
+  auto spill = SpillFile::Create(dir / "bucket.spill", MixedSchema(), GetParam());
   ASSERT_TRUE(spill.ok());
   ASSERT_TRUE(spill->Append(MakeRows(5, 20)).ok());
   RecordBatch read = MakeRows(0, 5);
@@ -70,16 +80,56 @@ TEST(SpillFileTest, AppendsAfterRowsAlreadyInTheTarget) {
   EXPECT_TRUE(read.Equals(MakeRows(0, 25)));
 }
 
-TEST(SpillFileTest, RemovesItsFile) {
+TEST_P(SpillFileTest, RemovesItsFile) {
   testing::TempDir dir;
   const std::string path = dir / "bucket.spill";
   {
-    auto spill = SpillFile::Create(path, MixedSchema());
+    auto spill = SpillFile::Create(path, MixedSchema(), GetParam());
     ASSERT_TRUE(spill.ok());
     ASSERT_TRUE(spill->Append(MakeRows(0, 3)).ok());
     EXPECT_EQ(::access(path.c_str(), F_OK), 0);
   }
   EXPECT_NE(::access(path.c_str(), F_OK), 0);
+}
+
+// Sizes worked out by hand for one batch of rows 0-2: rows (8); "name" (row 0 null, then
+// "b" and "cc"): 3 validity bytes, an 8-byte length, 4 offsets of 8 bytes, an 8-byte length
+// and 3 characters = 54; "ts" 3 + 8 + 3 * 8 = 35; "value" 35; "day" 3 + 8 + 3 * 4 = 23;
+// "flag" 3 + 8 + 3 = 14. 8 + 54 + 35 + 35 + 23 + 14 = 169 bytes of batch, plus the 16-byte
+// frame header on disk.
+TEST_P(SpillFileTest, CountsRawAndStoredBytes) {
+  testing::TempDir dir;
+  auto spill = SpillFile::Create(dir / "bucket.spill", MixedSchema(), GetParam());
+  ASSERT_TRUE(spill.ok());
+  ASSERT_TRUE(spill->Append(MakeRows(0, 3)).ok());
+  EXPECT_EQ(spill->raw_bytes(), 169);
+  EXPECT_EQ(spill->bytes(), static_cast<int64_t>(std::filesystem::file_size(spill->path())));
+  if (GetParam() == parquet::Compression::kUncompressed) {
+    EXPECT_EQ(spill->bytes(), 169 + 16);
+  }
+  // Many alike rows compress.
+  ASSERT_TRUE(spill->Append(MakeRows(3, 20000)).ok());
+  if (GetParam() != parquet::Compression::kUncompressed) {
+    EXPECT_LT(spill->bytes() * 2, spill->raw_bytes());
+  }
+}
+
+TEST_P(SpillFileTest, ACorruptFileIsAnErrorNamingIt) {
+  testing::TempDir dir;
+  auto spill = SpillFile::Create(dir / "bucket.spill", MixedSchema(), GetParam());
+  ASSERT_TRUE(spill.ok());
+  ASSERT_TRUE(spill->Append(MakeRows(0, 500)).ok());
+  {
+    // The stored size in the frame header now claims more than the file holds.
+    std::fstream file(spill->path(), std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(8);
+    const int64_t huge = int64_t{1} << 40;
+    file.write(reinterpret_cast<const char*>(&huge), sizeof(huge));
+  }
+  RecordBatch read(MixedSchema());
+  const Status status = spill->ReadAllInto(&read);
+  EXPECT_FALSE(status.ok());
+  EXPECT_NE(status.message().find(spill->path()), std::string::npos) << status.message();
 }
 
 TEST(ColumnAppendColumnTest, CopiesStringsAfterAClear) {

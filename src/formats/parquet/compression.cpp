@@ -23,6 +23,18 @@ std::string CodecName(int32_t codec) {
   }
 }
 
+int32_t CodecOf(Compression c) {
+  switch (c) {
+    case Compression::kUncompressed:
+      return format::kUncompressed;
+    case Compression::kSnappy:
+      return format::kSnappy;
+    case Compression::kZstd:
+      return format::kZstd;
+  }
+  return format::kUncompressed;
+}
+
 Status Compress(int32_t codec, int zstd_level, std::string_view input, std::string* out) {
   const size_t base = out->size();
   switch (codec) {

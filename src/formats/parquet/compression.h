@@ -5,11 +5,15 @@
 #include <string>
 #include <string_view>
 
+#include "streampro/parquet.h"
 #include "streampro/status.h"
 
 /// Page compression with the codecs we support (UNCOMPRESSED, SNAPPY, ZSTD), keyed by
 /// the Parquet CompressionCodec number.
 namespace streampro::parquet {
+
+/// The Parquet codec number of `compression`.
+int32_t CodecOf(Compression compression);
 
 /// Appends `input` compressed with `codec` to `out`. `codec` must be supported.
 Status Compress(int32_t codec, int zstd_level, std::string_view input, std::string* out);

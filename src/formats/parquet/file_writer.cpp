@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "formats/parquet/column_writer.h"
+#include "formats/parquet/compression.h"
 #include "formats/parquet/metadata.h"
 #include "streampro/parquet.h"
 #include "streampro/version.h"
@@ -13,18 +14,6 @@ namespace streampro::parquet {
 namespace {
 
 constexpr std::string_view kMagic = "PAR1";
-
-int32_t CodecOf(Compression c) {
-  switch (c) {
-    case Compression::kUncompressed:
-      return format::kUncompressed;
-    case Compression::kSnappy:
-      return format::kSnappy;
-    case Compression::kZstd:
-      return format::kZstd;
-  }
-  return format::kUncompressed;
-}
 
 format::SchemaElement LeafFor(const Field& field) {
   format::SchemaElement e;
