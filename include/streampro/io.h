@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -21,6 +22,10 @@ class RandomAccessFile {
   /// Reads up to `length` bytes at `offset` into `out` (replacing its content); fewer only
   /// at the end of the file. An offset past the end is an error naming the file.
   virtual Status ReadAt(int64_t offset, int64_t length, std::string* out) const = 0;
+  /// ReadAt into memory the caller owns (say, aligned for a direct write): reads up to
+  /// `out.size()` bytes at `offset`; returns how many, fewer only at the end of the file.
+  /// The default goes through ReadAt and copies; a local file reads straight into `out`.
+  virtual Result<int64_t> ReadInto(int64_t offset, std::span<char> out) const;
 };
 
 /// A sequential sink for bytes: a file being written atomically, a buffer, an S3 upload.
@@ -38,7 +43,8 @@ class OutputStream {
 Result<std::unique_ptr<RandomAccessFile>> OpenLocalFile(const std::string& path);
 
 /// Writes `source` to `sink` from its start, in reads of `chunk_bytes`, until its size() or
-/// a read that returns nothing. Returns the bytes copied.
+/// a read that returns nothing. Returns the bytes copied. The next chunk is read on a second
+/// thread while the current one is written.
 Result<int64_t> CopyAll(const RandomAccessFile& source, OutputStream* sink, int64_t chunk_bytes);
 
 /// Reads from bytes held in memory; `name` is used in messages.

@@ -59,6 +59,12 @@ class ObjectStore {
   virtual Result<std::string> ReadAll(const std::string& key);
   /// Local: creates parent folders; replaces an existing file when closed.
   virtual Result<std::unique_ptr<ObjectWriter>> OpenWrite(const std::string& key) = 0;
+  /// OpenWrite for an object written once, front to back in large pieces, that nothing
+  /// reads back soon (a raw copy). The local store writes it around the page cache
+  /// (O_DIRECT) where the file system allows; other stores, by default, as OpenWrite.
+  virtual Result<std::unique_ptr<ObjectWriter>> OpenBulkWrite(const std::string& key) {
+    return OpenWrite(key);
+  }
   /// nullopt when absent.
   virtual Result<std::optional<ObjectInfo>> Head(const std::string& key) = 0;
   /// Every object whose key starts with `prefix` + "/" (recursively), sorted by key. A

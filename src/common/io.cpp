@@ -8,7 +8,9 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <future>
 
 namespace streampro {
 
@@ -36,24 +38,34 @@ class LocalFile final : public RandomAccessFile {
 
   Status ReadAt(int64_t offset, int64_t length, std::string* out) const override {
     RETURN_NOT_OK(CheckRange(path_, size_, offset, length));
-    const auto wanted = static_cast<size_t>(std::min(length, size_ - offset));
-    out->resize(wanted);
+    out->resize(static_cast<size_t>(std::min(length, size_ - offset)));
+    ASSIGN_OR_RETURN(const int64_t done, Pread(offset, std::span<char>(*out)));
+    out->resize(static_cast<size_t>(done));
+    return Status::OK();
+  }
+  Result<int64_t> ReadInto(int64_t offset, std::span<char> out) const override {
+    const auto length = static_cast<int64_t>(out.size());
+    RETURN_NOT_OK(CheckRange(path_, size_, offset, length));
+    return Pread(offset, out.first(static_cast<size_t>(std::min(length, size_ - offset))));
+  }
+
+ private:
+  // Fills `out` from `offset`; fewer bytes when the file shrank underneath us.
+  Result<int64_t> Pread(int64_t offset, std::span<char> out) const {
     size_t done = 0;
-    while (done < wanted) {
-      const ssize_t n = ::pread(fd_, out->data() + done, wanted - done,
+    while (done < out.size()) {
+      const ssize_t n = ::pread(fd_, out.data() + done, out.size() - done,
                                 static_cast<off_t>(offset) + static_cast<off_t>(done));
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) {
         return Status::IOError(fmt::format("{}: read failed: {}", path_, std::strerror(errno)));
       }
-      if (n == 0) break;  // the file shrank underneath us
+      if (n == 0) break;
       done += static_cast<size_t>(n);
     }
-    out->resize(done);
-    return Status::OK();
+    return static_cast<int64_t>(done);
   }
 
- private:
   std::string path_;
   int fd_;
   int64_t size_;
@@ -96,14 +108,44 @@ Result<std::unique_ptr<RandomAccessFile>> OpenLocalFile(const std::string& path)
       new LocalFile(path, fd, static_cast<int64_t>(st.st_size)));
 }
 
+Result<int64_t> RandomAccessFile::ReadInto(int64_t offset, std::span<char> out) const {
+  std::string bytes;
+  RETURN_NOT_OK(ReadAt(offset, static_cast<int64_t>(out.size()), &bytes));
+  std::memcpy(out.data(), bytes.data(), std::min(bytes.size(), out.size()));
+  return static_cast<int64_t>(std::min(bytes.size(), out.size()));
+}
+
 Result<int64_t> CopyAll(const RandomAccessFile& source, OutputStream* sink, int64_t chunk_bytes) {
-  std::string buffer;
+  // Two buffers, reused, at 4 KiB boundaries (a direct writer takes them without copying):
+  // the next chunk is read on a second thread while this one is written. (The future is
+  // declared after the buffers, so it is waited for before they go.)
+  constexpr size_t kAlignment = 4096;
+  const size_t chunk = static_cast<size_t>(std::max<int64_t>(chunk_bytes, 1));
+  const size_t capacity = (chunk + kAlignment - 1) / kAlignment * kAlignment;
+  struct Free {
+    void operator()(char* pointer) const { std::free(pointer); }
+  };
+  std::unique_ptr<char, Free> buffers[2];
+  for (auto& buffer : buffers) {
+    buffer.reset(static_cast<char*>(std::aligned_alloc(kAlignment, capacity)));
+    if (!buffer) return Status::IOError(fmt::format("{}: out of memory to copy", source.name()));
+  }
+  const auto read = [&source, chunk](int64_t offset, char* into) {
+    return source.ReadInto(offset, std::span<char>(into, chunk));
+  };
+  std::future<Result<int64_t>> next;
+  if (source.size() > 0) next = std::async(std::launch::async, read, int64_t{0}, buffers[0].get());
   int64_t copied = 0;
-  while (copied < source.size()) {
-    RETURN_NOT_OK(source.ReadAt(copied, chunk_bytes, &buffer));
-    if (buffer.empty()) break;
-    RETURN_NOT_OK(sink->Write(buffer));
-    copied += static_cast<int64_t>(buffer.size());
+  for (size_t current = 0; next.valid(); current ^= 1) {
+    ASSIGN_OR_RETURN(const int64_t length, next.get());
+    if (length == 0) break;
+    const int64_t end = copied + length;
+    if (end < source.size()) {
+      next = std::async(std::launch::async, read, end, buffers[current ^ 1].get());
+    }
+    RETURN_NOT_OK(
+        sink->Write(std::string_view(buffers[current].get(), static_cast<size_t>(length))));
+    copied = end;
   }
   return copied;
 }

@@ -69,17 +69,26 @@ class MonitoredFile final : public RandomAccessFile {
   Status ReadAt(int64_t offset, int64_t length, std::string* out) const override {
     RETURN_NOT_OK(control_.CheckCancelled());
     RETURN_NOT_OK(file_->ReadAt(offset, length, out));
-    // Counts how far into the file reading has got, so a byte read twice (a header sniffed
-    // before the chunks) counts once and the end of the file is exactly its size.
-    const int64_t end = offset + static_cast<int64_t>(out->size());
+    Reached(offset + static_cast<int64_t>(out->size()));
+    return Status::OK();
+  }
+  Result<int64_t> ReadInto(int64_t offset, std::span<char> out) const override {
+    RETURN_NOT_OK(control_.CheckCancelled());
+    ASSIGN_OR_RETURN(const int64_t length, file_->ReadInto(offset, out));
+    Reached(offset + length);
+    return length;
+  }
+
+ private:
+  // Counts how far into the file reading has got, so a byte read twice (a header sniffed
+  // before the chunks) counts once and the end of the file is exactly its size.
+  void Reached(int64_t end) const {
     int64_t reached = reached_.load(std::memory_order_relaxed);
     while (end > reached && !reached_.compare_exchange_weak(reached, end)) {
     }
     if (end > reached) control_.Add(end - reached);
-    return Status::OK();
   }
 
- private:
   std::shared_ptr<RandomAccessFile> file_;
   RunControl control_;
   mutable std::atomic<int64_t> reached_{0};

@@ -96,6 +96,14 @@ Result<std::unique_ptr<PartitionWriter>> PartitionWriter::Begin(const LakeLock& 
 }
 
 Result<OutputStream*> PartitionWriter::CreateFile(const std::string& name) {
+  return OpenStagedFile(name, false);
+}
+
+Result<OutputStream*> PartitionWriter::CreateBulkFile(const std::string& name) {
+  return OpenStagedFile(name, true);
+}
+
+Result<OutputStream*> PartitionWriter::OpenStagedFile(const std::string& name, bool bulk) {
   RETURN_NOT_OK(ValidateFileName(name));
   const std::string uri = staged_.FileUri(name);
   std::lock_guard guard(mutex_);
@@ -105,8 +113,9 @@ Result<OutputStream*> PartitionWriter::CreateFile(const std::string& name) {
   }
   ASSIGN_OR_RETURN(Sha256 hasher, Sha256::Make());
   ASSIGN_OR_RETURN(const std::string key, lock_.lake().KeyOf(uri));
+  storage::ObjectStore& store = lock_.lake().store();
   ASSIGN_OR_RETURN(std::unique_ptr<storage::ObjectWriter> sink,
-                   lock_.lake().store().OpenWrite(key));
+                   bulk ? store.OpenBulkWrite(key) : store.OpenWrite(key));
   StagedFile& file = files_[name];
   file.stream = std::make_unique<HashingFile>(uri, std::move(sink), std::move(hasher));
   return static_cast<OutputStream*>(file.stream.get());

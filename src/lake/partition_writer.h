@@ -38,6 +38,9 @@ class PartitionWriter {
   /// the lake's own). Safe to call from several threads; each stream is used by one
   /// thread at a time. The pointer stays valid until Commit or destruction.
   Result<OutputStream*> CreateFile(const std::string& name);
+  /// CreateFile for a file written front to back in large pieces and not read back soon (a
+  /// raw copy): the store may write it around its cache (ObjectStore::OpenBulkWrite).
+  Result<OutputStream*> CreateBulkFile(const std::string& name);
   /// Flushes, fsyncs and closes the file; records its size, SHA-256 and the declared row
   /// count (nullopt: not a table file, e.g. a raw copy or a report). Thread-safe.
   Status CloseFile(const std::string& name, std::optional<int64_t> rows);
@@ -79,6 +82,8 @@ class PartitionWriter {
   Status VerifyStagedFiles();
 
   const LakeLock& lock_;
+  Result<OutputStream*> OpenStagedFile(const std::string& name, bool bulk);
+
   StagedPartition staged_;
 
   std::mutex mutex_;

@@ -31,7 +31,7 @@ Status StreamCopy(const storage::ObjectRef& landing, const storage::ObjectInfo& 
   const std::string uri = landing.uri();
   ASSIGN_OR_RETURN(std::unique_ptr<RandomAccessFile> opened, landing.store->OpenRead(landing.key));
   const std::shared_ptr<RandomAccessFile> source = MonitorReads(std::move(opened), control);
-  ASSIGN_OR_RETURN(OutputStream * sink, writer->CreateFile(name));
+  ASSIGN_OR_RETURN(OutputStream * sink, writer->CreateBulkFile(name));
   ASSIGN_OR_RETURN(const int64_t copied,
                    CopyAll(*source, sink, static_cast<int64_t>(kRawCopyBufferBytes)));
   ASSIGN_OR_RETURN(const std::optional<storage::ObjectInfo> after,

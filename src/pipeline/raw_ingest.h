@@ -58,6 +58,6 @@ bool RawCopyMatches(const lake::PartitionManifest& manifest, const LandingFile& 
                     const storage::ObjectInfo& info);
 
 /// Copy buffer size of IngestRaw (large reads keep the copy at disk speed).
-inline constexpr size_t kRawCopyBufferBytes = size_t{8} << 20;
+inline constexpr size_t kRawCopyBufferBytes = size_t{32} << 20;
 
 }  // namespace streampro::pipeline

@@ -12,6 +12,7 @@ class LocalStore final : public ObjectStore {
   std::string Uri(std::string_view key) const override;
   Result<std::unique_ptr<RandomAccessFile>> OpenRead(const std::string& key) override;
   Result<std::unique_ptr<ObjectWriter>> OpenWrite(const std::string& key) override;
+  Result<std::unique_ptr<ObjectWriter>> OpenBulkWrite(const std::string& key) override;
   Result<std::optional<ObjectInfo>> Head(const std::string& key) override;
   Result<std::vector<ObjectInfo>> List(const std::string& prefix) override;
   Status Delete(const std::string& key) override;
