@@ -40,8 +40,7 @@ void RegisterDdlCommand(CLI::App* app, Action* action, const CliEnvironment* env
   CLI::App* command = app->add_subcommand(
       "ddl",
       "Print the SQL that declares the lake's raw, trusted and enriched tables in a query "
-      "engine "
-      "(CREATE SCHEMA, CREATE TABLE, partition sync)");
+      "engine (CREATE SCHEMA, CREATE TABLE, partition sync)");
   AddCommonOptions(command, &args->common, /*date_required=*/false);
   // The DDL covers every date: only --env and --config apply.
   command->remove_option(command->get_option("--ingestion-date"));
