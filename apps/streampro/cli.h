@@ -13,6 +13,10 @@
 #include "streampro/object_store.h"
 #include "streampro/status.h"
 
+namespace streampro::engines {
+struct DdlOptions;
+}  // namespace streampro::engines
+
 namespace streampro::cli {
 
 /// The work a parsed command line asks for; run after parsing succeeds.
@@ -103,6 +107,12 @@ void PrintError(const std::string& message);
 
 void RegisterGenerateCommand(CLI::App* app, Action* action);
 void RegisterPipelineCommands(CLI::App* app, Action* action, const CliEnvironment* environment);
+/// The options `ddl` and `sync` share, into `options`: --lake, --catalog, --schema and
+/// --timestamp-precision, with the help texts of the two that differ between them
+/// (command_ddl.cpp).
+void AddDdlOptions(CLI::App* command, engines::DdlOptions* options, const std::string& lake_help,
+                   const std::string& catalog_help);
+
 void RegisterDdlCommand(CLI::App* app, Action* action, const CliEnvironment* environment);
 void RegisterSyncCommand(CLI::App* app, Action* action, const CliEnvironment* environment);
 void RegisterBackfillCommand(CLI::App* app, Action* action, const CliEnvironment* environment);

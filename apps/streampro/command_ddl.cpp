@@ -35,6 +35,19 @@ Status RunDdl(const CLI::App& command, DdlArgs& args, const CliEnvironment& envi
 
 }  // namespace
 
+void AddDdlOptions(CLI::App* command, engines::DdlOptions* options, const std::string& lake_help,
+                   const std::string& catalog_help) {
+  command->add_option("--lake", options->lake, lake_help)->type_name("DIR_OR_URI");
+  command->add_option("--catalog", options->catalog, catalog_help)->capture_default_str();
+  command->add_option("--schema", options->schema, "Schema to create the tables in")
+      ->capture_default_str();
+  command
+      ->add_option("--timestamp-precision", options->timestamp_precision,
+                   "3 or 6; 6 keeps microseconds and needs hive.timestamp-precision="
+                   "MICROSECONDS in the catalog")
+      ->capture_default_str();
+}
+
 void RegisterDdlCommand(CLI::App* app, Action* action, const CliEnvironment* environment) {
   auto args = std::make_shared<DdlArgs>();
   CLI::App* command = app->add_subcommand(
@@ -47,23 +60,10 @@ void RegisterDdlCommand(CLI::App* app, Action* action, const CliEnvironment* env
   command->add_option("--engine", args->engine, "Query engine (trino or spark)")
       ->required()
       ->type_name("ENGINE");
-  command
-      ->add_option("--lake", args->options.lake,
-                   "Lake folder or s3://bucket/prefix (default: STREAMPRO_LAKE_ROOT); a "
-                   "folder is written as local:///absolute/path (Trino) or "
-                   "file:///absolute/path (Spark)")
-      ->type_name("DIR_OR_URI");
-  command
-      ->add_option("--catalog", args->options.catalog,
-                   "Trino catalog of the Hive connector (not used by Spark)")
-      ->capture_default_str();
-  command->add_option("--schema", args->options.schema, "Schema to create the tables in")
-      ->capture_default_str();
-  command
-      ->add_option("--timestamp-precision", args->options.timestamp_precision,
-                   "3 or 6; 6 keeps microseconds and needs hive.timestamp-precision="
-                   "MICROSECONDS in the catalog")
-      ->capture_default_str();
+  AddDdlOptions(command, &args->options,
+                "Lake folder or s3://bucket/prefix (default: STREAMPRO_LAKE_ROOT); a folder is "
+                "written as local:///absolute/path (Trino) or file:///absolute/path (Spark)",
+                "Trino catalog of the Hive connector (not used by Spark)");
   command->callback([command, args, action, environment] {
     *action = [command, args, environment] { return RunDdl(*command, *args, *environment); };
   });

@@ -122,19 +122,9 @@ void RegisterSyncCommand(CLI::App* app, Action* action, const CliEnvironment* en
       ->add_option("--server", args->server,
                    "Trino coordinator, http(s)://host:port (default: TRINO_HOST, TRINO_PORT)")
       ->type_name("URL");
-  command
-      ->add_option("--lake", args->options.lake,
-                   "Lake folder or s3://bucket/prefix (default: STREAMPRO_LAKE_ROOT)")
-      ->type_name("DIR_OR_URI");
-  command->add_option("--catalog", args->options.catalog, "Trino catalog of the Hive connector")
-      ->capture_default_str();
-  command->add_option("--schema", args->options.schema, "Schema to create the tables in")
-      ->capture_default_str();
-  command
-      ->add_option("--timestamp-precision", args->options.timestamp_precision,
-                   "3 or 6; 6 keeps microseconds and needs hive.timestamp-precision="
-                   "MICROSECONDS in the catalog")
-      ->capture_default_str();
+  AddDdlOptions(command, &args->options,
+                "Lake folder or s3://bucket/prefix (default: STREAMPRO_LAKE_ROOT)",
+                "Trino catalog of the Hive connector");
   command
       ->add_option("--timeout", args->timeout_seconds,
                    "Seconds one statement may take before it is cancelled")
