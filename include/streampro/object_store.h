@@ -76,6 +76,15 @@ class ObjectStore {
   /// CopyObject); with `if_etag`, fails when the source changed (S3 only).
   virtual Status Copy(const std::string& source_key, const std::string& key,
                       std::string_view if_etag = {}) = 0;
+  /// Makes `key` a second name of the bytes of `source_key` that later writes of
+  /// `source_key` do not change: the local store makes a hard link (link(2); a copy where
+  /// the file system has no hard links), so no byte is copied. By default a Copy: on S3 a
+  /// server-side CopyObject, so the bytes are stored twice until one of the names is
+  /// deleted. An existing `key` that is already the same file is kept; any other existing
+  /// `key` is replaced.
+  virtual Status Link(const std::string& source_key, const std::string& key) {
+    return Copy(source_key, key);
+  }
   /// Writes `bytes` as `key` only if no object has that key; false when one does.
   virtual Result<bool> PutIfAbsent(const std::string& key, std::string_view bytes) = 0;
   /// Copies `source_key` of `source` (another store, or this one) to `key` inside the

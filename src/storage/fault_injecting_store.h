@@ -47,6 +47,9 @@ class FaultInjectingStore final : public ObjectStore {
   Status Delete(const std::string& key) override;
   Status Copy(const std::string& source_key, const std::string& key,
               std::string_view if_etag) override;
+  Status Link(const std::string& source_key, const std::string& key) override {
+    return base_->Link(source_key, key);
+  }
   Result<bool> PutIfAbsent(const std::string& key, std::string_view bytes) override;
   Result<bool> CopyFromStore(const ObjectStore& source, const std::string& source_key,
                              const std::string& key, std::string_view if_etag) override;

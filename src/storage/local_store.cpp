@@ -232,6 +232,26 @@ Status LocalStore::Copy(const std::string& source_key, const std::string& key,
   return sink->Close();
 }
 
+Status LocalStore::Link(const std::string& source_key, const std::string& key) {
+  const std::string parent = ParentOf(key);
+  if (!parent.empty()) RETURN_NOT_OK(CreateDirectories(parent));
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (::link(source_key.c_str(), key.c_str()) == 0) return Status::OK();
+    if (errno == EXDEV || errno == EPERM || errno == ENOTSUP || errno == EMLINK) {
+      return Copy(source_key, key, {});  // no hard links here
+    }
+    if (errno != EEXIST) return Errno(fmt::format("link {} to", source_key), key);
+    struct stat source, existing;
+    if (::stat(source_key.c_str(), &source) != 0) return Errno("stat", source_key);
+    if (::stat(key.c_str(), &existing) == 0 && existing.st_dev == source.st_dev &&
+        existing.st_ino == source.st_ino) {
+      return Status::OK();  // linked before
+    }
+    RETURN_NOT_OK(Delete(key));
+  }
+  return Status::IOError(fmt::format("{}: cannot link {} here", key, source_key));
+}
+
 Result<bool> LocalStore::PutIfAbsent(const std::string& key, std::string_view bytes) {
   const std::string parent = ParentOf(key);
   if (!parent.empty()) RETURN_NOT_OK(CreateDirectories(parent));

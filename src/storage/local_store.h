@@ -18,6 +18,7 @@ class LocalStore final : public ObjectStore {
   Status Delete(const std::string& key) override;
   Status Copy(const std::string& source_key, const std::string& key,
               std::string_view if_etag) override;
+  Status Link(const std::string& source_key, const std::string& key) override;
   Result<bool> PutIfAbsent(const std::string& key, std::string_view bytes) override;
 };
 
