@@ -117,5 +117,6 @@ void RegisterDdlCommand(CLI::App* app, Action* action, const CliEnvironment* env
 void RegisterSyncCommand(CLI::App* app, Action* action, const CliEnvironment* environment);
 void RegisterBackfillCommand(CLI::App* app, Action* action, const CliEnvironment* environment);
 void RegisterStatusCommand(CLI::App* app, Action* action, const CliEnvironment* environment);
+void RegisterExpireCommand(CLI::App* app, Action* action, const CliEnvironment* environment);
 
 }  // namespace streampro::cli

@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "iceberg/lake_tables.h"
 #include "iceberg/table_catalog.h"
+#include "iceberg/table_commit.h"
 #include "job.h"
 #include "lake/lake_lock.h"
 #include "pipeline/enriched_stage.h"
@@ -157,25 +158,37 @@ std::string InterruptionMessage(const std::string& reason, const JobContext& con
   return message + "; staged files removed, lake lock released";
 }
 
-// Commits a snapshot of every trusted and enriched table whose published files changed.
+}  // namespace
+
+int64_t NowMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 Status CommitIceberg(const lake::LakeLock& lock, const JobContext& context) {
   StageTimer timer("iceberg", context.monitor, context.log);
   iceberg::LakeTablesOptions options;
   options.catalog_uri = context.iceberg_catalog;
-  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                             std::chrono::system_clock::now().time_since_epoch())
-                             .count();
   ASSIGN_OR_RETURN(const std::vector<iceberg::TableCommit> commits,
-                   iceberg::CommitLakeTables(lock.lake(), options, now_ms));
+                   iceberg::CommitLakeTables(lock.lake(), options, NowMillis()));
   timer.EndProgress();
   size_t committed = 0;
-  for (const auto& c : commits) committed += c.committed ? 1 : 0;
+  for (const auto& c : commits) {
+    committed += c.committed ? 1 : 0;
+    if (c.orphans.empty()) continue;
+    int64_t bytes = 0;
+    for (const auto& orphan : c.orphans) bytes += orphan.bytes;
+    fmt::print(stderr,
+               "Cleaned up after an interrupted Iceberg commit of {}: removed {} unreferenced "
+               "files ({} bytes) under {}\n",
+               c.table->sql_name, c.orphans.size(), bytes,
+               iceberg::MetadataFolder(lock.lake(), *c.table));
+  }
   fmt::print(context.progress, "Iceberg: {} of {} tables took a new snapshot in {}\n", committed,
              commits.size(), context.iceberg_catalog);
   return timer.Done();
 }
-
-}  // namespace
 
 Status RunLocked(const JobContext& context,
                  const std::function<Status(const lake::LakeLock&)>& work) {

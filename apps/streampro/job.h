@@ -91,6 +91,14 @@ Result<lake::LakeLock> AcquireLake(const JobContext& context);
 Status RunLocked(const JobContext& context,
                  const std::function<Status(const lake::LakeLock&)>& work);
 
+/// Commits an Iceberg snapshot of every trusted and enriched table whose published files
+/// changed (RunLocked does after its work when STREAMPRO_CATALOG is set), first removing
+/// what an interrupted earlier commit left (said on stderr).
+Status CommitIceberg(const lake::LakeLock& lock, const JobContext& context);
+
+/// Milliseconds since the epoch, now.
+int64_t NowMillis();
+
 /// What `pipeline` does for context.date under `lock`: to-raw, to-trusted (warning when the
 /// enriched tables are about to read a stale date), to-enriched and report, with their
 /// progress lines; counts and timings go to context.log.

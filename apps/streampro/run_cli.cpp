@@ -27,6 +27,7 @@ int RunCli(int argc, char** argv, const CliEnvironment& environment) {
   RegisterSyncCommand(&app, &action, &environment);
   RegisterBackfillCommand(&app, &action, &environment);
   RegisterStatusCommand(&app, &action, &environment);
+  RegisterExpireCommand(&app, &action, &environment);
 
   // Name the valid commands when the first word is not one of them.
   std::string known;

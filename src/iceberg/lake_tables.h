@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "catalog/catalog.h"
+#include "iceberg/history.h"
 #include "lake/lake.h"
 #include "streampro/status.h"
 
@@ -33,6 +34,8 @@ struct TableCommit {
   const catalog::TableDef* table = nullptr;
   bool committed = false;  ///< false: the current snapshot already held the files
   std::string metadata_location;
+  /// Files under `_iceberg/` a stopped earlier commit left, removed before this commit.
+  std::vector<RemovedFile> orphans;
 };
 
 /// The trusted and enriched Parquet tables, in catalog order.
@@ -42,5 +45,10 @@ std::vector<const catalog::TableDef*> IcebergTables();
 /// stamps the new snapshots.
 Result<std::vector<TableCommit>> CommitLakeTables(const lake::Lake& lake,
                                                   const LakeTablesOptions& options, int64_t now_ms);
+
+/// Expires snapshots of every table of IcebergTables() the catalog has (history.h).
+Result<std::vector<TableExpiry>> ExpireLakeTables(const lake::Lake& lake,
+                                                  const LakeTablesOptions& options,
+                                                  const ExpireOptions& expire, int64_t now_ms);
 
 }  // namespace streampro::iceberg

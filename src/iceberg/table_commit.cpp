@@ -57,6 +57,19 @@ std::string MetadataFolder(const lake::Lake& lake, const catalog::TableDef& tabl
   return lake.TableUri(table) + "/" + std::string(kMetadataFolderName);
 }
 
+std::string CommitMarkerUri(const lake::Lake& lake, const catalog::TableDef& table) {
+  return MetadataFolder(lake, table) + "/" + std::string(kCommitMarkerName);
+}
+
+std::string DataFileUri(const lake::Lake& lake, const catalog::TableDef& table,
+                        const WantedFile& file) {
+  const size_t slash = file.uri.rfind('/');
+  const std::string_view name =
+      std::string_view(file.uri).substr(slash == std::string::npos ? 0 : slash + 1);
+  return fmt::format("{}/data/{}/{}/{}", MetadataFolder(lake, table),
+                     lake::PartitionFolderName(file.date), file.run_id, name);
+}
+
 Result<std::vector<WantedFile>> PublishedFiles(const lake::Lake& lake,
                                                const catalog::TableDef& table) {
   std::vector<WantedFile> files;
@@ -68,7 +81,7 @@ Result<std::vector<WantedFile>> PublishedFiles(const lake::Lake& lake,
     for (const lake::FileEntry& entry : manifest->files) {
       if (!entry.name.ends_with(".parquet")) continue;
       files.push_back({lake::FileUri(lake, *manifest, entry), entry.bytes, entry.rows.value_or(0),
-                       date, manifest->run_id + "@" + manifest->committed_at});
+                       date, manifest->run_id + "@" + manifest->committed_at, manifest->run_id});
     }
   }
   return files;
@@ -118,18 +131,31 @@ Result<std::optional<std::string>> WriteNextMetadata(const lake::Lake& lake,
   };
   std::map<std::string, const ManifestEntry*> live_by_key;
   for (const ManifestEntry& e : live) live_by_key[live_key(e)] = &e;
-  std::set<std::string> wanted_keys;
+  // A wanted file is in the current snapshot under its immutable path, or, when that
+  // snapshot was committed before immutable paths, under its Hive-style path.
+  const auto find_live = [&](const WantedFile& w) {
+    auto found = live_by_key.find(Key(DataFileUri(lake, table, w), w.bytes, w.version));
+    if (found == live_by_key.end()) found = live_by_key.find(Key(w.uri, w.bytes, w.version));
+    return found;
+  };
+  std::set<std::string> kept_keys;
   std::map<int32_t, std::string> wanted_versions;
   for (const WantedFile& w : wanted) {
-    wanted_keys.insert(Key(w.uri, w.bytes, w.version));
+    const auto found = find_live(w);
+    if (found != live_by_key.end()) kept_keys.insert(found->first);
     wanted_versions[w.date.days_since_epoch] = w.version;
   }
-  const bool unchanged =
-      current && metadata.CurrentSnapshot() != nullptr &&
-      wanted_keys.size() == live_by_key.size() &&
-      std::all_of(wanted_keys.begin(), wanted_keys.end(),
-                  [&](const std::string& k) { return live_by_key.count(k) > 0; });
+  const bool unchanged = current && metadata.CurrentSnapshot() != nullptr &&
+                         kept_keys.size() == wanted.size() &&
+                         kept_keys.size() == live_by_key.size();
   if (unchanged) return std::optional<std::string>();
+
+  // Until the catalog names the new metadata, what follows is unreachable; the marker
+  // makes the next run remove it if this one stops (RemoveOrphans).
+  RETURN_NOT_OK(lake.Write(CommitMarkerUri(lake, table), "an Iceberg commit is under way\n"));
+  if (lake.local_root()) {
+    RETURN_NOT_OK(lake::internal::FsyncDirectory(MetadataFolder(lake, table)));
+  }
 
   const std::optional<int64_t> parent = metadata.current_snapshot_id;
   const int64_t snapshot_id = RandomSnapshotId();
@@ -137,20 +163,32 @@ Result<std::optional<std::string>> WriteNextMetadata(const lake::Lake& lake,
   std::vector<ManifestEntry> entries;
   int64_t added_files = 0, added_rows = 0, deleted_files = 0, deleted_rows = 0, total_rows = 0;
   std::set<int32_t> changed_dates;
+  std::set<std::string> link_folders;
   for (const WantedFile& w : wanted) {
-    const auto found = live_by_key.find(Key(w.uri, w.bytes, w.version));
+    const auto found = find_live(w);
     if (found != live_by_key.end()) {
       ManifestEntry e = *found->second;
       e.status = EntryStatus::kExisting;
       entries.push_back(std::move(e));
     } else {
-      ASSIGN_OR_RETURN(auto file, lake.OpenRead(w.uri));
+      // The snapshot names the file's immutable path; the footer is read through it.
+      const std::string path = DataFileUri(lake, table, w);
+      RETURN_NOT_OK(lake.Link(w.uri, path));
+      if (lake.local_root()) {
+        // The run's folder, its date folder and `data` may all be new.
+        std::string folder = path.substr(0, path.rfind('/'));
+        for (int level = 0; level < 3; ++level) {
+          link_folders.insert(folder);
+          folder.resize(folder.rfind('/'));
+        }
+      }
+      ASSIGN_OR_RETURN(auto file, lake.OpenRead(path));
       ManifestEntry e;
       e.status = EntryStatus::kAdded;
       e.snapshot_id = snapshot_id;
       ASSIGN_OR_RETURN(
           e.file, DescribeParquetFile(std::shared_ptr<RandomAccessFile>(std::move(file)), table,
-                                      w.uri, w.bytes, w.date));
+                                      path, w.bytes, w.date));
       ++added_files;
       added_rows += e.file.record_count;
       changed_dates.insert(w.date.days_since_epoch);
@@ -158,8 +196,13 @@ Result<std::optional<std::string>> WriteNextMetadata(const lake::Lake& lake,
     }
     total_rows += entries.back().file.record_count;
   }
+  // New links must be durable before any metadata names them.
+  for (const std::string& link_folder : link_folders) {
+    RETURN_NOT_OK(lake::internal::FsyncDirectory(link_folder));
+  }
+  lake.Notify(lake::CommitStep::kIcebergLinked);
   for (const ManifestEntry& e : live) {
-    if (wanted_keys.count(live_key(e)) > 0) continue;
+    if (kept_keys.count(live_key(e)) > 0) continue;
     ManifestEntry gone = e;
     gone.status = EntryStatus::kDeleted;
     gone.snapshot_id = snapshot_id;
@@ -182,6 +225,7 @@ Result<std::optional<std::string>> WriteNextMetadata(const lake::Lake& lake,
   ASSIGN_OR_RETURN(const std::string list_bytes,
                    WriteManifestList({manifest}, snapshot_id, parent, sequence_number));
   RETURN_NOT_OK(lake.Write(list_uri, list_bytes));
+  lake.Notify(lake::CommitStep::kIcebergManifestWritten);
 
   Snapshot snapshot;
   snapshot.snapshot_id = snapshot_id;
@@ -218,6 +262,15 @@ Result<std::optional<std::string>> WriteNextMetadata(const lake::Lake& lake,
   }
   metadata.properties[std::string(kPartitionVersionsProperty)] = version_list;
 
+  ASSIGN_OR_RETURN(const std::string metadata_uri,
+                   WriteMetadataFile(lake, table, metadata, current));
+  return std::optional<std::string>(metadata_uri);
+}
+
+Result<std::string> WriteMetadataFile(const lake::Lake& lake, const catalog::TableDef& table,
+                                      const TableMetadata& metadata,
+                                      const std::optional<std::string>& current) {
+  const std::string folder = MetadataFolder(lake, table);
   const int64_t version = current ? MetadataVersion(*current) + 1 : 0;
   const std::string metadata_uri =
       fmt::format("{}/{:05d}-{}.metadata.json", folder, version, RandomUuid());
@@ -225,7 +278,8 @@ Result<std::optional<std::string>> WriteNextMetadata(const lake::Lake& lake,
   // Each file was fsynced as it was closed; on a file system the folder's entries must be
   // durable too before the catalog names the new metadata file.
   if (lake.local_root()) RETURN_NOT_OK(lake::internal::FsyncDirectory(folder));
-  return std::optional<std::string>(metadata_uri);
+  lake.Notify(lake::CommitStep::kIcebergMetadataWritten);
+  return metadata_uri;
 }
 
 }  // namespace streampro::iceberg

@@ -30,6 +30,9 @@ struct WantedFile {
   /// The published version of its partition (the run that wrote it): a re-run that
   /// writes a file of the same name and size is still a new file.
   std::string version;
+  /// The run that published it (the partition manifest's run id): names the file's
+  /// immutable path (DataFileUri).
+  std::string run_id;
 };
 
 /// The table property that records each date's partition version the current snapshot
@@ -51,6 +54,21 @@ inline constexpr std::string_view kMetadataFolderName = "_iceberg";
 /// `{table}/_iceberg`.
 std::string MetadataFolder(const lake::Lake& lake, const catalog::TableDef& table);
 
+/// Written into `_iceberg/` before a commit writes anything there, removed once the
+/// catalog names the new metadata (or nothing was committed): while it is there, files
+/// under `_iceberg/` may be orphans of a stopped commit (RemoveOrphans, history.h).
+inline constexpr std::string_view kCommitMarkerName = "commit-in-progress";
+
+/// `{table}/_iceberg/commit-in-progress`.
+std::string CommitMarkerUri(const lake::Lake& lake, const catalog::TableDef& table);
+
+/// Where a snapshot finds the bytes of a published file: a path of its own per partition
+/// version, `{table}/_iceberg/data/ingestion_date=D/{run_id}/{name}`, made by
+/// lake::Lake::Link (a hard link on a local lake), so a re-run of D, which replaces the
+/// Hive-style partition folder and reuses its file names, leaves older snapshots readable.
+std::string DataFileUri(const lake::Lake& lake, const catalog::TableDef& table,
+                        const WantedFile& file);
+
 /// Writes the manifest, manifest list and metadata file of the next snapshot of `table`
 /// after `current` (the metadata_location the catalog holds; nullopt for a new table) so
 /// that it holds exactly `wanted`; returns the new metadata file's URI, or nullopt when
@@ -61,6 +79,12 @@ Result<std::optional<std::string>> WriteNextMetadata(const lake::Lake& lake,
                                                      const std::optional<std::string>& current,
                                                      const std::vector<WantedFile>& wanted,
                                                      int64_t now_ms);
+
+/// Writes `metadata` as the metadata file after `current` (`NNNNN-{uuid}.metadata.json`,
+/// NNNNN one more than current's) in `_iceberg/`, durable before it returns; its URI.
+Result<std::string> WriteMetadataFile(const lake::Lake& lake, const catalog::TableDef& table,
+                                      const TableMetadata& metadata,
+                                      const std::optional<std::string>& current);
 
 /// The live files (status ADDED or EXISTING) of a snapshot, read from its manifest list.
 Result<std::vector<ManifestEntry>> LiveEntries(const lake::Lake& lake, const Snapshot& snapshot);

@@ -18,13 +18,23 @@ std::string_view CommitStepName(CommitStep step) {
       return "moved_aside";
     case CommitStep::kPublished:
       return "published";
+    case CommitStep::kIcebergLinked:
+      return "iceberg_linked";
+    case CommitStep::kIcebergManifestWritten:
+      return "iceberg_manifest_written";
+    case CommitStep::kIcebergMetadataWritten:
+      return "iceberg_metadata_written";
+    case CommitStep::kIcebergCommitted:
+      return "iceberg_committed";
   }
   return "";
 }
 
 std::optional<CommitStep> CommitStepFromName(std::string_view name) {
-  for (const CommitStep step : {CommitStep::kFilesVerified, CommitStep::kManifestWritten,
-                                CommitStep::kMovedAside, CommitStep::kPublished}) {
+  for (const CommitStep step :
+       {CommitStep::kFilesVerified, CommitStep::kManifestWritten, CommitStep::kMovedAside,
+        CommitStep::kPublished, CommitStep::kIcebergLinked, CommitStep::kIcebergManifestWritten,
+        CommitStep::kIcebergMetadataWritten, CommitStep::kIcebergCommitted}) {
     if (CommitStepName(step) == name) return step;
   }
   return std::nullopt;
@@ -105,6 +115,12 @@ Result<std::optional<storage::ObjectInfo>> Lake::Head(std::string_view uri) cons
 Status Lake::Write(std::string_view uri, std::string_view bytes) const {
   ASSIGN_OR_RETURN(const std::string key, KeyOf(uri));
   return root_.store->WriteAll(key, bytes);
+}
+
+Status Lake::Link(std::string_view from, std::string_view to) const {
+  ASSIGN_OR_RETURN(const std::string from_key, KeyOf(from));
+  ASSIGN_OR_RETURN(const std::string to_key, KeyOf(to));
+  return root_.store->Link(from_key, to_key);
 }
 
 Status Lake::Delete(std::string_view uri) const {

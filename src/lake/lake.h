@@ -28,8 +28,14 @@ enum class CommitStep : uint8_t {
   kMovedAside,       ///< rename-aside fallback: old version aside, new not yet in place;
                      ///< object stores: the first staged object copied into place
   kPublished,        ///< new version visible; old version not yet removed
+  // The Iceberg commit of a table (src/iceberg/table_commit.h, docs/iceberg.md):
+  kIcebergLinked,           ///< new data files linked under `_iceberg/data/`
+  kIcebergManifestWritten,  ///< manifest and manifest list written
+  kIcebergMetadataWritten,  ///< metadata JSON written; the catalog not yet updated
+  kIcebergCommitted,        ///< the catalog names the new metadata
 };
-/// `files_verified`, `manifest_written`, `moved_aside`, `published`.
+/// `files_verified`, `manifest_written`, `moved_aside`, `published`, `iceberg_linked`,
+/// `iceberg_manifest_written`, `iceberg_metadata_written`, `iceberg_committed`.
 std::string_view CommitStepName(CommitStep step);
 std::optional<CommitStep> CommitStepFromName(std::string_view name);
 
@@ -87,6 +93,9 @@ class Lake {
   Result<std::optional<std::string>> ReadIfExists(std::string_view uri) const;
   Result<std::optional<storage::ObjectInfo>> Head(std::string_view uri) const;
   Status Write(std::string_view uri, std::string_view bytes) const;
+  /// `to` as an immutable second name of the bytes of `from` (ObjectStore::Link: a hard
+  /// link on a local lake, a server-side copy on S3).
+  Status Link(std::string_view from, std::string_view to) const;
   Status Delete(std::string_view uri) const;
   /// Every object under `uri` + "/", as URIs, sorted.
   Result<std::vector<storage::ObjectInfo>> List(std::string_view uri) const;

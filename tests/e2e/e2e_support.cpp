@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <limits>
 #include <memory>
+#include <sstream>
 
 #include "common/date.h"
 #include "common/file.h"
@@ -247,6 +248,17 @@ RunResult RunPipeline(const std::string& landing, const std::string& lake, const
   return RunStreampro(
       {"pipeline", "--env", "test", "--landing", landing, "--lake", lake, "--ingestion-date", date},
       env);
+}
+
+std::string EnginesPython() {
+  const RunResult paths = RunProgram({"scripts/install-engines", "--paths"});
+  std::istringstream lines(paths.out);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.starts_with("ENGINES_PYTHON=")) return line.substr(15);
+  }
+  ADD_FAILURE() << "scripts/install-engines --paths found no virtualenv: " << paths.err;
+  return {};
 }
 
 std::string ReadFileOrEmpty(const std::string& path) {

@@ -82,6 +82,10 @@ RunResult SignalWhen(const std::vector<std::string>& args,
 RunResult RunPipeline(const std::string& landing, const std::string& lake, const std::string& date,
                       const std::map<std::string, std::string>& env = {});
 
+/// The Python of scripts/install-engines' virtualenv (pyarrow, pyiceberg, ...); a test
+/// failure and "" when there is none.
+std::string EnginesPython();
+
 /// The whole file, or "" when it cannot be read (the caller's expectations then fail).
 std::string ReadFileOrEmpty(const std::string& path);
 

@@ -9,7 +9,6 @@
 #include <sqlite3.h>
 
 #include <filesystem>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -319,16 +318,7 @@ TEST(IcebergMetadataTest, ParsesWhatItWritesAndRefusesOtherVersions) {
 
 // ---- pyiceberg reads what we commit -------------------------------------------------------
 
-std::string EnginesPython() {
-  const e2e::RunResult paths = e2e::RunProgram({"scripts/install-engines", "--paths"});
-  std::istringstream lines(paths.out);
-  std::string line;
-  while (std::getline(lines, line)) {
-    if (line.starts_with("ENGINES_PYTHON=")) return line.substr(15);
-  }
-  ADD_FAILURE() << "scripts/install-engines --paths found no virtualenv: " << paths.err;
-  return {};
-}
+using e2e::EnginesPython;
 
 class IcebergLakeTest : public ::testing::Test {
  protected:
@@ -404,8 +394,14 @@ TEST_F(IcebergLakeTest, PyicebergReadsEverySnapshotAndTheMetrics) {
 
   ASSERT_EQ(doc->Size(t + "/files"), 3U);
   const std::string f = t + "/files/0";
+  // The file's immutable path: `_iceberg/data/{partition}/{run id}/{name}`, the run id
+  // the partition manifest's.
+  auto manifest = lake::ReadManifest(*testing::LocalLake(dir_ / "lake"), users, kDay1);
+  ASSERT_TRUE(manifest.ok() && manifest->has_value());
   EXPECT_EQ(doc->String(f + "/path"),
-            dir_ / "lake/trusted/users/ingestion_date=2024-01-01/part-00000.parquet");
+            dir_ / fmt::format("lake/trusted/users/_iceberg/data/ingestion_date=2024-01-01/{}/"
+                               "part-00000.parquet",
+                               (*manifest)->run_id));
   EXPECT_EQ(doc->String(f + "/format"), "PARQUET");
   EXPECT_EQ(doc->String(f + "/partition"), "19723");
   EXPECT_EQ(doc->Int(f + "/record_count"), 3);
