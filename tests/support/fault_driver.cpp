@@ -2,7 +2,9 @@
 // and fault tests of whole runs. Same arguments as streampro; these variables pick faults:
 //   FAULT_CRASH_AFTER=STEP       end the process with exit code 86 when a commit reaches
 //                                STEP (files_verified, manifest_written, moved_aside,
-//                                published), as a crash would
+//                                published, iceberg_linked, iceberg_manifest_written,
+//                                iceberg_metadata_written, iceberg_committed), as a crash
+//                                would
 //   FAULT_FAIL_WRITE=N           the Nth store write fails
 //   FAULT_CUT_SHORT_WRITE=N      the Nth store write lands cut short, reported as done
 //   FAULT_LOSE_REPLY=N           the Nth store write lands, its reply is lost
