@@ -51,8 +51,19 @@ Result<std::vector<RemovedFile>> UnreachableFiles(const lake::Lake& lake,
   ASSIGN_OR_RETURN(const std::vector<storage::ObjectInfo> objects,
                    lake.List(MetadataFolder(lake, table)));
   std::vector<RemovedFile> unreachable;
+  bool listed_itself = false;
   for (const storage::ObjectInfo& object : objects) {
+    listed_itself = listed_itself || object.key == metadata_location;
     if (reachable.count(object.key) == 0) unreachable.push_back({object.key, object.size});
+  }
+  // The metadata names files by the lake URI of the run that wrote them; a lake given
+  // another way since (a relative path, then an absolute one) lists other names, and
+  // everything would look unreachable.
+  if (!listed_itself) {
+    return Status::InvalidData(fmt::format(
+        "iceberg table {}: the catalog names {}, which the listing of {} does not hold (is the "
+        "lake given by another path than when it was committed?); nothing was deleted",
+        table.sql_name, metadata_location, MetadataFolder(lake, table)));
   }
   return unreachable;
 }
