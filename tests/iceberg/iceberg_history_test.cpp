@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "e2e/e2e_support.h"
+#include "iceberg/history.h"
 #include "support/temp_dir.h"
 
 namespace streampro {
@@ -126,6 +127,37 @@ class IcebergHistoryTest : public ::testing::Test {
   testing::TempDir dir_;
   std::string python_;
 };
+
+// The expiry rules on four snapshots committed at days 1, 2, 3 and 4 (ms), the newest
+// current: both rules together expire a snapshot only when both say so.
+TEST(IcebergExpireRuleTest, OlderThanAndNotAmongTheNewest) {
+  iceberg::TableMetadata m;
+  for (int64_t day = 1; day <= 4; ++day) {
+    iceberg::Snapshot s;
+    s.snapshot_id = 100 + day;
+    s.sequence_number = day;
+    s.timestamp_ms = day * 86400000;
+    m.snapshots.push_back(s);
+  }
+  m.current_snapshot_id = 104;
+  const auto expired = [&](std::optional<int64_t> keep, std::optional<int64_t> before_day) {
+    iceberg::ExpireOptions o;
+    o.keep_snapshots = keep;
+    if (before_day) o.older_than_ms = *before_day * 86400000;
+    return iceberg::ExpiredSnapshots(m, o);
+  };
+  using Ids = std::vector<int64_t>;
+  EXPECT_EQ(expired(std::nullopt, std::nullopt), Ids{});
+  EXPECT_EQ(expired(2, std::nullopt), (Ids{101, 102}));
+  EXPECT_EQ(expired(1, std::nullopt), (Ids{101, 102, 103}));
+  EXPECT_EQ(expired(std::nullopt, 3), (Ids{101, 102}));         // committed before day 3
+  EXPECT_EQ(expired(std::nullopt, 100), (Ids{101, 102, 103}));  // never the current one
+  EXPECT_EQ(expired(3, 3), (Ids{101}));                         // older AND beyond the newest 3
+  EXPECT_EQ(expired(1, 2), (Ids{101}));
+  // The current snapshot is kept even when it is not the newest.
+  m.current_snapshot_id = 102;
+  EXPECT_EQ(expired(1, std::nullopt), (Ids{101, 103}));
+}
 
 // Item 1: a re-run of D with other landing data keeps the previous snapshot readable.
 TEST_F(IcebergHistoryTest, TimeTravelAcrossAReRunReadsThePreviousRunsRows) {

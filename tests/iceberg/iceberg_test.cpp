@@ -445,6 +445,61 @@ TEST_F(IcebergLakeTest, ReRunWithFilesOfTheSameNameAndSizeIsANewSnapshot) {
   EXPECT_EQ(doc->Minified("/trusted_users/snapshots/1/rows"), R"({"2024-01-01":3})");
 }
 
+// A table committed before immutable data paths names the Hive-style paths: such an entry
+// stays (EXISTING) while its partition version is the published one, and a re-run of its
+// date moves it onto an immutable path. The legacy snapshot is made by rewriting a
+// snapshot's manifest with the Hive-style paths, as the earlier commits wrote it.
+TEST_F(IcebergLakeTest, SnapshotsNamingHivePathsKeepWorking) {
+  const catalog::TableDef& users = catalog::Get(TableId::kTrustedUsers);
+  Publish(users, kDay1, {kThreeUsers});
+  ASSERT_TRUE(Commit(users, 1704103200000));
+  const auto lake = testing::LocalLake(dir_ / "lake");
+  const std::string hive = dir_ / "lake/trusted/users/ingestion_date=2024-01-01/part-00000.parquet";
+  {
+    auto catalog = OpenTableCatalog(CatalogUri(), "streampro");
+    ASSERT_TRUE(catalog.ok());
+    const TableIdent ident{"lake", "trusted_users"};
+    const std::string location = **(*catalog)->LoadMetadataLocation(ident);
+    auto metadata = ParseTableMetadata(*lake->Read(location), location);
+    ASSERT_TRUE(metadata.ok());
+    const Snapshot snapshot = *metadata->CurrentSnapshot();
+    auto entries = LiveEntries(*lake, snapshot);
+    ASSERT_TRUE(entries.ok() && entries->size() == 1U);
+    (*entries)[0].file.path = hive;
+    const std::string manifest_uri = MetadataFolder(*lake, users) + "/legacy-m0.avro";
+    const std::string bytes = *WriteManifest(users, *entries);
+    ASSERT_TRUE(lake->Write(manifest_uri, bytes).ok());
+    const std::string list_uri = MetadataFolder(*lake, users) + "/snap-legacy.avro";
+    ASSERT_TRUE(lake->Write(list_uri, *WriteManifestList(
+                                          {SummarizeManifest(*entries, manifest_uri,
+                                                             static_cast<int64_t>(bytes.size()),
+                                                             snapshot.snapshot_id, 1)},
+                                          snapshot.snapshot_id, std::nullopt, 1))
+                    .ok());
+    metadata->snapshots[0].manifest_list = list_uri;
+    auto next = WriteMetadataFile(*lake, users, *metadata, location);
+    ASSERT_TRUE(next.ok());
+    ASSERT_TRUE(*(*catalog)->SwapMetadataLocation(ident, location, *next));
+  }
+  EXPECT_FALSE(Commit(users, 1704103300000)) << "the Hive-path entry is the published file";
+  Publish(users, kDay2, {{kThreeUsers[0]}});
+  ASSERT_TRUE(Commit(users, 1704189600000));
+  auto doc = ReadWithPyiceberg({"trusted_users"});
+  ASSERT_EQ(doc->Size("/trusted_users/files"), 2U);
+  EXPECT_EQ(doc->String("/trusted_users/files/1/path"), hive);  // sorted: "_iceberg" < "ingestion"
+  EXPECT_EQ(doc->Minified("/trusted_users/snapshots/1/rows"), R"({"2024-01-01":3,"2024-01-02":1})");
+
+  Publish(users, kDay1, {{kThreeUsers[1]}, {kThreeUsers[2]}});
+  ASSERT_TRUE(Commit(users, 1704189700000));
+  doc = ReadWithPyiceberg({"trusted_users"});
+  ASSERT_EQ(doc->Size("/trusted_users/files"), 3U);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_NE(doc->String(fmt::format("/trusted_users/files/{}/path", i)).find("/_iceberg/data/"),
+              std::string::npos);
+  }
+  EXPECT_EQ(doc->Minified("/trusted_users/snapshots/2/rows"), R"({"2024-01-01":2,"2024-01-02":1})");
+}
+
 // The binary on the bundled sample with STREAMPRO_CATALOG: every trusted and enriched
 // table is an Iceberg table pyiceberg reads, its rows per date equal to the partition
 // manifests; a second run of the date adds one snapshot per table.
