@@ -99,6 +99,7 @@ void RegisterExpireCommand(CLI::App* app, Action* action, const CliEnvironment* 
       "Expire old Iceberg snapshots (STREAMPRO_CATALOG) and delete the files only they used; "
       "optionally drop old enriched dates");
   AddCommonOptions(command, &args->job.common, /*date_required=*/false);
+  command->get_option("--ingestion-date")->group("");  // no date to give: hidden
   command->add_option("--lake", args->job.lake, "Lake root (default: STREAMPRO_LAKE_ROOT, lake)")
       ->type_name("DIR");
   AddQuietOption(command, &args->job);
