@@ -203,6 +203,11 @@ TEST_F(IcebergHistoryTest, AReaderAlwaysSeesAWholeSnapshot) {
   CopyLandingAs(kNextDate);
   const std::string out = dir_ / "reads.jsonl";
   const std::string stop = dir_ / "stop";
+  // The reader stops however the test ends.
+  struct StopReader {
+    std::string path;
+    ~StopReader() { std::ofstream(path) << "stop\n"; }
+  } stop_reader{stop};
   ASSERT_EQ(std::system(fmt::format("'{}' tests/iceberg/pyiceberg_history.py loop '{}' streampro "
                                     "trusted_events '{}' '{}' >/dev/null 2>&1 &",
                                     python_, CatalogUri(), stop, out)
@@ -220,6 +225,7 @@ TEST_F(IcebergHistoryTest, AReaderAlwaysSeesAWholeSnapshot) {
     }
   };
   wait_for([&] { return !lines_of().empty(); });
+  ASSERT_FALSE(lines_of().empty()) << "the reader did not start";
   // Events of D re-run with half the lines, then D+1 added.
   Truncate(fmt::format("events_{}.jsonl", kDate), 7000);
   EXPECT_EQ(Pipeline(kDate).exit_code, 0);
@@ -227,7 +233,7 @@ TEST_F(IcebergHistoryTest, AReaderAlwaysSeesAWholeSnapshot) {
   const size_t after_runs = lines_of().size();
   wait_for([&] { return lines_of().size() > after_runs + 1; });
   std::ofstream(stop) << "stop\n";
-  wait_for([&] { return lines_of().back().starts_with("{\"done\""); });
+  wait_for([&] { return lines_of().back().starts_with("{\"done\""); });  // not empty: see above
 
   const auto doc = Snapshots("trusted_events", "event_name");
   ASSERT_EQ(doc->Size("/snapshots"), 3U);
