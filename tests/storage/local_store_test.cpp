@@ -118,5 +118,33 @@ TEST(LocalStoreBulkWriteTest, AWriterDestroyedWithoutCloseLeavesNoFile) {
   EXPECT_FALSE(std::filesystem::exists(path));
 }
 
+// Link: a hard link (same inode, no bytes copied) that keeps the old bytes when the source
+// path is replaced by a rename, as a re-run's publish does; linking again is a no-op and
+// another file under the name is replaced.
+TEST(LocalStoreLinkTest, AHardLinkKeepsTheBytesWhenTheSourcePathIsReplaced) {
+  testing::TempDir dir;
+  LocalStore store;
+  const std::string source = dir / "t/ingestion_date=D/part-00000.parquet";
+  const std::string link = dir / "t/_iceberg/data/ingestion_date=D/run1/part-00000.parquet";
+  ASSERT_TRUE(store.WriteAll(source, "version one").ok());
+  ASSERT_TRUE(store.Link(source, link).ok());
+  EXPECT_TRUE(std::filesystem::equivalent(source, link));
+  EXPECT_EQ(std::filesystem::hard_link_count(source), 2U);
+  ASSERT_TRUE(store.Link(source, link).ok()) << "linked before: kept";
+  EXPECT_EQ(std::filesystem::hard_link_count(source), 2U);
+
+  // A new version under the source path (write a new file, rename over).
+  ASSERT_TRUE(store.WriteAll(dir / "staged", "version two!").ok());
+  std::filesystem::rename(dir / "staged", source);
+  EXPECT_EQ(*store.ReadAll(link), "version one");
+  EXPECT_EQ(*store.ReadAll(source), "version two!");
+
+  // Another file under the link's name is replaced by a link to the source.
+  ASSERT_TRUE(store.Link(source, link).ok());
+  EXPECT_TRUE(std::filesystem::equivalent(source, link));
+  EXPECT_EQ(*store.ReadAll(link), "version two!");
+  EXPECT_EQ(store.Link(dir / "missing", dir / "l2").code(), StatusCode::kNotFound);
+}
+
 }  // namespace
 }  // namespace streampro::storage
