@@ -661,5 +661,45 @@ TEST_F(S3PipelineTest, SigintMidStageRemovesStagedObjectsAndTheLock) {
   ExpectOnlyCompletePartitions("lake");
 }
 
+// Iceberg tables of an S3 lake: each snapshot names server-side copies of its files under
+// `_iceberg/data/ingestion_date=D/{run id}/`, so a re-run of D leaves the previous run's
+// bytes (SHA-256 as its partition manifest recorded them) readable there, and `expire`
+// deletes them once no kept snapshot reads them.
+TEST_F(S3PipelineTest, IcebergSnapshotsKeepTheirFilesAcrossAReRunAndExpireDeletesThem) {
+  const std::string catalog = "sqlite:///" + (local_ / "catalog.db").string();
+  const auto env = S3Env({{"STREAMPRO_CATALOG", catalog}});
+  const std::string users = "lake/trusted/users/";
+  const auto manifest_files = [&] {
+    // name -> sha256 of the published partition's files, with the run id.
+    JsonDocument manifest(Get(users + "ingestion_date=2025-09-09/_manifest.json"));
+    std::map<std::string, std::string> files;
+    for (size_t i = 0; i < manifest.Size("/files"); ++i) {
+      files[manifest.String("/files/" + std::to_string(i) + "/name")] =
+          manifest.String("/files/" + std::to_string(i) + "/sha256");
+    }
+    return std::make_pair(manifest.String("/run_id"), files);
+  };
+  ASSERT_EQ(RunPipeline("data/landing", Lake(), "2025-09-09", env).exit_code, 0);
+  const auto first = manifest_files();
+  const RunResult rerun = RunPipeline("data/landing", Lake(), "2025-09-09", env);
+  ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
+  const auto second = manifest_files();
+  ASSERT_NE(first.first, second.first);
+  for (const auto& run : {first, second}) {
+    for (const auto& [name, sha] : run.second) {
+      const std::string key =
+          users + "_iceberg/data/ingestion_date=2025-09-09/" + run.first + "/" + name;
+      EXPECT_EQ(s3::Sha256Hex(Get(key)), sha) << key;
+    }
+  }
+  const RunResult expire =
+      RunStreampro({"expire", "--env", "test", "--lake", Lake(), "--keep-snapshots", "1"}, env);
+  ASSERT_EQ(expire.exit_code, 0) << expire.err;
+  EXPECT_NE(expire.out.find("Expire: 9 snapshots of 9 tables"), std::string::npos) << expire.out;
+  EXPECT_TRUE(Objects(users + "_iceberg/data/ingestion_date=2025-09-09/" + first.first).empty());
+  EXPECT_EQ(Objects(users + "_iceberg/data/ingestion_date=2025-09-09/" + second.first).size(),
+            second.second.size());
+}
+
 }  // namespace
 }  // namespace streampro::e2e
