@@ -2,7 +2,7 @@
 // metrics worked out by hand (column sizes by DuckDB), the JDBC catalog schema on SQLite
 // with its optimistic commit, and pyiceberg (SqlCatalog over the SQLite file) reading what
 // we commit: schema with field ids, identity partition, per-date rows of every snapshot,
-// data-file metrics.
+// data-file metrics. The same on PostgreSQL: postgres_catalog_test.cpp.
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -16,6 +16,7 @@
 #include "e2e/e2e_support.h"
 #include "formats/parquet/duckdb_runner.h"
 #include "iceberg/data_file.h"
+#include "iceberg/iceberg_test_support.h"
 #include "iceberg/lake_tables.h"
 #include "iceberg/manifest.h"
 #include "iceberg/table_catalog.h"
@@ -233,8 +234,6 @@ TEST(IcebergCatalogTest, JdbcSchemaAndOptimisticSwap) {
   ASSERT_TRUE(other.ok());
   EXPECT_EQ(*(*other)->LoadMetadataLocation(users), std::nullopt);
 
-  EXPECT_EQ(OpenTableCatalog("postgresql://u@h/db", "c").status().code(),
-            StatusCode::kNotImplemented);
   EXPECT_EQ(OpenTableCatalog("mysql://x", "c").status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(OpenTableCatalog("sqlite:///" + dir.path() + "/missing/dir/c.db", "c").status().code(),
             StatusCode::kIOError);
@@ -319,6 +318,8 @@ TEST(IcebergMetadataTest, ParsesWhatItWritesAndRefusesOtherVersions) {
 
 // ---- pyiceberg reads what we commit -------------------------------------------------------
 
+}  // namespace
+
 std::string EnginesPython() {
   const e2e::RunResult paths = e2e::RunProgram({"scripts/install-engines", "--paths"});
   std::istringstream lines(paths.out);
@@ -329,6 +330,48 @@ std::string EnginesPython() {
   ADD_FAILURE() << "scripts/install-engines --paths found no virtualenv: " << paths.err;
   return {};
 }
+
+void ExpectPyicebergReadsSampleRuns(const std::string& catalog_uri, const std::string& lake_path) {
+  const std::map<std::string, std::string> env = {{"STREAMPRO_CATALOG", catalog_uri}};
+  std::vector<std::string> argv = {EnginesPython(), "tests/iceberg/pyiceberg_read.py", catalog_uri,
+                                   "streampro", "streampro"};
+  for (const catalog::TableDef* table : IcebergTables()) argv.emplace_back(table->sql_name);
+  EXPECT_EQ(argv.size(), 5U + 9U);
+
+  for (int run = 1; run <= 2; ++run) {
+    SCOPED_TRACE(fmt::format("run {}", run));
+    const e2e::RunResult result = e2e::RunPipeline("data/landing", lake_path, "2025-09-09", env);
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    EXPECT_NE(result.out.find("Iceberg: 9 of 9 tables took a new snapshot"), std::string::npos)
+        << result.out;
+    const e2e::RunResult read = e2e::RunProgram(argv);
+    ASSERT_EQ(read.exit_code, 0) << read.err;
+    e2e::JsonDocument doc(read.out);
+    ASSERT_TRUE(doc.ok()) << doc.error();
+    const auto lake = testing::LocalLake(lake_path);
+    for (const catalog::TableDef* table : IcebergTables()) {
+      const std::string t = "/" + std::string(table->sql_name);
+      SCOPED_TRACE(t);
+      auto manifest = lake::ReadManifest(*lake, *table, Date{20340});
+      ASSERT_TRUE(manifest.ok() && manifest->has_value());
+      ASSERT_EQ(doc.Size(t + "/snapshots"), static_cast<size_t>(run));
+      for (int s = 0; s < run; ++s) {
+        EXPECT_EQ(doc.Minified(fmt::format("{}/snapshots/{}/rows", t, s)),
+                  fmt::format(R"({{"2025-09-09":{}}})", (*manifest)->total_rows()));
+      }
+      EXPECT_EQ(doc.String(fmt::format("{}/snapshots/{}/operation", t, run - 1)),
+                run == 1 ? "append" : "overwrite");
+      for (int c = 0; c < table->schema->num_fields(); ++c) {
+        EXPECT_EQ(doc.Int(t + "/field_ids/" + table->schema->field(c).name),
+                  table->field_ids[static_cast<size_t>(c)]);
+      }
+      EXPECT_EQ(doc.Int(t + "/field_ids/ingestion_date"), table->partition_field_id);
+      EXPECT_EQ(doc.Size(t + "/files"), (*manifest)->files.size());
+    }
+  }
+}
+
+namespace {
 
 class IcebergLakeTest : public ::testing::Test {
  protected:
@@ -404,8 +447,9 @@ TEST_F(IcebergLakeTest, PyicebergReadsEverySnapshotAndTheMetrics) {
 
   ASSERT_EQ(doc->Size(t + "/files"), 3U);
   const std::string f = t + "/files/0";
-  EXPECT_EQ(doc->String(f + "/path"),
-            dir_ / "lake/trusted/users/ingestion_date=2024-01-01/part-00000.parquet");
+  // A local lake's paths as file:// URIs (Trino needs the scheme).
+  const std::string path = dir_ / "lake/trusted/users/ingestion_date=2024-01-01/part-00000.parquet";
+  EXPECT_EQ(doc->String(f + "/path"), "file://" + path);
   EXPECT_EQ(doc->String(f + "/format"), "PARQUET");
   EXPECT_EQ(doc->String(f + "/partition"), "19723");
   EXPECT_EQ(doc->Int(f + "/record_count"), 3);
@@ -417,7 +461,7 @@ TEST_F(IcebergLakeTest, PyicebergReadsEverySnapshotAndTheMetrics) {
   EXPECT_EQ(doc->Minified(f + "/upper_bounds"),
             R"({"1":"7533","2":"584d0000","3":"7072656d69756d","4":"31382d3234","5":"66"})");
   EXPECT_EQ(doc->Int(f + "/file_size_in_bytes"),
-            static_cast<int64_t>(e2e::ReadFileOrEmpty(doc->String(f + "/path")).size()));
+            static_cast<int64_t>(e2e::ReadFileOrEmpty(path).size()));
 }
 
 TEST_F(IcebergLakeTest, ReRunOfADateIsAnOverwrite) {
@@ -454,45 +498,7 @@ TEST_F(IcebergLakeTest, ReRunWithFilesOfTheSameNameAndSizeIsANewSnapshot) {
 // manifests; a second run of the date adds one snapshot per table.
 TEST(IcebergPipelineTest, PyicebergReadsEveryTableOfASampleRun) {
   testing::TempDir dir;
-  const std::string lake_path = dir / "lake";
-  const std::string catalog_uri = "sqlite:///" + (dir / "catalog.db");
-  const std::map<std::string, std::string> env = {{"STREAMPRO_CATALOG", catalog_uri}};
-  std::vector<std::string> argv = {EnginesPython(), "tests/iceberg/pyiceberg_read.py", catalog_uri,
-                                   "streampro", "streampro"};
-  for (const catalog::TableDef* table : IcebergTables()) argv.emplace_back(table->sql_name);
-  EXPECT_EQ(argv.size(), 5U + 9U);
-
-  for (int run = 1; run <= 2; ++run) {
-    SCOPED_TRACE(fmt::format("run {}", run));
-    const e2e::RunResult result = e2e::RunPipeline("data/landing", lake_path, "2025-09-09", env);
-    ASSERT_EQ(result.exit_code, 0) << result.err;
-    EXPECT_NE(result.out.find("Iceberg: 9 of 9 tables took a new snapshot"), std::string::npos)
-        << result.out;
-    const e2e::RunResult read = e2e::RunProgram(argv);
-    ASSERT_EQ(read.exit_code, 0) << read.err;
-    e2e::JsonDocument doc(read.out);
-    ASSERT_TRUE(doc.ok()) << doc.error();
-    const auto lake = testing::LocalLake(lake_path);
-    for (const catalog::TableDef* table : IcebergTables()) {
-      const std::string t = "/" + std::string(table->sql_name);
-      SCOPED_TRACE(t);
-      auto manifest = lake::ReadManifest(*lake, *table, Date{20340});
-      ASSERT_TRUE(manifest.ok() && manifest->has_value());
-      ASSERT_EQ(doc.Size(t + "/snapshots"), static_cast<size_t>(run));
-      for (int s = 0; s < run; ++s) {
-        EXPECT_EQ(doc.Minified(fmt::format("{}/snapshots/{}/rows", t, s)),
-                  fmt::format(R"({{"2025-09-09":{}}})", (*manifest)->total_rows()));
-      }
-      EXPECT_EQ(doc.String(fmt::format("{}/snapshots/{}/operation", t, run - 1)),
-                run == 1 ? "append" : "overwrite");
-      for (int c = 0; c < table->schema->num_fields(); ++c) {
-        EXPECT_EQ(doc.Int(t + "/field_ids/" + table->schema->field(c).name),
-                  table->field_ids[static_cast<size_t>(c)]);
-      }
-      EXPECT_EQ(doc.Int(t + "/field_ids/ingestion_date"), table->partition_field_id);
-      EXPECT_EQ(doc.Size(t + "/files"), (*manifest)->files.size());
-    }
-  }
+  ExpectPyicebergReadsSampleRuns("sqlite:///" + (dir / "catalog.db"), dir / "lake");
 }
 
 // A run that published without committing (as if it stopped in between) is caught up by
@@ -548,7 +554,7 @@ TEST(IcebergPipelineTest, ABadCatalogSettingFailsBeforeTheLakeIsTouched) {
                                                  {{"STREAMPRO_CATALOG", "mysql://db/x"}});
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_NE(result.err.find("STREAMPRO_CATALOG (environment): catalog 'mysql://db/x': expected "
-                            "sqlite:///PATH (or postgresql://...)\n"),
+                            "sqlite:///PATH or postgresql://USER@HOST:PORT/DB\n"),
             std::string::npos)
       << result.err;
   EXPECT_FALSE(std::filesystem::exists(dir / "lake"));
