@@ -214,25 +214,10 @@ TEST(IcebergCatalogTest, JdbcSchemaAndOptimisticSwap) {
             (std::vector<std::string>{"catalog_name VARCHAR(255) 1 1", "namespace VARCHAR(255) 1 2",
                                       "property_key VARCHAR(255) 0 3",
                                       "property_value VARCHAR(1000) 0 0"}));
-  ASSERT_TRUE((*catalog)->EnsureNamespace("lake").ok());
-  ASSERT_TRUE((*catalog)->EnsureNamespace("lake").ok());
-  EXPECT_EQ(SqliteRows(db, "SELECT * FROM iceberg_namespace_properties"),
-            std::vector<std::string>{"streampro|lake|exists|true"});
-
-  const TableIdent users{"lake", "trusted_users"};
-  EXPECT_EQ(*(*catalog)->LoadMetadataLocation(users), std::nullopt);
-  EXPECT_TRUE(*(*catalog)->CreateTable(users, "m0"));
-  EXPECT_FALSE(*(*catalog)->CreateTable(users, "other"));
-  EXPECT_EQ(*(*catalog)->LoadMetadataLocation(users), "m0");
-  EXPECT_TRUE(*(*catalog)->SwapMetadataLocation(users, "m0", "m1"));
-  // A writer that read m0 is refused: someone else committed m1.
-  EXPECT_FALSE(*(*catalog)->SwapMetadataLocation(users, "m0", "m2"));
-  EXPECT_EQ(SqliteRows(db, "SELECT * FROM iceberg_tables"),
-            std::vector<std::string>{"streampro|lake|trusted_users|m1|m0|TABLE"});
-  // Another catalog name in the same file sees nothing.
   auto other = OpenTableCatalog("sqlite:" + db, "elsewhere");
   ASSERT_TRUE(other.ok());
-  EXPECT_EQ(*(*other)->LoadMetadataLocation(users), std::nullopt);
+  ExpectNamespaceAndOptimisticSwap(**catalog, **other,
+                                   [&](const std::string& sql) { return SqliteRows(db, sql); });
 
   EXPECT_EQ(OpenTableCatalog("mysql://x", "c").status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(OpenTableCatalog("sqlite:///" + dir.path() + "/missing/dir/c.db", "c").status().code(),
@@ -245,18 +230,48 @@ TEST(IcebergCatalogTest, ConcurrentCommitIsRetriedFromFreshMetadataOrRefused) {
   auto ours = OpenTableCatalog(uri, "streampro");
   auto theirs = OpenTableCatalog(uri, "streampro");
   ASSERT_TRUE(ours.ok() && theirs.ok());
+  ExpectConcurrentCommitRetriedOrRefused(**ours, **theirs, [&](const std::string& sql) {
+    return SqliteRows(dir / "catalog.db", sql);
+  });
+}
+
+}  // namespace
+
+void ExpectNamespaceAndOptimisticSwap(TableCatalog& catalog, TableCatalog& other_name,
+                                      const RowReader& rows) {
+  ASSERT_TRUE(catalog.EnsureNamespace("lake").ok());
+  ASSERT_TRUE(catalog.EnsureNamespace("lake").ok());
+  EXPECT_EQ(rows("SELECT * FROM iceberg_namespace_properties"),
+            std::vector<std::string>{"streampro|lake|exists|true"});
+
+  const TableIdent users{"lake", "trusted_users"};
+  EXPECT_EQ(*catalog.LoadMetadataLocation(users), std::nullopt);
+  EXPECT_TRUE(*catalog.CreateTable(users, "m0"));
+  EXPECT_FALSE(*catalog.CreateTable(users, "other"));
+  EXPECT_EQ(*catalog.LoadMetadataLocation(users), "m0");
+  EXPECT_TRUE(*catalog.SwapMetadataLocation(users, "m0", "m1"));
+  // A writer that read m0 is refused: someone else committed m1.
+  EXPECT_FALSE(*catalog.SwapMetadataLocation(users, "m0", "m2"));
+  EXPECT_EQ(rows("SELECT * FROM iceberg_tables"),
+            std::vector<std::string>{"streampro|lake|trusted_users|m1|m0|TABLE"});
+  // Another catalog name in the same database sees nothing.
+  EXPECT_EQ(*other_name.LoadMetadataLocation(users), std::nullopt);
+}
+
+void ExpectConcurrentCommitRetriedOrRefused(TableCatalog& ours, TableCatalog& theirs,
+                                            const RowReader& rows) {
   const TableIdent table{"lake", "t"};
-  ASSERT_TRUE(*(*ours)->CreateTable(table, "v0"));
+  ASSERT_TRUE(*ours.CreateTable(table, "v0"));
 
   // Another writer commits between our read and our swap, once: we rebuild on top of it.
   std::vector<std::string> seen;
   int calls = 0;
   auto outcome = CommitTable(
-      **ours, table,
+      ours, table,
       [&](const std::optional<std::string>& current) -> Result<std::optional<std::string>> {
         seen.push_back(current.value_or("none"));
         if (calls++ == 0) {
-          EXPECT_TRUE(*(*theirs)->SwapMetadataLocation(table, "v0", "theirs"));
+          EXPECT_TRUE(*theirs.SwapMetadataLocation(table, "v0", "theirs"));
         }
         return std::optional<std::string>(*current + "+ours");
       });
@@ -264,10 +279,10 @@ TEST(IcebergCatalogTest, ConcurrentCommitIsRetriedFromFreshMetadataOrRefused) {
   EXPECT_TRUE(outcome->committed);
   EXPECT_EQ(outcome->attempts, 2);
   EXPECT_EQ(seen, (std::vector<std::string>{"v0", "theirs"}));
-  EXPECT_EQ(*(*ours)->LoadMetadataLocation(table), "theirs+ours");
+  EXPECT_EQ(*ours.LoadMetadataLocation(table), "theirs+ours");
 
   // Nothing to change: no commit.
-  outcome = CommitTable(**ours, table, [](const std::optional<std::string>&) {
+  outcome = CommitTable(ours, table, [](const std::optional<std::string>&) {
     return Result<std::optional<std::string>>(std::optional<std::string>());
   });
   ASSERT_TRUE(outcome.ok());
@@ -277,10 +292,10 @@ TEST(IcebergCatalogTest, ConcurrentCommitIsRetriedFromFreshMetadataOrRefused) {
   // Beaten every time: refused after the attempts, the other writer's commit kept.
   int round = 0;
   outcome = CommitTable(
-      **ours, table,
+      ours, table,
       [&](const std::optional<std::string>& current) -> Result<std::optional<std::string>> {
         const std::string next = fmt::format("race{}", round++);
-        EXPECT_TRUE(*(*theirs)->SwapMetadataLocation(table, *current, next));
+        EXPECT_TRUE(*theirs.SwapMetadataLocation(table, *current, next));
         return std::optional<std::string>("lost");
       },
       3);
@@ -288,8 +303,12 @@ TEST(IcebergCatalogTest, ConcurrentCommitIsRetriedFromFreshMetadataOrRefused) {
   EXPECT_EQ(outcome.status().message(),
             "iceberg table lake.t: other writers committed first 3 times in a row; nothing was "
             "committed, run again");
-  EXPECT_EQ(*(*ours)->LoadMetadataLocation(table), "race2");
+  EXPECT_EQ(*ours.LoadMetadataLocation(table), "race2");
+  EXPECT_EQ(rows("SELECT metadata_location, previous_metadata_location FROM iceberg_tables"),
+            std::vector<std::string>{"race2|race1"});
 }
+
+namespace {
 
 TEST(IcebergMetadataTest, ParsesWhatItWritesAndRefusesOtherVersions) {
   TableMetadata m;

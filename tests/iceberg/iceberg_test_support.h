@@ -3,9 +3,28 @@
 // Shared by the Iceberg tests on SQLite (iceberg_test.cpp) and on PostgreSQL
 // (postgres_catalog_test.cpp).
 
+#include <functional>
 #include <string>
+#include <vector>
+
+#include "iceberg/table_catalog.h"
 
 namespace streampro::iceberg {
+
+/// The rows of a query on the catalog database, read by an independent client (sqlite3,
+/// psql), columns joined by '|', NULL as "NULL".
+using RowReader = std::function<std::vector<std::string>(const std::string& sql)>;
+
+/// On an empty catalog `streampro` (`other_name`: another catalog name in the same
+/// database): the namespace row, create, load, the swap and a refused stale swap.
+void ExpectNamespaceAndOptimisticSwap(TableCatalog& catalog, TableCatalog& other_name,
+                                      const RowReader& rows);
+
+/// Two connections to an empty catalog `streampro`: a commit another writer beats once is
+/// retried on top of it; one beaten every time is refused with its message, the other
+/// writer's commits kept.
+void ExpectConcurrentCommitRetriedOrRefused(TableCatalog& ours, TableCatalog& theirs,
+                                            const RowReader& rows);
 
 /// The python of scripts/install-engines' virtualenv (pyiceberg, pyarrow, SQLAlchemy).
 std::string EnginesPython();

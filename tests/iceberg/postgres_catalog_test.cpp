@@ -60,27 +60,13 @@ TEST(PostgresCatalogTest, JdbcSchemaAndOptimisticSwap) {
   EXPECT_EQ(PrimaryKey(db, "iceberg_namespace_properties"),
             (std::vector<std::string>{"catalog_name", "namespace", "property_key"}));
 
-  ASSERT_TRUE((*catalog)->EnsureNamespace("lake").ok());
-  ASSERT_TRUE((*catalog)->EnsureNamespace("lake").ok());
-  EXPECT_EQ(Psql(db, "SELECT * FROM iceberg_namespace_properties"),
-            std::vector<std::string>{"streampro|lake|exists|true"});
-
-  const TableIdent users{"lake", "trusted_users"};
-  EXPECT_EQ(*(*catalog)->LoadMetadataLocation(users), std::nullopt);
-  EXPECT_TRUE(*(*catalog)->CreateTable(users, "m0"));
-  EXPECT_FALSE(*(*catalog)->CreateTable(users, "other"));
-  EXPECT_EQ(*(*catalog)->LoadMetadataLocation(users), "m0");
-  EXPECT_TRUE(*(*catalog)->SwapMetadataLocation(users, "m0", "m1"));
-  // A writer that read m0 is refused: someone else committed m1.
-  EXPECT_FALSE(*(*catalog)->SwapMetadataLocation(users, "m0", "m2"));
-  EXPECT_EQ(Psql(db, "SELECT * FROM iceberg_tables"),
-            std::vector<std::string>{"streampro|lake|trusted_users|m1|m0|TABLE"});
-  // Another catalog name in the same database sees nothing; a second open finds the tables.
   auto other = OpenTableCatalog(testing::PostgresUri(db), "elsewhere");
   ASSERT_TRUE(other.ok()) << other.status().ToString();
-  EXPECT_EQ(*(*other)->LoadMetadataLocation(users), std::nullopt);
+  ExpectNamespaceAndOptimisticSwap(**catalog, **other,
+                                   [&](const std::string& sql) { return Psql(db, sql); });
   // Values with quotes and backslashes travel as parameters, not as SQL text.
   const std::string odd = R"(/lake/it's "quoted" \ ; DROP TABLE iceberg_tables; --)";
+  const TableIdent users{"lake", "trusted_users"};
   EXPECT_TRUE(*(*other)->CreateTable(users, odd));
   EXPECT_EQ(*(*other)->LoadMetadataLocation(users), odd);
   EXPECT_EQ(Psql(db, "SELECT count(*) FROM iceberg_tables"), std::vector<std::string>{"2"});
@@ -107,46 +93,12 @@ TEST(PostgresCatalogTest, V0TablesGetTheTypeColumn) {
 }
 
 TEST(PostgresCatalogTest, ConcurrentCommitIsRetriedFromFreshMetadataOrRefused) {
-  const std::string uri = testing::PostgresUri(testing::NewPostgresDatabase());
-  auto ours = OpenTableCatalog(uri, "streampro");
-  auto theirs = OpenTableCatalog(uri, "streampro");
+  const std::string db = testing::NewPostgresDatabase();
+  auto ours = OpenTableCatalog(testing::PostgresUri(db), "streampro");
+  auto theirs = OpenTableCatalog(testing::PostgresUri(db), "streampro");
   ASSERT_TRUE(ours.ok() && theirs.ok());
-  const TableIdent table{"lake", "t"};
-  ASSERT_TRUE(*(*ours)->CreateTable(table, "v0"));
-
-  // Another writer commits between our read and our swap, once: we rebuild on top of it.
-  std::vector<std::string> seen;
-  auto outcome = CommitTable(
-      **ours, table,
-      [&](const std::optional<std::string>& current) -> Result<std::optional<std::string>> {
-        seen.push_back(current.value_or("none"));
-        if (seen.size() == 1) {
-          EXPECT_TRUE(*(*theirs)->SwapMetadataLocation(table, "v0", "theirs"));
-        }
-        return std::optional<std::string>(*current + "+ours");
-      });
-  ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
-  EXPECT_TRUE(outcome->committed);
-  EXPECT_EQ(outcome->attempts, 2);
-  EXPECT_EQ(seen, (std::vector<std::string>{"v0", "theirs"}));
-
-  // Beaten every time: refused after the attempts, the other writer's commit kept.
-  int round = 0;
-  outcome = CommitTable(
-      **ours, table,
-      [&](const std::optional<std::string>& current) -> Result<std::optional<std::string>> {
-        EXPECT_TRUE(
-            *(*theirs)->SwapMetadataLocation(table, *current, fmt::format("race{}", round++)));
-        return std::optional<std::string>("lost");
-      },
-      3);
-  ASSERT_FALSE(outcome.ok());
-  EXPECT_EQ(outcome.status().message(),
-            "iceberg table lake.t: other writers committed first 3 times in a row; nothing was "
-            "committed, run again");
-  const std::string db = uri.substr(uri.rfind('/') + 1);
-  EXPECT_EQ(Psql(db, "SELECT metadata_location, previous_metadata_location FROM iceberg_tables"),
-            std::vector<std::string>{"race2|race1"});
+  ExpectConcurrentCommitRetriedOrRefused(**ours, **theirs,
+                                         [&](const std::string& sql) { return Psql(db, sql); });
 }
 
 // Writers on their own connections commit to one table at once, each building on what it
