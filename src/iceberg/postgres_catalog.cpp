@@ -163,6 +163,23 @@ bool IsPostgresUri(const std::string& uri) {
   return uri.starts_with("postgresql://") || uri.starts_with("postgres://");
 }
 
+std::string PostgresUriForDisplay(const std::string& uri) {
+  PQconninfoOption* options = PQconninfoParse(uri.c_str(), nullptr);
+  if (options == nullptr) return "postgresql://(unreadable URI)";
+  std::string user, host, port, db;
+  for (const PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
+    if (o->val == nullptr) continue;
+    const std::string_view key(o->keyword);
+    if (key == "user") user = o->val;
+    if (key == "host") host = o->val;
+    if (key == "port") port = o->val;
+    if (key == "dbname") db = o->val;
+  }
+  PQconninfoFree(options);
+  return fmt::format("postgresql://{}{}{}{}/{}", user, user.empty() ? "" : "@", host,
+                     port.empty() ? "" : ":" + port, db);
+}
+
 Status ValidatePostgresUri(const std::string& uri) {
   char* error = nullptr;
   PQconninfoOption* options = PQconninfoParse(uri.c_str(), &error);

@@ -14,6 +14,10 @@ namespace streampro::iceberg {
 /// Whether `uri` names a PostgreSQL database (`postgresql://` or `postgres://`).
 bool IsPostgresUri(const std::string& uri);
 
+/// postgresql://USER@HOST:PORT/DB of what the URI names (the parts it names), without
+/// the password; "postgresql://(unreadable URI)" when libpq cannot read it.
+std::string PostgresUriForDisplay(const std::string& uri);
+
 /// Checks the URI's syntax with libpq's own parser; connects to nothing.
 Status ValidatePostgresUri(const std::string& uri);
 

@@ -137,6 +137,10 @@ Result<std::string> SqlitePath(const std::string& uri) {
 
 }  // namespace
 
+std::string CatalogForDisplay(const std::string& uri) {
+  return IsPostgresUri(uri) ? PostgresUriForDisplay(uri) : uri;
+}
+
 Status ValidateCatalogUri(const std::string& uri) {
   if (IsPostgresUri(uri)) return ValidatePostgresUri(uri);
   return SqlitePath(uri).status();

@@ -46,6 +46,10 @@ class TableCatalog {
 /// OpenTableCatalog), so a bad setting fails before a run touches the lake.
 Status ValidateCatalogUri(const std::string& uri);
 
+/// `uri` as messages may show it: a PostgreSQL URI as postgresql://USER@HOST:PORT/DB
+/// without its password and options, anything else unchanged.
+std::string CatalogForDisplay(const std::string& uri);
+
 /// Opens the catalog `catalog_name` at `uri`: `sqlite:///abs/path.db` or `sqlite:rel.db`
 /// (the file and the tables are created when missing), or
 /// `postgresql://USER@HOST:PORT/DB` (also `postgres://`; any libpq connection URI; the

@@ -350,7 +350,8 @@ std::string EnginesPython() {
   return {};
 }
 
-void ExpectPyicebergReadsSampleRuns(const std::string& catalog_uri, const std::string& lake_path) {
+void ExpectPyicebergReadsSampleRuns(const std::string& catalog_uri, const std::string& lake_path,
+                                    const std::string& catalog_shown, const std::string& secret) {
   const std::map<std::string, std::string> env = {{"STREAMPRO_CATALOG", catalog_uri}};
   std::vector<std::string> argv = {EnginesPython(), "tests/iceberg/pyiceberg_read.py", catalog_uri,
                                    "streampro", "streampro"};
@@ -361,8 +362,13 @@ void ExpectPyicebergReadsSampleRuns(const std::string& catalog_uri, const std::s
     SCOPED_TRACE(fmt::format("run {}", run));
     const e2e::RunResult result = e2e::RunPipeline("data/landing", lake_path, "2025-09-09", env);
     ASSERT_EQ(result.exit_code, 0) << result.err;
-    EXPECT_NE(result.out.find("Iceberg: 9 of 9 tables took a new snapshot"), std::string::npos)
+    EXPECT_NE(
+        result.out.find("Iceberg: 9 of 9 tables took a new snapshot in " + catalog_shown + "\n"),
+        std::string::npos)
         << result.out;
+    if (!secret.empty()) {
+      EXPECT_EQ((result.out + result.err).find(secret), std::string::npos) << result.out;
+    }
     const e2e::RunResult read = e2e::RunProgram(argv);
     ASSERT_EQ(read.exit_code, 0) << read.err;
     e2e::JsonDocument doc(read.out);
@@ -517,7 +523,8 @@ TEST_F(IcebergLakeTest, ReRunWithFilesOfTheSameNameAndSizeIsANewSnapshot) {
 // manifests; a second run of the date adds one snapshot per table.
 TEST(IcebergPipelineTest, PyicebergReadsEveryTableOfASampleRun) {
   testing::TempDir dir;
-  ExpectPyicebergReadsSampleRuns("sqlite:///" + (dir / "catalog.db"), dir / "lake");
+  const std::string catalog_uri = "sqlite:///" + (dir / "catalog.db");
+  ExpectPyicebergReadsSampleRuns(catalog_uri, dir / "lake", catalog_uri, "");
 }
 
 // A run that published without committing (as if it stopped in between) is caught up by

@@ -32,7 +32,9 @@ std::string EnginesPython();
 /// Runs the pipeline on the bundled sample twice with STREAMPRO_CATALOG=`catalog_uri`
 /// into `lake_path`; after each run pyiceberg's SqlCatalog on that catalog reads every
 /// table: one more snapshot per run, rows per date equal to the partition manifest, the
-/// catalog's field ids, one data file per manifest file.
-void ExpectPyicebergReadsSampleRuns(const std::string& catalog_uri, const std::string& lake_path);
+/// catalog's field ids, one data file per manifest file. The pipeline prints
+/// `catalog_shown` as the catalog and never `secret`.
+void ExpectPyicebergReadsSampleRuns(const std::string& catalog_uri, const std::string& lake_path,
+                                    const std::string& catalog_shown, const std::string& secret);
 
 }  // namespace streampro::iceberg

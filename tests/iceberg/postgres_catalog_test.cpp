@@ -187,6 +187,10 @@ TEST(PostgresCatalogTest, ConnectionErrorsAreOneLineWithoutThePassword) {
   EXPECT_EQ(bad.code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(bad.message(), "catalog postgresql URI: invalid URI query parameter: \"nosuchoption\"");
   EXPECT_TRUE(ValidateCatalogUri("postgres://u@h:5432/db").ok());
+  EXPECT_EQ(CatalogForDisplay("postgres://u:s3cretpw@h:5432/db?sslmode=require"),
+            "postgresql://u@h:5432/db");
+  EXPECT_EQ(CatalogForDisplay("postgresql://h/db"), "postgresql://h/db");
+  EXPECT_EQ(CatalogForDisplay("sqlite:///srv/c.db"), "sqlite:///srv/c.db");
 
   // The binary: the job's own work is published, then the catalog error is one line, exit 1.
   testing::TempDir dir;
@@ -202,11 +206,16 @@ TEST(PostgresCatalogTest, ConnectionErrorsAreOneLineWithoutThePassword) {
 }
 
 // The pipeline commits to PostgreSQL; pyiceberg's SqlCatalog reads it through SQLAlchemy
-// and psycopg2 (the same URI), as iceberg_test.cpp does over the SQLite file.
+// and psycopg2 (the same URI), as iceberg_test.cpp does over the SQLite file. The URI has
+// a password (the fixture's server trusts loopback, so it is not checked), which the
+// pipeline's output leaves out.
 TEST(PostgresPipelineTest, PyicebergReadsEveryTableOfASampleRun) {
   testing::TempDir dir;
   const std::string db = testing::NewPostgresDatabase();
-  ExpectPyicebergReadsSampleRuns(testing::PostgresUri(db), dir / "lake");
+  const std::string port = testing::Postgres().port;
+  ExpectPyicebergReadsSampleRuns(
+      fmt::format("postgresql://streampro:s3cretpw@127.0.0.1:{}/{}?connect_timeout=5", port, db),
+      dir / "lake", fmt::format("postgresql://streampro@127.0.0.1:{}/{}", port, db), "s3cretpw");
   // Two commits per table, read with psql: each row's previous location is the first
   // run's metadata file.
   EXPECT_EQ(Psql(db,
