@@ -26,6 +26,17 @@ inline constexpr std::string_view kCreateTables =
     "property_value VARCHAR(1000), "
     "PRIMARY KEY (catalog_name, namespace, property_key));";
 
+/// Iceberg's migration of V0 tables (JdbcUtil: no iceberg_type column) to V1.
+inline constexpr std::string_view kAddTypeColumn =
+    "ALTER TABLE iceberg_tables ADD COLUMN iceberg_type VARCHAR(5)";
+
+/// The V0 `iceberg_tables` (pyiceberg's SqlCatalog creates it), for the tests.
+inline constexpr std::string_view kCreateV0Table =
+    "CREATE TABLE iceberg_tables (catalog_name VARCHAR(255) NOT NULL, table_namespace "
+    "VARCHAR(255) NOT NULL, table_name VARCHAR(255) NOT NULL, metadata_location "
+    "VARCHAR(1000), previous_metadata_location VARCHAR(1000), PRIMARY KEY (catalog_name, "
+    "table_namespace, table_name))";
+
 /// $1 catalog, $2 namespace.
 inline constexpr std::string_view kEnsureNamespace =
     "INSERT INTO iceberg_namespace_properties (catalog_name, namespace, property_key, "

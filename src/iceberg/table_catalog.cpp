@@ -55,14 +55,14 @@ class SqliteCatalog final : public TableCatalog {
 
   Status Init() {
     sqlite3_busy_timeout(db_, 10'000);
-    char* message = nullptr;
-    if (sqlite3_exec(db_, std::string(jdbc_sql::kCreateTables).c_str(), nullptr, nullptr,
-                     &message) != SQLITE_OK) {
-      const std::string text = message != nullptr ? message : "unknown error";
-      sqlite3_free(message);
-      return Status::IOError(fmt::format("{}: creating the catalog tables: {}", path_, text));
-    }
-    return Status::OK();
+    RETURN_NOT_OK(Exec(jdbc_sql::kCreateTables, "creating the catalog tables"));
+    // Tables of JdbcUtil's V0 schema (pyiceberg creates those) get the V1 column the way
+    // Iceberg's JdbcCatalog migrates them; a writer that adds it at the same time wins.
+    ASSIGN_OR_RETURN(bool typed, HasTypeColumn());
+    if (typed) return Status::OK();
+    const Status added = Exec(jdbc_sql::kAddTypeColumn, "adding iceberg_type");
+    ASSIGN_OR_RETURN(typed, HasTypeColumn());
+    return typed ? Status::OK() : added;
   }
 
   Status EnsureNamespace(const std::string& ns) override {
@@ -116,6 +116,24 @@ class SqliteCatalog final : public TableCatalog {
   }
 
  private:
+  Status Exec(std::string_view sql, std::string_view what) {
+    char* message = nullptr;
+    if (sqlite3_exec(db_, std::string(sql).c_str(), nullptr, nullptr, &message) == SQLITE_OK) {
+      return Status::OK();
+    }
+    const std::string text = message != nullptr ? message : "unknown error";
+    sqlite3_free(message);
+    return Status::IOError(fmt::format("{}: {}: {}", path_, what, text));
+  }
+
+  Result<bool> HasTypeColumn() {
+    Statement check(db_,
+                    "SELECT count(*) FROM pragma_table_info('iceberg_tables') WHERE name = "
+                    "'iceberg_type'");
+    if (check.Step() != SQLITE_ROW) return Error("looking for the catalog tables");
+    return check.Column(0) == "1";
+  }
+
   sqlite3* db_;
   std::string path_;
   std::string catalog_name_;

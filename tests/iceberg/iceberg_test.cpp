@@ -17,6 +17,7 @@
 #include "formats/parquet/duckdb_runner.h"
 #include "iceberg/data_file.h"
 #include "iceberg/iceberg_test_support.h"
+#include "iceberg/jdbc_schema.h"
 #include "iceberg/lake_tables.h"
 #include "iceberg/manifest.h"
 #include "iceberg/table_catalog.h"
@@ -170,10 +171,11 @@ TEST(IcebergDataFileTest, OtherColumnsOrFieldIdsAreRefused) {
 
 // ---- the catalog -------------------------------------------------------------------------
 
-std::vector<std::string> SqliteRows(const std::string& path, const std::string& sql) {
+std::vector<std::string> SqliteRows(const std::string& path, const std::string& sql,
+                                    int flags = SQLITE_OPEN_READONLY) {
   sqlite3* db = nullptr;
   std::vector<std::string> rows;
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+  if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
     ADD_FAILURE() << "cannot open " << path;
     sqlite3_close(db);
     return rows;
@@ -235,7 +237,29 @@ TEST(IcebergCatalogTest, ConcurrentCommitIsRetriedFromFreshMetadataOrRefused) {
   });
 }
 
+TEST(IcebergCatalogTest, V0TablesGetTheTypeColumn) {
+  testing::TempDir dir;
+  ExpectV0TablesGetTheTypeColumn("sqlite:///" + (dir / "catalog.db"), [&](const std::string& sql) {
+    return SqliteRows(dir / "catalog.db", sql, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  });
+}
+
 }  // namespace
+
+void ExpectV0TablesGetTheTypeColumn(const std::string& uri, const RowReader& rows) {
+  rows(std::string(jdbc_sql::kCreateV0Table));
+  rows("INSERT INTO iceberg_tables VALUES ('streampro', 'lake', 't', 'v0', NULL)");
+  auto catalog = OpenTableCatalog(uri, "streampro");
+  ASSERT_TRUE(catalog.ok()) << catalog.status().ToString();
+  EXPECT_EQ(*(*catalog)->LoadMetadataLocation({"lake", "t"}), "v0");
+  EXPECT_TRUE(*(*catalog)->SwapMetadataLocation({"lake", "t"}, "v0", "v1"));
+  EXPECT_EQ(rows("SELECT * FROM iceberg_tables"),
+            std::vector<std::string>{"streampro|lake|t|v1|v0|NULL"});
+  EXPECT_EQ(rows("SELECT count(*) FROM iceberg_namespace_properties"),
+            std::vector<std::string>{"0"});
+  // A second open finds the column.
+  EXPECT_TRUE(OpenTableCatalog(uri, "streampro").ok());
+}
 
 void ExpectNamespaceAndOptimisticSwap(TableCatalog& catalog, TableCatalog& other_name,
                                       const RowReader& rows) {

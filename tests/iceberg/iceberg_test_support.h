@@ -20,6 +20,11 @@ using RowReader = std::function<std::vector<std::string>(const std::string& sql)
 void ExpectNamespaceAndOptimisticSwap(TableCatalog& catalog, TableCatalog& other_name,
                                       const RowReader& rows);
 
+/// A database holding JdbcUtil's V0 `iceberg_tables` (no iceberg_type, as pyiceberg
+/// creates it) with one table: opening the catalog at `uri` adds the column, and the
+/// table loads and commits as a table. `rows` also runs the setup SQL.
+void ExpectV0TablesGetTheTypeColumn(const std::string& uri, const RowReader& rows);
+
 /// Two connections to an empty catalog `streampro`: a commit another writer beats once is
 /// retried on top of it; one beaten every time is refused with its message, the other
 /// writer's commits kept.

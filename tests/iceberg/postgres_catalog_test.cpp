@@ -76,20 +76,8 @@ TEST(PostgresCatalogTest, JdbcSchemaAndOptimisticSwap) {
 // get the column, as Iceberg's own migration adds it; their rows stay tables.
 TEST(PostgresCatalogTest, V0TablesGetTheTypeColumn) {
   const std::string db = testing::NewPostgresDatabase();
-  Psql(db,
-       "CREATE TABLE iceberg_tables (catalog_name VARCHAR(255) NOT NULL, table_namespace "
-       "VARCHAR(255) NOT NULL, table_name VARCHAR(255) NOT NULL, metadata_location "
-       "VARCHAR(1000), previous_metadata_location VARCHAR(1000), PRIMARY KEY (catalog_name, "
-       "table_namespace, table_name)); INSERT INTO iceberg_tables VALUES ('streampro', 'lake', "
-       "'t', 'v0', NULL)");
-  auto catalog = OpenTableCatalog(testing::PostgresUri(db), "streampro");
-  ASSERT_TRUE(catalog.ok()) << catalog.status().ToString();
-  EXPECT_EQ(*(*catalog)->LoadMetadataLocation({"lake", "t"}), "v0");
-  EXPECT_TRUE(*(*catalog)->SwapMetadataLocation({"lake", "t"}, "v0", "v1"));
-  EXPECT_EQ(Psql(db, "SELECT * FROM iceberg_tables"),
-            std::vector<std::string>{"streampro|lake|t|v1|v0|NULL"});
-  EXPECT_EQ(Psql(db, "SELECT count(*) FROM iceberg_namespace_properties"),
-            std::vector<std::string>{"0"});
+  ExpectV0TablesGetTheTypeColumn(testing::PostgresUri(db),
+                                 [&](const std::string& sql) { return Psql(db, sql); });
 }
 
 TEST(PostgresCatalogTest, ConcurrentCommitIsRetriedFromFreshMetadataOrRefused) {
