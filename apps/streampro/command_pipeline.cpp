@@ -171,7 +171,7 @@ Status CommitIceberg(const lake::LakeLock& lock, const JobContext& context) {
   size_t committed = 0;
   for (const auto& c : commits) committed += c.committed ? 1 : 0;
   fmt::print(context.progress, "Iceberg: {} of {} tables took a new snapshot in {}\n", committed,
-             commits.size(), context.iceberg_catalog);
+             commits.size(), iceberg::CatalogForDisplay(context.iceberg_catalog));
   return timer.Done();
 }
 
