@@ -186,7 +186,7 @@ Status CommitIceberg(const lake::LakeLock& lock, const JobContext& context) {
                iceberg::MetadataFolder(lock.lake(), *c.table));
   }
   fmt::print(context.progress, "Iceberg: {} of {} tables took a new snapshot in {}\n", committed,
-             commits.size(), context.iceberg_catalog);
+             commits.size(), iceberg::CatalogForDisplay(context.iceberg_catalog));
   return timer.Done();
 }
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "iceberg/location.h"
 #include "iceberg/manifest.h"
 #include "iceberg/table_commit.h"
 
@@ -15,18 +16,19 @@ namespace {
 // Adds to `reachable` the manifest list of `snapshot`, its manifests and their live files.
 Status AddSnapshotFiles(const lake::Lake& lake, const Snapshot& snapshot,
                         std::set<std::string>* reachable) {
-  reachable->insert(snapshot.manifest_list);
-  ASSIGN_OR_RETURN(const std::string list_bytes, lake.Read(snapshot.manifest_list));
+  reachable->insert(FromIcebergLocation(snapshot.manifest_list));
+  ASSIGN_OR_RETURN(const std::string list_bytes,
+                   lake.Read(FromIcebergLocation(snapshot.manifest_list)));
   ASSIGN_OR_RETURN(const std::vector<ManifestFile> manifests,
                    ReadManifestList(list_bytes, snapshot.manifest_list));
-  for (const ManifestFile& m : manifests) reachable->insert(m.path);
+  for (const ManifestFile& m : manifests) reachable->insert(FromIcebergLocation(m.path));
   ASSIGN_OR_RETURN(const std::vector<ManifestEntry> live, LiveEntries(lake, snapshot));
-  for (const ManifestEntry& e : live) reachable->insert(e.file.path);
+  for (const ManifestEntry& e : live) reachable->insert(FromIcebergLocation(e.file.path));
   return Status::OK();
 }
 
 Result<TableMetadata> ReadMetadata(const lake::Lake& lake, const std::string& location) {
-  ASSIGN_OR_RETURN(const std::string json, lake.Read(location));
+  ASSIGN_OR_RETURN(const std::string json, lake.Read(FromIcebergLocation(location)));
   return ParseTableMetadata(json, location);
 }
 
@@ -41,9 +43,11 @@ Result<std::vector<RemovedFile>> UnreachableFiles(const lake::Lake& lake,
                                                   const catalog::TableDef& table,
                                                   const TableMetadata& metadata,
                                                   const std::string& metadata_location) {
-  std::set<std::string> reachable = {metadata_location, CommitMarkerUri(lake, table)};
+  // Metadata names lake URIs as Iceberg locations (file:///... on a local lake).
+  const std::string itself = FromIcebergLocation(metadata_location);
+  std::set<std::string> reachable = {itself, CommitMarkerUri(lake, table)};
   for (const MetadataLogEntry& entry : metadata.metadata_log) {
-    reachable.insert(entry.metadata_file);
+    reachable.insert(FromIcebergLocation(entry.metadata_file));
   }
   for (const Snapshot& snapshot : metadata.snapshots) {
     RETURN_NOT_OK(AddSnapshotFiles(lake, snapshot, &reachable));
@@ -53,7 +57,7 @@ Result<std::vector<RemovedFile>> UnreachableFiles(const lake::Lake& lake,
   std::vector<RemovedFile> unreachable;
   bool listed_itself = false;
   for (const storage::ObjectInfo& object : objects) {
-    listed_itself = listed_itself || object.key == metadata_location;
+    listed_itself = listed_itself || object.key == itself;
     if (reachable.count(object.key) == 0) unreachable.push_back({object.key, object.size});
   }
   // The metadata names files by the lake URI of the run that wrote them; a lake given

@@ -6,27 +6,12 @@
 #include <string_view>
 #include <vector>
 
+#include "iceberg/jdbc_schema.h"
+#include "iceberg/postgres_catalog.h"
+
 namespace streampro::iceberg {
 
 namespace {
-
-// The tables exactly as Iceberg's JdbcCatalog creates them (JdbcUtil: V0 schema plus the
-// V1 `iceberg_type` column); pyiceberg's SqlCatalog uses the same names and types.
-constexpr std::string_view kCreateTables =
-    "CREATE TABLE IF NOT EXISTS iceberg_tables ("
-    "catalog_name VARCHAR(255) NOT NULL, "
-    "table_namespace VARCHAR(255) NOT NULL, "
-    "table_name VARCHAR(255) NOT NULL, "
-    "metadata_location VARCHAR(1000), "
-    "previous_metadata_location VARCHAR(1000), "
-    "iceberg_type VARCHAR(5), "
-    "PRIMARY KEY (catalog_name, table_namespace, table_name));"
-    "CREATE TABLE IF NOT EXISTS iceberg_namespace_properties ("
-    "catalog_name VARCHAR(255) NOT NULL, "
-    "namespace VARCHAR(255) NOT NULL, "
-    "property_key VARCHAR(255), "
-    "property_value VARCHAR(1000), "
-    "PRIMARY KEY (catalog_name, namespace, property_key));";
 
 class Statement {
  public:
@@ -70,20 +55,18 @@ class SqliteCatalog final : public TableCatalog {
 
   Status Init() {
     sqlite3_busy_timeout(db_, 10'000);
-    char* message = nullptr;
-    if (sqlite3_exec(db_, std::string(kCreateTables).c_str(), nullptr, nullptr, &message) !=
-        SQLITE_OK) {
-      const std::string text = message != nullptr ? message : "unknown error";
-      sqlite3_free(message);
-      return Status::IOError(fmt::format("{}: creating the catalog tables: {}", path_, text));
-    }
-    return Status::OK();
+    RETURN_NOT_OK(Exec(jdbc_sql::kCreateTables, "creating the catalog tables"));
+    // Tables of JdbcUtil's V0 schema (pyiceberg creates those) get the V1 column the way
+    // Iceberg's JdbcCatalog migrates them; a writer that adds it at the same time wins.
+    ASSIGN_OR_RETURN(bool typed, HasTypeColumn());
+    if (typed) return Status::OK();
+    const Status added = Exec(jdbc_sql::kAddTypeColumn, "adding iceberg_type");
+    ASSIGN_OR_RETURN(typed, HasTypeColumn());
+    return typed ? Status::OK() : added;
   }
 
   Status EnsureNamespace(const std::string& ns) override {
-    Statement insert(db_,
-                     "INSERT OR IGNORE INTO iceberg_namespace_properties (catalog_name, namespace, "
-                     "property_key, property_value) VALUES (?, ?, 'exists', 'true')");
+    Statement insert(db_, jdbc_sql::kEnsureNamespace);
     insert.Bind(1, catalog_name_);
     insert.Bind(2, ns);
     if (insert.Step() != SQLITE_DONE) return Error("creating namespace " + ns);
@@ -91,10 +74,7 @@ class SqliteCatalog final : public TableCatalog {
   }
 
   Result<std::optional<std::string>> LoadMetadataLocation(const TableIdent& table) override {
-    Statement select(db_,
-                     "SELECT metadata_location FROM iceberg_tables WHERE catalog_name = ? AND "
-                     "table_namespace = ? AND table_name = ? AND (iceberg_type = 'TABLE' OR "
-                     "iceberg_type IS NULL)");
+    Statement select(db_, jdbc_sql::kLoadTable);
     select.Bind(1, catalog_name_);
     select.Bind(2, table.ns);
     select.Bind(3, table.name);
@@ -110,10 +90,7 @@ class SqliteCatalog final : public TableCatalog {
   }
 
   Result<bool> CreateTable(const TableIdent& table, const std::string& metadata_location) override {
-    Statement insert(db_,
-                     "INSERT OR IGNORE INTO iceberg_tables (catalog_name, table_namespace, "
-                     "table_name, metadata_location, previous_metadata_location, iceberg_type) "
-                     "VALUES (?, ?, ?, ?, NULL, 'TABLE')");
+    Statement insert(db_, jdbc_sql::kCreateTable);
     insert.Bind(1, catalog_name_);
     insert.Bind(2, table.ns);
     insert.Bind(3, table.name);
@@ -126,17 +103,12 @@ class SqliteCatalog final : public TableCatalog {
 
   Result<bool> SwapMetadataLocation(const TableIdent& table, const std::string& expected,
                                     const std::string& new_location) override {
-    Statement update(db_,
-                     "UPDATE iceberg_tables SET metadata_location = ?, "
-                     "previous_metadata_location = ? WHERE catalog_name = ? AND "
-                     "table_namespace = ? AND table_name = ? AND metadata_location = ? AND "
-                     "(iceberg_type = 'TABLE' OR iceberg_type IS NULL)");
+    Statement update(db_, jdbc_sql::kSwapTable);
     update.Bind(1, new_location);
     update.Bind(2, expected);
     update.Bind(3, catalog_name_);
     update.Bind(4, table.ns);
     update.Bind(5, table.name);
-    update.Bind(6, expected);
     if (update.Step() != SQLITE_DONE) {
       return Error(fmt::format("committing {}.{}", table.ns, table.name));
     }
@@ -144,6 +116,24 @@ class SqliteCatalog final : public TableCatalog {
   }
 
  private:
+  Status Exec(std::string_view sql, std::string_view what) {
+    char* message = nullptr;
+    if (sqlite3_exec(db_, std::string(sql).c_str(), nullptr, nullptr, &message) == SQLITE_OK) {
+      return Status::OK();
+    }
+    const std::string text = message != nullptr ? message : "unknown error";
+    sqlite3_free(message);
+    return Status::IOError(fmt::format("{}: {}: {}", path_, what, text));
+  }
+
+  Result<bool> HasTypeColumn() {
+    Statement check(db_,
+                    "SELECT count(*) FROM pragma_table_info('iceberg_tables') WHERE name = "
+                    "'iceberg_type'");
+    if (check.Step() != SQLITE_ROW) return Error("looking for the catalog tables");
+    return check.Column(0) == "1";
+  }
+
   sqlite3* db_;
   std::string path_;
   std::string catalog_name_;
@@ -153,13 +143,9 @@ class SqliteCatalog final : public TableCatalog {
 // spelling), sqlite:rel -> rel.
 Result<std::string> SqlitePath(const std::string& uri) {
   std::string_view rest(uri);
-  if (rest.starts_with("postgresql://") || rest.starts_with("postgres://")) {
-    return Status::NotImplemented(fmt::format(
-        "catalog {}: the PostgreSQL catalog is not built yet; use sqlite:///PATH", uri));
-  }
   if (!rest.starts_with("sqlite:")) {
-    return Status::InvalidArgument(
-        fmt::format("catalog '{}': expected sqlite:///PATH (or postgresql://...)", uri));
+    return Status::InvalidArgument(fmt::format(
+        "catalog '{}': expected sqlite:///PATH or postgresql://USER@HOST:PORT/DB", uri));
   }
   rest.remove_prefix(7);
   if (rest.starts_with("//")) rest.remove_prefix(2);
@@ -169,14 +155,20 @@ Result<std::string> SqlitePath(const std::string& uri) {
 
 }  // namespace
 
+std::string CatalogForDisplay(const std::string& uri) {
+  return IsPostgresUri(uri) ? PostgresUriForDisplay(uri) : uri;
+}
+
 Status ValidateCatalogUri(const std::string& uri) {
+  if (IsPostgresUri(uri)) return ValidatePostgresUri(uri);
   return SqlitePath(uri).status();
 }
 
 Result<std::unique_ptr<TableCatalog>> OpenTableCatalog(const std::string& uri,
                                                        const std::string& catalog_name) {
-  ASSIGN_OR_RETURN(const std::string path, SqlitePath(uri));
   if (catalog_name.empty()) return Status::InvalidArgument("catalog name is empty");
+  if (IsPostgresUri(uri)) return OpenPostgresCatalog(uri, catalog_name);
+  ASSIGN_OR_RETURN(const std::string path, SqlitePath(uri));
   sqlite3* db = nullptr;
   const int rc =
       sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);

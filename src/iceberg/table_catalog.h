@@ -3,7 +3,8 @@
 // Where an Iceberg table's current metadata file is recorded: Iceberg's JDBC catalog
 // schema (`iceberg_tables`, `iceberg_namespace_properties`, as Iceberg's JdbcCatalog and
 // pyiceberg's SqlCatalog create them), so Trino, Spark and pyiceberg read it unchanged.
-// The backends sit behind TableCatalog: SQLite now; PostgreSQL (libpq) can follow.
+// The backends sit behind TableCatalog: a SQLite file, or PostgreSQL through libpq
+// (postgres_catalog.h).
 
 #include <cstdint>
 #include <functional>
@@ -45,9 +46,14 @@ class TableCatalog {
 /// OpenTableCatalog), so a bad setting fails before a run touches the lake.
 Status ValidateCatalogUri(const std::string& uri);
 
+/// `uri` as messages may show it: a PostgreSQL URI as postgresql://USER@HOST:PORT/DB
+/// without its password and options, anything else unchanged.
+std::string CatalogForDisplay(const std::string& uri);
+
 /// Opens the catalog `catalog_name` at `uri`: `sqlite:///abs/path.db` or `sqlite:rel.db`
-/// (the file and the tables are created when missing). `postgresql://...` is
-/// NotImplemented for now; anything else InvalidArgument.
+/// (the file and the tables are created when missing), or
+/// `postgresql://USER@HOST:PORT/DB` (also `postgres://`; any libpq connection URI; the
+/// tables are created when missing). Anything else InvalidArgument.
 Result<std::unique_ptr<TableCatalog>> OpenTableCatalog(const std::string& uri,
                                                        const std::string& catalog_name);
 

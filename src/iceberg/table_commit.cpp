@@ -7,6 +7,7 @@
 #include <set>
 
 #include "iceberg/data_file.h"
+#include "iceberg/location.h"
 #include "lake/durable_fs.h"
 #include "lake/manifest.h"
 
@@ -88,12 +89,13 @@ Result<std::vector<WantedFile>> PublishedFiles(const lake::Lake& lake,
 }
 
 Result<std::vector<ManifestEntry>> LiveEntries(const lake::Lake& lake, const Snapshot& snapshot) {
-  ASSIGN_OR_RETURN(const std::string list_bytes, lake.Read(snapshot.manifest_list));
+  ASSIGN_OR_RETURN(const std::string list_bytes,
+                   lake.Read(FromIcebergLocation(snapshot.manifest_list)));
   ASSIGN_OR_RETURN(const std::vector<ManifestFile> manifests,
                    ReadManifestList(list_bytes, snapshot.manifest_list));
   std::vector<ManifestEntry> live;
   for (const ManifestFile& m : manifests) {
-    ASSIGN_OR_RETURN(const std::string bytes, lake.Read(m.path));
+    ASSIGN_OR_RETURN(const std::string bytes, lake.Read(FromIcebergLocation(m.path)));
     ASSIGN_OR_RETURN(std::vector<ManifestEntry> entries,
                      ReadManifest(bytes, m.path, m.sequence_number));
     for (ManifestEntry& e : entries) {
@@ -113,14 +115,14 @@ Result<std::optional<std::string>> WriteNextMetadata(const lake::Lake& lake,
   TableMetadata metadata;
   std::vector<ManifestEntry> live;
   if (current) {
-    ASSIGN_OR_RETURN(const std::string json, lake.Read(*current));
+    ASSIGN_OR_RETURN(const std::string json, lake.Read(FromIcebergLocation(*current)));
     ASSIGN_OR_RETURN(metadata, ParseTableMetadata(json, *current));
     if (const Snapshot* snapshot = metadata.CurrentSnapshot()) {
       ASSIGN_OR_RETURN(live, LiveEntries(lake, *snapshot));
     }
   } else {
     metadata.table_uuid = RandomUuid();
-    metadata.location = lake.TableUri(table);
+    metadata.location = ToIcebergLocation(lake.TableUri(table));
   }
 
   // Which files stay, which are new, which go.
@@ -133,8 +135,13 @@ Result<std::optional<std::string>> WriteNextMetadata(const lake::Lake& lake,
   for (const ManifestEntry& e : live) live_by_key[live_key(e)] = &e;
   // A wanted file is in the current snapshot under its immutable path, or, when that
   // snapshot was committed before immutable paths, under its Hive-style path.
+  // Hive-style paths were written as plain paths first, then as file:// locations.
   const auto find_live = [&](const WantedFile& w) {
-    auto found = live_by_key.find(Key(DataFileUri(lake, table, w), w.bytes, w.version));
+    auto found =
+        live_by_key.find(Key(ToIcebergLocation(DataFileUri(lake, table, w)), w.bytes, w.version));
+    if (found == live_by_key.end()) {
+      found = live_by_key.find(Key(ToIcebergLocation(w.uri), w.bytes, w.version));
+    }
     if (found == live_by_key.end()) found = live_by_key.find(Key(w.uri, w.bytes, w.version));
     return found;
   };
@@ -188,7 +195,7 @@ Result<std::optional<std::string>> WriteNextMetadata(const lake::Lake& lake,
       e.snapshot_id = snapshot_id;
       ASSIGN_OR_RETURN(
           e.file, DescribeParquetFile(std::shared_ptr<RandomAccessFile>(std::move(file)), table,
-                                      path, w.bytes, w.date));
+                                      ToIcebergLocation(path), w.bytes, w.date));
       ++added_files;
       added_rows += e.file.record_count;
       changed_dates.insert(w.date.days_since_epoch);
@@ -218,8 +225,8 @@ Result<std::optional<std::string>> WriteNextMetadata(const lake::Lake& lake,
   ASSIGN_OR_RETURN(const std::string manifest_bytes, WriteManifest(table, entries));
   RETURN_NOT_OK(lake.Write(manifest_uri, manifest_bytes));
   const ManifestFile manifest =
-      SummarizeManifest(entries, manifest_uri, static_cast<int64_t>(manifest_bytes.size()),
-                        snapshot_id, sequence_number);
+      SummarizeManifest(entries, ToIcebergLocation(manifest_uri),
+                        static_cast<int64_t>(manifest_bytes.size()), snapshot_id, sequence_number);
   const std::string list_uri =
       fmt::format("{}/snap-{}-1-{}.avro", folder, snapshot_id, commit_uuid);
   ASSIGN_OR_RETURN(const std::string list_bytes,
@@ -232,7 +239,7 @@ Result<std::optional<std::string>> WriteNextMetadata(const lake::Lake& lake,
   snapshot.parent_snapshot_id = parent;
   snapshot.sequence_number = sequence_number;
   snapshot.timestamp_ms = now_ms;
-  snapshot.manifest_list = list_uri;
+  snapshot.manifest_list = ToIcebergLocation(list_uri);
   snapshot.summary = {
       {"operation", deleted_files > 0 ? "overwrite" : "append"},
       {"added-data-files", std::to_string(added_files)},
@@ -254,7 +261,7 @@ Result<std::optional<std::string>> WriteNextMetadata(const lake::Lake& lake,
   metadata.snapshot_log.push_back({now_ms, snapshot_id});
   metadata.properties["schema.name-mapping.default"] = NameMappingJson(table);
   metadata.properties["write.format.default"] = "parquet";
-  metadata.properties["write.metadata.path"] = folder;
+  metadata.properties["write.metadata.path"] = ToIcebergLocation(folder);
   std::string version_list;
   for (const auto& [days, version] : wanted_versions) {
     if (!version_list.empty()) version_list += ';';
@@ -279,7 +286,7 @@ Result<std::string> WriteMetadataFile(const lake::Lake& lake, const catalog::Tab
   // durable too before the catalog names the new metadata file.
   if (lake.local_root()) RETURN_NOT_OK(lake::internal::FsyncDirectory(folder));
   lake.Notify(lake::CommitStep::kIcebergMetadataWritten);
-  return metadata_uri;
+  return ToIcebergLocation(metadata_uri);
 }
 
 }  // namespace streampro::iceberg

@@ -81,7 +81,8 @@ Result<std::optional<std::string>> WriteNextMetadata(const lake::Lake& lake,
                                                      int64_t now_ms);
 
 /// Writes `metadata` as the metadata file after `current` (`NNNNN-{uuid}.metadata.json`,
-/// NNNNN one more than current's) in `_iceberg/`, durable before it returns; its URI.
+/// NNNNN one more than current's) in `_iceberg/`, durable before it returns; its Iceberg
+/// location (iceberg/location.h).
 Result<std::string> WriteMetadataFile(const lake::Lake& lake, const catalog::TableDef& table,
                                       const TableMetadata& metadata,
                                       const std::optional<std::string>& current);

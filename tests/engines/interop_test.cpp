@@ -3,7 +3,8 @@
 // generated dirty day and a two-date lake. Everything they read is compared with what we
 // meant to write: row counts with the manifests and the landing files, timestamps with the
 // landing text, Q1-Q3 recomputed in Trino SQL with report.json, Parquet statistics with the
-// decoded data.
+// decoded data. Trino's Iceberg connector reads the same lake's Iceberg tables through the
+// JDBC catalog on PostgreSQL (the `postgresql` fixture): counts and Q1-Q3 again.
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -16,6 +17,7 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <set>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -27,6 +29,8 @@
 #include "e2e/e2e_support.h"
 #include "engines/ddl.h"
 #include "engines/trino/client.h"
+#include "iceberg/lake_tables.h"
+#include "iceberg/postgres_env.h"
 #include "storage/s3/rgw_env.h"
 #include "streampro/schema.h"
 #include "support/temp_dir.h"
@@ -94,10 +98,11 @@ const std::string& EnginesPython() {
   return python;
 }
 
-std::unique_ptr<trino::Client> MakeClient(const std::string& schema = "") {
+std::unique_ptr<trino::Client> MakeClient(const std::string& schema = "",
+                                          const std::string& catalog = "hive") {
   trino::ClientOptions options;
   options.server = TrinoServer();
-  options.catalog = "hive";
+  options.catalog = catalog;
   options.schema = schema;
   options.statement_timeout = std::chrono::minutes(3);
   auto client = trino::Client::Make(options);
@@ -143,14 +148,16 @@ enum class BlankLines { kCounted, kSkipped };
 class InteropTest : public ::testing::Test {
  protected:
   /// Runs the pipeline for each (landing, date), then `streampro sync` into `schema`. The
-  /// runs also commit the Iceberg tables (STREAMPRO_CATALOG), so the engines read the
-  /// Hive-style layout with each table's `metadata/` folder beside its partitions.
+  /// runs also commit the Iceberg tables (STREAMPRO_CATALOG: `catalog_uri`, else a SQLite
+  /// file), so the engines read the Hive-style layout with each table's `_iceberg/` folder
+  /// beside its partitions.
   void BuildLake(const std::vector<std::pair<std::string, std::string>>& runs,
-                 const std::string& schema) {
+                 const std::string& schema, std::string catalog_uri = "") {
     schema_ = schema;
+    if (catalog_uri.empty()) catalog_uri = "sqlite:///" + (dir_ / "catalog.db");
     for (const auto& [landing, date] : runs) {
-      const RunResult run = e2e::RunPipeline(
-          landing, lake(), date, {{"STREAMPRO_CATALOG", "sqlite:///" + (dir_ / "catalog.db")}});
+      const RunResult run =
+          e2e::RunPipeline(landing, lake(), date, {{"STREAMPRO_CATALOG", catalog_uri}});
       ASSERT_EQ(run.exit_code, 0) << run.err;
       dates_.push_back(date);
       landings_[date] = landing;
@@ -202,11 +209,9 @@ class InteropTest : public ::testing::Test {
     return counts;
   }
 
-  void ExpectTrinoCounts() {
-    auto client = MakeClient(schema_);
+  void ExpectTrinoCounts(const std::map<std::string, std::map<std::string, int64_t>>& expected) {
+    auto client = MakeClient(schema_, catalog_);
     ASSERT_NE(client, nullptr);
-    const auto expected = ExpectedCounts();
-    EXPECT_GE(expected.size(), 12U);  // trusted_rejects may have no rows
     for (const auto& [table, by_date] : expected) {
       std::map<std::string, int64_t> actual;
       for (const auto& row : Query(*client, fmt::format("SELECT CAST(ingestion_date AS varchar), "
@@ -220,7 +225,7 @@ class InteropTest : public ::testing::Test {
 
   /// Trino's trusted_events timestamps of the last date, by source_line.
   std::map<int64_t, std::string> TrinoEventTimestamps() {
-    auto client = MakeClient(schema_);
+    auto client = MakeClient(schema_, catalog_);
     std::map<int64_t, std::string> timestamps;
     if (client == nullptr) return timestamps;
     for (const auto& row : Query(*client, fmt::format("SELECT source_line, CAST(\"timestamp\" AS "
@@ -278,7 +283,7 @@ class InteropTest : public ::testing::Test {
   }
 
   void ExpectTrinoAnswersReport() {
-    auto client = MakeClient(schema_);
+    auto client = MakeClient(schema_, catalog_);
     ASSERT_NE(client, nullptr);
     const auto report = e2e::ReadReport(lake(), last_date());
     ASSERT_TRUE(report->ok()) << report->error();
@@ -461,7 +466,7 @@ class InteropTest : public ::testing::Test {
     EXPECT_FALSE(trino_sample.empty());
     EXPECT_EQ(spark_timestamps, trino_sample);
     // Sessions as Trino reads them.
-    auto client = MakeClient(schema_);
+    auto client = MakeClient(schema_, catalog_);
     ASSERT_NE(client, nullptr);
     std::map<std::string, std::string> trino_sessions;
     for (const auto& row : Query(*client, fmt::format("SELECT session_id, session_number, "
@@ -560,7 +565,9 @@ class InteropTest : public ::testing::Test {
                 << " ms\n";
       started = now;
     };
-    ExpectTrinoCounts();
+    const auto expected = ExpectedCounts();
+    EXPECT_GE(expected.size(), 12U);  // trusted_rejects may have no rows
+    ExpectTrinoCounts(expected);
     const auto timestamps = TrinoEventTimestamps();
     ExpectTimestampsAsLanded(timestamps);
     lap("Trino counts and timestamps");
@@ -572,7 +579,31 @@ class InteropTest : public ::testing::Test {
     lap("pyarrow");
   }
 
+  /// Trino's Iceberg connector on the PostgreSQL catalog the lake was built with (the
+  /// `iceberg` catalog of the fixture's Trino, namespace `streampro`): every Iceberg table
+  /// has the manifests' rows per date, and Q1-Q3 recomputed from the Iceberg tables equal
+  /// report.json (the same SQL as over the Hive tables).
+  void ExpectTrinoReadsTheIcebergTables() {
+    catalog_ = "iceberg";
+    schema_ = "streampro";
+    auto expected = ExpectedCounts();
+    std::set<std::string> iceberg_tables;
+    for (const catalog::TableDef* table : iceberg::IcebergTables()) {
+      iceberg_tables.insert(std::string(table->sql_name));
+    }
+    std::erase_if(expected, [&](const auto& t) { return iceberg_tables.count(t.first) == 0; });
+    EXPECT_GE(expected.size(), 8U);  // trusted_rejects may have no rows
+    auto client = MakeClient(schema_, catalog_);
+    ASSERT_NE(client, nullptr);
+    std::set<std::string> listed;
+    for (const auto& row : Query(*client, "SHOW TABLES")) listed.insert(Cell(row[0]));
+    EXPECT_EQ(listed, iceberg_tables);
+    ExpectTrinoCounts(expected);
+    ExpectTrinoAnswersReport();
+  }
+
   testing::TempDir dir_;
+  std::string catalog_ = "hive";
   /// Parquet files with several row groups and over 1 MiB: Trino (1MB splits) reads them
   /// in several splits and places their row groups by RowGroup.file_offset.
   int files_split_by_trino_ = 0;
@@ -600,11 +631,24 @@ TEST_F(InteropTest, GeneratedDirtyDay) {
   EXPECT_GE(files_split_by_trino_, 1);
 }
 
+// Also Trino's Iceberg connector: the runs commit to the PostgreSQL database that the
+// fixture's Trino has as its `iceberg` catalog (emptied first: one lake at a time).
 TEST_F(InteropTest, TwoDates) {
   const std::string landing = e2e::GoldenDir("multi_date");
-  ASSERT_NO_FATAL_FAILURE(
-      BuildLake({{landing, "2025-09-09"}, {landing, "2025-09-10"}}, "interop_two_dates"));
+  const std::string& catalog_uri = testing::Postgres().uri;
+  ASSERT_FALSE(catalog_uri.empty());
+  const std::string db = catalog_uri.substr(catalog_uri.rfind('/') + 1);
+  testing::Psql(db, "DROP TABLE IF EXISTS iceberg_tables, iceberg_namespace_properties");
+  ASSERT_NO_FATAL_FAILURE(BuildLake({{landing, "2025-09-09"}, {landing, "2025-09-10"}},
+                                    "interop_two_dates", catalog_uri));
   ExpectEnginesReadTheLake();
+  const auto started = std::chrono::steady_clock::now();
+  ExpectTrinoReadsTheIcebergTables();
+  std::cerr << "Trino Iceberg counts and Q1-Q3: "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::steady_clock::now() - started)
+                   .count()
+            << " ms\n";
 }
 
 // The same sample on the RADOS Gateway (the `rgw` fixture): Trino reads the S3 lake through

@@ -90,7 +90,8 @@ def main():
     lake = sys.argv[1]
     result = {}
     for root, dirs, files in os.walk(lake):
-        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_staging")))
+        # _iceberg/data holds the Iceberg snapshots' links to the same files (docs/iceberg.md).
+        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_staging", "_iceberg")))
         for name in sorted(files):
             if name.endswith(".parquet"):
                 path = os.path.join(root, name)

@@ -4,7 +4,7 @@
         One JSON object: "current" (snapshot id) and "snapshots", oldest first, each with
         "id", "timestamp_ms", "rows" and "values" (the sorted values of COLUMN, as text)
         read by scanning that snapshot, "data_files" (the data files a scan of it plans),
-        "manifest_list" and "manifests" (paths).
+        "manifest_list" and "manifests" (local paths, without file://).
     pyiceberg_history.py parquet COLUMN FILE...
         pyarrow reading FILEs: {"rows": n, "values": sorted values of COLUMN as text}.
     pyiceberg_history.py loop CATALOG_URI NAMESPACE TABLE STOP_FILE OUT_FILE
@@ -27,6 +27,11 @@ def load(uri, namespace, table):
     return SqlCatalog("streampro", uri=uri).load_table(f"{namespace}.{table}")
 
 
+def path(location):
+    """A local path for a file:// location (what our metadata writes on a local lake)."""
+    return location[len("file://"):] if location.startswith("file://") else location
+
+
 def values(arrow, column):
     return sorted(str(v) for v in arrow.column(column).to_pylist())
 
@@ -44,10 +49,11 @@ def snapshots(uri, namespace, table_name, column):
                 "rows": arrow.num_rows,
                 "values": values(arrow, column),
                 "data_files": sorted(
-                    t.file.file_path for t in table.scan(snapshot_id=snapshot.snapshot_id).plan_files()
+                    path(t.file.file_path)
+                    for t in table.scan(snapshot_id=snapshot.snapshot_id).plan_files()
                 ),
-                "manifest_list": snapshot.manifest_list,
-                "manifests": sorted(m.manifest_path for m in snapshot.manifests(io)),
+                "manifest_list": path(snapshot.manifest_list),
+                "manifests": sorted(path(m.manifest_path) for m in snapshot.manifests(io)),
             }
         )
     json.dump(out, sys.stdout, indent=1)
