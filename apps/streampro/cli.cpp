@@ -108,7 +108,16 @@ Result<StorageLocations> ResolveStorage(const Config& config, const CliEnvironme
 Result<std::shared_ptr<const lake::Lake>> OpenLake(const StorageLocations& storage,
                                                    const std::string& uri,
                                                    const CliEnvironment& environment) {
-  ASSIGN_OR_RETURN(storage::ObjectRef root, storage.stores->Resolve(uri));
+  // A relative local lake is made absolute here, once: the lake's URIs end up in places
+  // read from other working directories (Iceberg metadata, the catalog, the run log).
+  std::string absolute = uri;
+  if (!uri.empty() && uri.front() != '/' && uri.find("://") == std::string::npos) {
+    std::error_code error;
+    const std::filesystem::path path = std::filesystem::absolute(uri, error);
+    if (!error) absolute = path.lexically_normal().string();
+    while (absolute.size() > 1 && absolute.back() == '/') absolute.pop_back();
+  }
+  ASSIGN_OR_RETURN(storage::ObjectRef root, storage.stores->Resolve(absolute));
   lake::LakeOptions options;
   options.folders = storage.folders;
   options.observer = environment.commit_observer;
