@@ -33,6 +33,7 @@
 #include "iceberg/lake_tables.h"
 #include "iceberg/postgres_env.h"
 #include "storage/s3/rgw_env.h"
+#include "storage/s3/s3_client.h"
 #include "streampro/schema.h"
 #include "support/temp_dir.h"
 
@@ -765,6 +766,118 @@ TEST(S3InteropTest, TrinoReadsAnS3LakeLikeTheLocalOne) {
 
 // ---------------------------------------------------------------------------------------
 // The client and `streampro sync` on bad input: one line naming server and statement.
+
+// Iceberg on an S3 lake with the PostgreSQL catalog, read by Trino's Iceberg connector (the
+// fixture's `iceberg` catalog, emptied first: one lake at a time). Every Iceberg table has
+// the rows per date that Trino's Hive connector counts in the S3 partition folders. Then a
+// commit is killed at each of its steps (the fault driver) after a changed users file: the
+// catalog stays on a whole snapshot that Trino reads (the previous rows, or the new ones
+// once the catalog was updated), and the next run removes the killed commit's files.
+TEST(S3InteropTest, IcebergTablesOnS3SurviveAKilledCommit) {
+  const testing::RgwServer& rgw = testing::Rgw();
+  const std::string& catalog_uri = testing::Postgres().uri;
+  ASSERT_FALSE(catalog_uri.empty());
+  testing::Psql(catalog_uri.substr(catalog_uri.rfind('/') + 1),
+                "DROP TABLE IF EXISTS iceberg_tables, iceberg_namespace_properties");
+  const std::map<std::string, std::string> env = {{"MINIO_ENDPOINT", rgw.endpoint},
+                                                  {"MINIO_ACCESS_KEY", rgw.access_key},
+                                                  {"MINIO_SECRET_KEY", rgw.secret_key},
+                                                  {"STREAMPRO_CATALOG", catalog_uri}};
+  testing::TempDir dir;
+  const std::string landing = dir / "landing";
+  std::filesystem::copy(STREAMPRO_SOURCE_DIR "/data/landing", landing);
+  const std::string bucket = testing::NewBucket("iceberg-s3");
+  const std::string lake = fmt::format("s3://{}/lake", bucket);
+  const std::string date = "2025-09-09";
+  const RunResult first = e2e::RunPipeline(landing, lake, date, env);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+
+  const std::string schema = "interop_s3_iceberg";
+  auto client = MakeClient();
+  ASSERT_NE(client, nullptr);
+  for (const auto& row : Query(*client, fmt::format("SELECT table_name FROM "
+                                                    "hive.information_schema.tables WHERE "
+                                                    "table_schema = '{}'",
+                                                    schema))) {
+    Query(*client, fmt::format("DROP TABLE hive.{}.{}", schema, Cell(row[0])));
+  }
+  Query(*client, fmt::format("DROP SCHEMA IF EXISTS hive.{}", schema));
+  const RunResult sync = RunStreampro({"sync", "--env", "test", "--engine", "trino", "--server",
+                                       TrinoServer(), "--lake", lake, "--schema", schema},
+                                      env);
+  ASSERT_EQ(sync.exit_code, 0) << sync.err;
+
+  // Rows per date of a table, through the Hive or the Iceberg catalog; -1 when the query
+  // fails (a failure of the test too).
+  const auto rows_per_date = [&](const std::string& catalog_schema, std::string_view table) {
+    std::map<std::string, int64_t> rows;
+    for (const auto& row : Query(*client, fmt::format("SELECT CAST(ingestion_date AS varchar), "
+                                                      "count(*) FROM {}.{} GROUP BY 1",
+                                                      catalog_schema, table))) {
+      rows[Cell(row[0])] = std::stoll(Cell(row[1]));
+    }
+    return rows;
+  };
+  for (const catalog::TableDef* table : iceberg::IcebergTables()) {
+    EXPECT_EQ(rows_per_date("iceberg.streampro", table->sql_name),
+              rows_per_date("hive." + schema, table->sql_name))
+        << table->sql_name;
+  }
+  EXPECT_FALSE(rows_per_date("iceberg.streampro", "trusted_events").empty());
+
+  auto s3 = s3::S3Client::Make(testing::RgwOptions());
+  ASSERT_TRUE(s3.ok()) << s3.status().ToString();
+  const auto iceberg_objects = [&](std::string_view suffix) {
+    size_t n = 0;
+    auto listed = (*s3)->ListAll(bucket, "lake/trusted/users/_iceberg/");
+    EXPECT_TRUE(listed.ok()) << listed.status().ToString();
+    if (listed.ok()) {
+      for (const auto& object : *listed) n += object.key.ends_with(suffix) ? 1 : 0;
+    }
+    return n;
+  };
+  const std::string users = landing + "/users_" + date + ".csv";
+  std::vector<std::string> lines = Lines(users);
+  for (const std::string step : {"iceberg_linked", "iceberg_manifest_written",
+                                 "iceberg_metadata_written", "iceberg_committed"}) {
+    SCOPED_TRACE(step);
+    const auto hive_before = rows_per_date("hive." + schema, "trusted_users");
+    lines.resize(lines.size() - 10);
+    std::string text;
+    for (const std::string& line : lines) text += line + "\n";
+    std::ofstream(users, std::ios::binary | std::ios::trunc) << text;
+    const RunResult killed =
+        e2e::RunProgram({STREAMPRO_FAULT_DRIVER, "pipeline", "--env", "test", "--landing", landing,
+                         "--lake", lake, "--ingestion-date", date},
+                        [&] {
+                          auto with_crash = env;
+                          with_crash["FAULT_CRASH_AFTER"] = step;
+                          return with_crash;
+                        }());
+    ASSERT_EQ(killed.exit_code, 86) << killed.err;
+    const auto hive_after = rows_per_date("hive." + schema, "trusted_users");
+    ASSERT_NE(hive_after, hive_before);
+    EXPECT_EQ(rows_per_date("iceberg.streampro", "trusted_users"),
+              std::string(step) == "iceberg_committed" ? hive_after : hive_before);
+
+    const RunResult next = e2e::RunPipeline(landing, lake, date, env);
+    ASSERT_EQ(next.exit_code, 0) << next.err;
+    if (std::string(step) != "iceberg_committed") {
+      EXPECT_NE(next.err.find("Cleaned up after an interrupted Iceberg commit of trusted_users: "
+                              "removed "),
+                std::string::npos)
+          << next.err;
+    }
+    EXPECT_EQ(rows_per_date("iceberg.streampro", "trusted_users"), hive_after);
+    // No killed commit's metadata file or marker is left: one metadata file per snapshot.
+    const auto snapshots =
+        Query(*client, "SELECT count(*) FROM iceberg.streampro.\"trusted_users$snapshots\"");
+    ASSERT_EQ(snapshots.size(), 1U);
+    EXPECT_EQ(iceberg_objects(".metadata.json"),
+              static_cast<size_t>(std::stoll(Cell(snapshots[0][0]))));
+    EXPECT_EQ(iceberg_objects("/commit-in-progress"), 0U);
+  }
+}
 
 TEST(TrinoClientTest, SqlErrorCarriesNameAndPosition) {
   auto client = MakeClient();
