@@ -30,6 +30,7 @@
 #include "e2e/e2e_support.h"
 #include "engines/ddl.h"
 #include "engines/trino/client.h"
+#include "engines/trino_support.h"
 #include "iceberg/lake_tables.h"
 #include "iceberg/postgres_env.h"
 #include "storage/s3/rgw_env.h"
@@ -43,26 +44,11 @@ namespace {
 using e2e::JsonDocument;
 using e2e::RunResult;
 using e2e::RunStreampro;
-
-std::string ReadEnvValue(const std::string& path, const std::string& key) {
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.starts_with(key + "=")) return line.substr(key.size() + 1);
-  }
-  return {};
-}
-
-/// The fixture's Trino (tests/engines/trino.sh writes {build}/trino/env).
-const std::string& TrinoServer() {
-  static const std::string server = ReadEnvValue(STREAMPRO_TRINO_DIR "/env", "SERVER");
-  if (server.empty()) {
-    ADD_FAILURE() << STREAMPRO_TRINO_DIR
-        "/env is missing: run the tests through ctest, which "
-        "starts Trino (tests/engines/trino.sh), after scripts/install-engines";
-  }
-  return server;
-}
+using testing::Cell;
+using testing::CellDouble;
+using testing::MakeClient;
+using testing::Query;
+using testing::TrinoServer;
 
 /// Runs `command` through the shell; stdout is returned, stderr kept in `error`.
 struct CommandResult {
@@ -98,33 +84,6 @@ const std::string& EnginesPython() {
   }();
   if (python.empty()) ADD_FAILURE() << "scripts/install-engines --paths found no virtualenv";
   return python;
-}
-
-std::unique_ptr<trino::Client> MakeClient(const std::string& schema = "",
-                                          const std::string& catalog = "hive") {
-  trino::ClientOptions options;
-  options.server = TrinoServer();
-  options.catalog = catalog;
-  options.schema = schema;
-  options.statement_timeout = std::chrono::minutes(3);
-  auto client = trino::Client::Make(options);
-  EXPECT_TRUE(client.ok()) << client.status().ToString();
-  return client.ok() ? std::move(client).value() : nullptr;
-}
-
-/// Rows of `sql`; a failure is a test failure and no rows.
-std::vector<std::vector<trino::Value>> Query(trino::Client& client, const std::string& sql) {
-  auto result = client.Execute(sql);
-  EXPECT_TRUE(result.ok()) << result.status().ToString();
-  return result.ok() ? result->rows : std::vector<std::vector<trino::Value>>{};
-}
-
-std::string Cell(const trino::Value& value) {
-  return value.value_or("null");
-}
-
-double CellDouble(const trino::Value& value) {
-  return value ? std::stod(*value) : std::numeric_limits<double>::quiet_NaN();
 }
 
 /// The lines of a file (a last line without '\n' included); `skip_blank`: without the
