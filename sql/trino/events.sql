@@ -3,9 +3,11 @@
 -- with the genre of its video in the newest videos snapshot <= D.
 --
 -- Parameters (docs/engines.md, "The enriched stage in Trino SQL"):
---   ${date}   D, as YYYY-MM-DD
--- Tables: trusted_events, trusted_videos and its "$partitions" metadata table, in the
--- session's catalog and schema (the lake's Iceberg tables: iceberg.streampro).
+--   ${date}     D, as YYYY-MM-DD
+--   ${videos}   the newest trusted_videos snapshot <= D: newest_snapshot.sql as a
+--               subquery
+-- Tables: trusted_events, in the session's catalog and schema (the lake's Iceberg tables:
+-- iceberg.streampro).
 --
 -- Columns: user_id, session_id, timestamp, event_name, video_id, value, device_os,
 -- app_version, device, network_type, country, ingestion_date, source_line, genre.
@@ -15,19 +17,8 @@
 --   video_id and value, nulls equal to nulls, -0.0 equal to 0.0. The earliest occurrence
 --   in input order (ingestion_date, then source_line) is kept. Within one date the trusted
 --   stage has dropped them already.
--- * The videos snapshot is the newest partition dated <= D, found in the table's
---   "$partitions" (so that a published snapshot without rows still counts as the newest).
---   A video_id that is null or not in that snapshot has no genre (null).
-WITH videos AS (
-  SELECT video_id, genre
-  FROM trusted_videos
-  WHERE ingestion_date = (
-    SELECT max("partition".ingestion_date)
-    FROM "trusted_videos$partitions"
-    WHERE "partition".ingestion_date <= DATE '${date}'
-  )
-),
-occurrences AS (
+-- * A video_id that is null or not in the newest videos snapshot <= D has no genre (null).
+WITH occurrences AS (
   SELECT
     e.*,
     row_number() OVER (
@@ -43,5 +34,5 @@ SELECT
   o.app_version, o.device, o.network_type, o.country, o.ingestion_date, o.source_line,
   v.genre
 FROM occurrences o
-LEFT JOIN videos v ON v.video_id = o.video_id
+LEFT JOIN ${videos} v ON v.video_id = o.video_id
 WHERE o.occurrence = 1

@@ -1,16 +1,15 @@
 -- user_journey for ingestion date D (SPEC §4, §5, §7; docs/metrics.md "user_journey").
 --
 -- Parameters (docs/engines.md, "The enriched stage in Trino SQL"):
---   ${date}            D, as YYYY-MM-DD
 --   ${user_sessions}   the user_sessions of D: the table's partition D, or
 --                      user_sessions.sql as a subquery
--- Tables: trusted_users and its "$partitions" metadata table, in the session's catalog and
--- schema.
+--   ${users}           the newest trusted_users snapshot <= D: newest_snapshot.sql as a
+--                      subquery
 -- Columns: those of the user_journey table, in its order, without ingestion_date.
 --
 -- Rules:
--- * One row per user of the newest users snapshot <= D (the newest partition in
---   "$partitions", rows or not); users with sessions who are not in it have no row.
+-- * One row per user of the newest users snapshot <= D; users with sessions who are not in
+--   it have no row.
 -- * First and second session: session_number 1 and 2 (by start, then session_id).
 -- * returned_within_3d: second start <= first start + 72 h (inclusive, exact in
 --   microseconds); false with one session; null for a user without sessions.
@@ -20,18 +19,9 @@
 --   session_end.
 -- * A user without sessions: session columns null, total_sessions 0,
 --   total_watch_seconds 0.0, active_days 0.
-WITH users AS (
-  SELECT user_id, signup_date, subscription_tier, age_group, gender
-  FROM trusted_users
-  WHERE ingestion_date = (
-    SELECT max("partition".ingestion_date)
-    FROM "trusted_users$partitions"
-    WHERE "partition".ingestion_date <= DATE '${date}'
-  )
-),
--- One pass over the sessions: per user, the first and second session (session_number 1
--- and 2: by start, then session_id) and the totals.
-activity AS (
+-- One pass over the sessions: per user, the first and second session (session_number 1 and
+-- 2: by start, then session_id) and the totals.
+WITH activity AS (
   SELECT
     user_id,
     arbitrary(session_id) FILTER (WHERE session_number = 1) AS first_session_id,
@@ -80,5 +70,5 @@ SELECT
   coalesce(a.total_watch_seconds, 0e0) AS total_watch_seconds,
   coalesce(a.active_days, 0) AS active_days,
   a.last_seen
-FROM users u
+FROM ${users} u
 LEFT JOIN activity a ON a.user_id = u.user_id

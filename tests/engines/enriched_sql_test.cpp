@@ -15,7 +15,8 @@ namespace {
 
 constexpr EnrichedSql kAll[] = {EnrichedSql::kEvents,          EnrichedSql::kUserSessions,
                                 EnrichedSql::kUserJourney,     EnrichedSql::kGenrePerformance,
-                                EnrichedSql::kDeviceAnalytics, EnrichedSql::kReportInputs};
+                                EnrichedSql::kDeviceAnalytics, EnrichedSql::kReportInputs,
+                                EnrichedSql::kNewestSnapshot};
 
 std::string ReadRepositoryFile(std::string_view name) {
   std::ifstream in(std::string(STREAMPRO_SOURCE_DIR "/sql/trino/") + std::string(name),
@@ -71,6 +72,7 @@ TEST(EnrichedSqlTest, ComposesEveryFileForADate) {
   for (const EnrichedInputs inputs : {EnrichedInputs::kComputed, EnrichedInputs::kTables}) {
     for (const EnrichedSql file : kAll) {
       SCOPED_TRACE(SqlFileName(file));
+      if (file == EnrichedSql::kNewestSnapshot) continue;  // composed inside the others
       const auto sql = ComposeEnrichedSql(file, {d, 30, inputs});
       ASSERT_TRUE(sql.ok()) << sql.status().ToString();
       const std::string code = WithoutComments(*sql);
@@ -85,6 +87,14 @@ TEST(EnrichedSqlTest, ComposesEveryFileForADate) {
   ASSERT_TRUE(computed.ok());
   EXPECT_EQ(computed->find("FROM user_"), std::string::npos);
   EXPECT_NE(computed->find("FROM trusted_events"), std::string::npos);
+  // The newest snapshots <= D, by their tables' "$partitions".
+  EXPECT_NE(
+      computed->find("FROM \"trusted_users$partitions\"\n  WHERE \"partition\".ingestion_date "
+                     "<= DATE '2025-09-10'"),
+      std::string::npos)
+      << *computed;
+  EXPECT_NE(computed->find("FROM \"trusted_videos$partitions\""), std::string::npos);
+  EXPECT_FALSE(ComposeEnrichedSql(EnrichedSql::kNewestSnapshot, {d}).ok());
   const auto from_tables =
       ComposeEnrichedSql(EnrichedSql::kGenrePerformance, {d, 30, EnrichedInputs::kTables});
   ASSERT_TRUE(from_tables.ok());

@@ -269,6 +269,22 @@ TEST_F(TrinoEnrichedSqlTest, EventOrderTies) {
                         "s3 null null DE Drama 2 0.0", "s4 null null null Drama 1 40.25"}));
 }
 
+// A users file whose every row is rejected publishes an empty snapshot, which is then the
+// newest: the SQL finds it in "$partitions" (a count of rows would pass it by), so the
+// journey of 2025-09-10 has no user, while the sessions stay.
+TEST_F(TrinoEnrichedSqlTest, EmptyNewestUsersSnapshot) {
+  const std::string day2 = dir_ / "day2";
+  std::filesystem::create_directories(day2);
+  std::ofstream(day2 + "/users_2025-09-10.csv", std::ios::binary)
+      << "user_id,signup_date,subscription_tier,age_group,gender\nu1,2025-09-01,Gold,,\n";
+  lake_ = dir_ / "lake";
+  ASSERT_NO_FATAL_FAILURE(RunEmbedded(e2e::GoldenDir("ties"), lake_, "2025-09-09"));
+  ASSERT_NO_FATAL_FAILURE(RunEmbedded(day2, lake_, "2025-09-10"));
+  ExpectSqlEqualsEmbedded("2025-09-10");
+  EXPECT_GT(rows_compared_[TableId::kUserSessions], 0);
+  EXPECT_EQ(rows_compared_[TableId::kUserJourney], 0);
+}
+
 // A generated day of about 100k events with every kind of dirty record (2%).
 TEST_F(TrinoEnrichedSqlTest, GeneratedDirtyDay) {
   const std::string landing = dir_ / "landing";

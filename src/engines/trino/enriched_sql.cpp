@@ -16,13 +16,14 @@ struct FileInfo {
   std::string_view name;
 };
 
-constexpr std::array<FileInfo, 6> kFiles = {{
+constexpr std::array<FileInfo, 7> kFiles = {{
     {EnrichedSql::kEvents, "events.sql"},
     {EnrichedSql::kUserSessions, "user_sessions.sql"},
     {EnrichedSql::kUserJourney, "user_journey.sql"},
     {EnrichedSql::kGenrePerformance, "genre_performance.sql"},
     {EnrichedSql::kDeviceAnalytics, "device_analytics.sql"},
     {EnrichedSql::kReportInputs, "report_inputs.sql"},
+    {EnrichedSql::kNewestSnapshot, "newest_snapshot.sql"},
 }};
 
 /// The part of `line` before its `--` comment (a `--` inside a '...' literal is text).
@@ -40,13 +41,24 @@ std::string Subquery(const std::string& sql) {
   return fmt::format("(\n{}\n)", sql);
 }
 
-Result<std::string> Input(EnrichedSql file, catalog::TableId table,
-                          const EnrichedSqlParams& params) {
+using catalog::TableId;
+
+Result<std::string> Input(EnrichedSql file, TableId table, const EnrichedSqlParams& params) {
   if (params.inputs == EnrichedInputs::kTables) {
     return fmt::format("(SELECT * FROM {} WHERE ingestion_date = DATE '{}')",
                        catalog::Get(table).sql_name, FormatIsoDate(params.date));
   }
   ASSIGN_OR_RETURN(const std::string sql, ComposeEnrichedSql(file, params));
+  return Subquery(sql);
+}
+
+/// newest_snapshot.sql for `table` (a dimension), as a subquery.
+Result<std::string> NewestSnapshot(TableId table, const EnrichedSqlParams& params) {
+  ASSIGN_OR_RETURN(const std::string sql,
+                   ReplacePlaceholders(SqlFileName(EnrichedSql::kNewestSnapshot),
+                                       SqlFileText(EnrichedSql::kNewestSnapshot),
+                                       {{"date", FormatIsoDate(params.date)},
+                                        {"table", std::string(catalog::Get(table).sql_name)}}));
   return Subquery(sql);
 }
 
@@ -109,12 +121,13 @@ Result<std::string> ComposeEnrichedSql(EnrichedSql file, const EnrichedSqlParams
     return Status::InvalidArgument(fmt::format(
         "min sessions of a tested segment must be at least 1, got {}", params.min_sessions));
   }
-  using catalog::TableId;
   std::map<std::string, std::string> values;
   values["date"] = FormatIsoDate(params.date);
   switch (file) {
-    case EnrichedSql::kEvents:
+    case EnrichedSql::kEvents: {
+      ASSIGN_OR_RETURN(values["videos"], NewestSnapshot(TableId::kTrustedVideos, params));
       break;
+    }
     case EnrichedSql::kUserSessions: {
       // Always computed: the deduplicated events are no table of the lake.
       ASSIGN_OR_RETURN(const std::string events, ComposeEnrichedSql(EnrichedSql::kEvents, params));
@@ -122,6 +135,7 @@ Result<std::string> ComposeEnrichedSql(EnrichedSql file, const EnrichedSqlParams
       break;
     }
     case EnrichedSql::kUserJourney: {
+      ASSIGN_OR_RETURN(values["users"], NewestSnapshot(TableId::kTrustedUsers, params));
       ASSIGN_OR_RETURN(values["user_sessions"],
                        Input(EnrichedSql::kUserSessions, TableId::kUserSessions, params));
       break;
@@ -144,6 +158,9 @@ Result<std::string> ComposeEnrichedSql(EnrichedSql file, const EnrichedSqlParams
                        Input(EnrichedSql::kUserJourney, TableId::kUserJourney, params));
       break;
     }
+    case EnrichedSql::kNewestSnapshot:
+      return Status::InvalidArgument(
+          "newest_snapshot.sql is composed for a table, as ${users} or ${videos}");
   }
   const std::string_view text = SqlFileText(file);
   if (text.empty()) {

@@ -11,6 +11,8 @@
 //   ${date}            the ingestion date D, YYYY-MM-DD (inside DATE '...')
 //   ${min_sessions}    Q3's STREAMPRO_MIN_SEGMENT_SESSIONS, a positive integer
 //   ${events}          events.sql as a subquery
+//   ${users}, ${videos}  newest_snapshot.sql for trusted_users, trusted_videos
+//   ${table}           (newest_snapshot.sql) the dimension table
 //   ${user_sessions}   the user_sessions of D: user_sessions.sql as a subquery, or the
 //                      table's partition D
 //   ${user_journey}    the same for user_journey
@@ -34,6 +36,9 @@ enum class EnrichedSql {
   kGenrePerformance,  ///< genre_performance.sql
   kDeviceAnalytics,   ///< device_analytics.sql (without p_value, q_value, abnormal)
   kReportInputs,      ///< report_inputs.sql: Q1 counts and Q3 totals, one row
+  /// newest_snapshot.sql: the newest snapshot <= D of ${table}; composed only as the
+  /// ${users} and ${videos} of the files above.
+  kNewestSnapshot,
 };
 
 /// "user_sessions.sql", ...
@@ -59,7 +64,7 @@ struct EnrichedSqlParams {
 };
 
 /// The statement of `file` for `params`: every placeholder replaced. InvalidArgument for a
-/// min_sessions below 1.
+/// min_sessions below 1 and for kNewestSnapshot (which needs a table).
 Result<std::string> ComposeEnrichedSql(EnrichedSql file, const EnrichedSqlParams& params);
 
 /// Replaces each `${name}` of `text` by `values[name]`. InvalidArgument naming `file_name`
