@@ -90,9 +90,10 @@ class TrinoEnrichedSqlTest : public ::testing::Test {
 
   /// The embedded pipeline for `date` from `landing` into `lake`, committing the Iceberg
   /// tables to the fixture's catalog.
-  void RunEmbedded(const std::string& landing, const std::string& lake, const std::string& date) {
-    const e2e::RunResult run =
-        e2e::RunPipeline(landing, lake, date, {{"STREAMPRO_CATALOG", catalog_uri_}});
+  void RunEmbedded(const std::string& landing, const std::string& lake, const std::string& date,
+                   std::map<std::string, std::string> env = {}) {
+    env["STREAMPRO_CATALOG"] = catalog_uri_;
+    const e2e::RunResult run = e2e::RunPipeline(landing, lake, date, env);
     ASSERT_EQ(run.exit_code, 0) << run.err;
   }
 
@@ -285,18 +286,31 @@ TEST_F(TrinoEnrichedSqlTest, EmptyNewestUsersSnapshot) {
   EXPECT_EQ(rows_compared_[TableId::kUserJourney], 0);
 }
 
-// A generated day of about 100k events with every kind of dirty record (2%).
+// A generated day of about 100k events with every kind of dirty record (2%), enriched by
+// the embedded engine in one user bucket, then again in several (the smallest memory
+// budget): the SQL knows nothing of buckets, and both lakes must equal it. (The generator's
+// watch values are multiples of 0.5 s, so no sum depends on the bucket order here.)
 TEST_F(TrinoEnrichedSqlTest, GeneratedDirtyDay) {
   const std::string landing = dir_ / "landing";
   const e2e::RunResult generate =
       e2e::RunStreampro({"generate", "--out", landing, "--date", "2025-09-10", "--events", "100000",
                          "--dirty-rate", "0.02", "--seed", "15"});
   ASSERT_EQ(generate.exit_code, 0) << generate.err;
-  lake_ = dir_ / "lake";
-  ASSERT_NO_FATAL_FAILURE(RunEmbedded(landing, lake_, "2025-09-10"));
-  ExpectSqlEqualsEmbedded("2025-09-10");
-  EXPECT_GT(rows_compared_[TableId::kUserSessions], 5000);
-  EXPECT_GT(rows_compared_[TableId::kDeviceAnalytics], 10);
+  for (const std::string budget_mb : {"512", "64"}) {
+    SCOPED_TRACE("STREAMPRO_MEMORY_BUDGET_MB=" + budget_mb);
+    EmptyCatalog();
+    lake_ = dir_ / ("lake_" + budget_mb);
+    ASSERT_NO_FATAL_FAILURE(
+        RunEmbedded(landing, lake_, "2025-09-10", {{"STREAMPRO_MEMORY_BUDGET_MB", budget_mb}}));
+    const e2e::JsonDocument manifest(e2e::ReadFileOrEmpty(
+        lake_ + "/enriched/user_sessions/ingestion_date=2025-09-10/_manifest.json"));
+    const std::string buckets = manifest.String("/properties/buckets");
+    std::cerr << "enriched user buckets: " << buckets << "\n";
+    EXPECT_EQ(buckets == "1", budget_mb == "512") << buckets;
+    ExpectSqlEqualsEmbedded("2025-09-10");
+    EXPECT_GT(rows_compared_[TableId::kUserSessions], 5000);
+    EXPECT_GT(rows_compared_[TableId::kDeviceAnalytics], 10);
+  }
 }
 
 }  // namespace
