@@ -33,6 +33,8 @@
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench/time_v.sh
+source "$root/bench/time_v.sh"
 bin=${BENCH_BINARY:-$root/build/release/apps/streampro/streampro}
 work=${BENCH_DIR:-$root/build/bench}
 engines=${BENCH_ENGINES:-"streampro duckdb"}
@@ -70,12 +72,7 @@ measure() {
   shift
   /usr/bin/time -v -o "$log.time" "$@" >"$log" 2>&1
   rc=$?
-  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {
-      n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s }' \
-      "$log.time")
-  cpu=$(awk -F': ' '/(User|System) time \(seconds\)/ { s += $2 } END { printf "%.2f", s }' \
-      "$log.time")
-  rss=$(awk -F': ' '/Maximum resident set size/ { printf "%d", $2 / 1024 }' "$log.time")
+  read_time_v "$log.time"
 }
 
 # "name=seconds ..." from the timing lines of a log: stage_lines LOG PREFIX

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 
@@ -137,6 +138,38 @@ Result<Config> LoadConfig(const CLI::App& command, const CommonOptions& options)
   }
   RETURN_NOT_OK(config.OverlayEnvironment(environ));
   return config;
+}
+
+Result<engines::trino::ClientOptions> TrinoClientOptions(const Config& config,
+                                                         const std::string& server,
+                                                         int64_t timeout_seconds) {
+  engines::trino::ClientOptions options;
+  if (!server.empty()) {
+    options.server = server;
+  } else {
+    const std::string host = config.GetOrDefault("TRINO_HOST");
+    ASSIGN_OR_RETURN(const int64_t port, config.GetInt("TRINO_PORT"));
+    if (port < 1 || port > 65535) {
+      return Status::InvalidArgument(fmt::format("{}: TRINO_PORT must be 1 to 65535, got {}",
+                                                 config.SourceOf("TRINO_PORT"), port));
+    }
+    const std::string secure = config.GetOrDefault("TRINO_SECURE");
+    if (secure != "true" && secure != "false") {
+      return Status::InvalidArgument(
+          fmt::format("{}: TRINO_SECURE must be true or false", config.SourceOf("TRINO_SECURE")));
+    }
+    const std::string scheme = secure == "true" ? "https" : "http";
+    options.server = host.find("://") != std::string::npos
+                         ? fmt::format("{}:{}", host, port)
+                         : fmt::format("{}://{}:{}", scheme, host, port);
+  }
+  options.user = config.GetOrDefault("TRINO_USER");
+  if (const auto password = config.Get("TRINO_PASSWORD"); password && !password->empty()) {
+    options.password = *password;
+  }
+  options.statement_timeout = std::chrono::seconds(timeout_seconds);
+  RETURN_NOT_OK(options.Validate());
+  return options;
 }
 
 int ExitCodeFor(const Status& status) {

@@ -9,6 +9,7 @@
 
 #include "common/config.h"
 #include "common/date.h"
+#include "engines/trino/client.h"
 #include "lake/lake.h"
 #include "streampro/object_store.h"
 #include "streampro/status.h"
@@ -95,6 +96,13 @@ inline constexpr int kExitInternal = 70;
 /// The run was interrupted (SIGINT or SIGTERM) and stopped cleanly: staged files removed,
 /// the lake lock released (128 + SIGINT, the shell's code for a Ctrl-C).
 inline constexpr int kExitInterrupted = 130;
+
+/// The Trino client of `sync` and `--engine trino`: `server` when given, else
+/// http(s)://TRINO_HOST:TRINO_PORT (TRINO_HOST may carry its scheme; TRINO_SECURE), with
+/// TRINO_USER and TRINO_PASSWORD; one statement may take `timeout_seconds`.
+Result<engines::trino::ClientOptions> TrinoClientOptions(const Config& config,
+                                                         const std::string& server,
+                                                         int64_t timeout_seconds);
 
 /// Exit code for `status`: kExitSuccess when ok, else one of the codes above.
 int ExitCodeFor(const Status& status);

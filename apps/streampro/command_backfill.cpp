@@ -199,6 +199,7 @@ void RegisterBackfillCommand(CLI::App* app, Action* action, const CliEnvironment
       ->required();
   AddLocationOptions(command, &args->job);
   AddQuietOption(command, &args->job);
+  AddEngineOption(command, &args->job);
   command->add_flag("--force", args->force, "Build every date, published or not");
   command->add_flag("--cascade", args->job.cascade,
                     "Then rebuild, in date order, every date after --to that is stale");

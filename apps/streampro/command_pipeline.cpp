@@ -54,6 +54,37 @@ Result<JobContext> ResolveJob(const CLI::App& command, const JobArgs& args,
                                 valid.message()));
     }
   }
+  const std::string engine = !args.has_engine      ? "embedded"
+                             : args.engine.empty() ? config.GetOrDefault("STREAMPRO_ENGINE")
+                                                   : args.engine;
+  const std::string engine_source =
+      args.engine.empty() ? config.SourceOf("STREAMPRO_ENGINE") : "--engine";
+  if (engine == "trino") {
+    if (context.iceberg_catalog.empty()) {
+      return Status::InvalidArgument(fmt::format(
+          "{}: the trino engine reads the lake's Iceberg tables: set STREAMPRO_CATALOG to the "
+          "JDBC catalog database that Trino's Iceberg catalog uses (docs/engines.md)",
+          engine_source));
+    }
+    ASSIGN_OR_RETURN(const int64_t timeout, config.GetInt("TRINO_STATEMENT_TIMEOUT_S"));
+    if (timeout < 1) {
+      return Status::InvalidArgument(
+          fmt::format("TRINO_STATEMENT_TIMEOUT_S ({}): must be at least 1, got {}",
+                      config.SourceOf("TRINO_STATEMENT_TIMEOUT_S"), timeout));
+    }
+    pipeline::TrinoEngineOptions trino;
+    ASSIGN_OR_RETURN(trino.client, TrinoClientOptions(config, "", timeout));
+    trino.catalog = config.GetOrDefault("TRINO_CATALOG");
+    if (trino.catalog.empty()) {
+      return Status::InvalidArgument(
+          fmt::format("TRINO_CATALOG ({}): must not be empty", config.SourceOf("TRINO_CATALOG")));
+    }
+    trino.schema = iceberg::LakeTablesOptions{}.ns;
+    context.trino = std::move(trino);
+  } else if (engine != "embedded") {
+    return Status::InvalidArgument(
+        fmt::format("{}: unknown engine '{}' (embedded or trino)", engine_source, engine));
+  }
   context.storage = std::move(locations);
   return context;
 }
@@ -307,8 +338,25 @@ Status WarnIfStale(const lake::LakeLock& lock, const JobContext& context) {
   return Status::OK();
 }
 
+// The trino engine: Trino reads the trusted Iceberg tables, so they are committed first
+// (nothing happens when they name the published partitions already).
+Status RunToEnrichedInTrino(const lake::LakeLock& lock, const JobContext& context) {
+  RETURN_NOT_OK(CommitIceberg(lock, context));
+  StageTimer timer("to-enriched", context.monitor, context.log);
+  ASSIGN_OR_RETURN(const pipeline::EnrichedResult result,
+                   pipeline::TrinoToEnriched(lock, context.date, context.options, *context.trino));
+  timer.EndProgress();
+  fmt::print(context.progress,
+             "Enriched {} in Trino at {}: trusted events of {} ingestion date(s), {} sessions, "
+             "{} users\n",
+             FormatIsoDate(context.date), context.trino->client.server, result.event_dates,
+             result.sessions, result.users);
+  return timer.Done();
+}
+
 Status RunToEnriched(const lake::LakeLock& lock, const JobContext& context) {
   RETURN_NOT_OK(WarnOfStaleTrustedInputs(lock, context));
+  if (context.trino) return RunToEnrichedInTrino(lock, context);
   StageTimer timer("to-enriched", context.monitor, context.log);
   ASSIGN_OR_RETURN(const pipeline::EnrichedResult result,
                    pipeline::TrustedToEnriched(lock, context.date, context.options));
@@ -323,9 +371,18 @@ Status RunToEnriched(const lake::LakeLock& lock, const JobContext& context) {
 }
 
 Result<report::Report> RunReport(const lake::LakeLock& lock, const JobContext& context) {
+  // The trino engine reads the enriched Iceberg tables of D: committed first.
+  if (context.trino) RETURN_NOT_OK(CommitIceberg(lock, context));
   StageTimer timer("report", context.monitor, context.log);
-  ASSIGN_OR_RETURN(report::Report built,
-                   pipeline::PublishReport(lock, context.date, context.options));
+  report::Report built;
+  if (context.trino) {
+    ASSIGN_OR_RETURN(const pipeline::ReportTables tables,
+                     pipeline::ReadReportTablesFromTrino(lock.lake(), context.date, context.options,
+                                                         *context.trino));
+    ASSIGN_OR_RETURN(built, pipeline::PublishReport(lock, context.date, context.options, tables));
+  } else {
+    ASSIGN_OR_RETURN(built, pipeline::PublishReport(lock, context.date, context.options));
+  }
   if (pipeline::DateRun* logged = context.LoggedDate()) {
     logged->q1_pct = built.q1.pct;
     logged->abnormal_segments = static_cast<int64_t>(built.q3.abnormal.size());
@@ -360,6 +417,17 @@ void AddLocationOptions(CLI::App* command, JobArgs* args) {
 void AddQuietOption(CLI::App* command, JobArgs* args) {
   command->add_flag("--quiet", args->quiet,
                     "No progress lines (a live line per stage on a terminal, else one every 10 s)");
+}
+
+void AddEngineOption(CLI::App* command, JobArgs* args) {
+  args->has_engine = true;
+  command
+      ->add_option("--engine", args->engine,
+                   "embedded (default: STREAMPRO_ENGINE), or trino: the enriched stage and the "
+                   "report's inputs computed by Trino over the Iceberg tables (TRINO_HOST, "
+                   "TRINO_PORT, TRINO_CATALOG)")
+      ->check(CLI::IsMember({"embedded", "trino"}))
+      ->type_name("ENGINE");
 }
 
 Result<std::unique_ptr<RunMonitor>> StartMonitor(bool quiet, JobContext* context) {
@@ -436,6 +504,7 @@ void RegisterPipelineCommands(CLI::App* app, Action* action, const CliEnvironmen
       ->capture_default_str();
   pipeline_command->add_flag("--cascade", pipeline_args->cascade,
                              "Then rebuild, in date order, every later date that is stale now");
+  AddEngineOption(pipeline_command, pipeline_args.get());
   AddJob(app, action, environment, "to-raw",
          "Landing -> raw: byte-identical, checksummed copies under raw/{table}/ingestion_date=D",
          [](const JobContext& context) -> Status {
@@ -450,14 +519,18 @@ void RegisterPipelineCommands(CLI::App* app, Action* action, const CliEnvironmen
            return RunLocked(
                context, [&](const lake::LakeLock& lock) { return RunToTrusted(lock, context); });
          });
-  AddJob(app, action, environment, "to-enriched",
-         "Trusted -> enriched: user_sessions, user_journey, genre_performance, device_analytics",
-         [](const JobContext& context) -> Status {
-           return RunLocked(
-               context, [&](const lake::LakeLock& lock) { return RunToEnriched(lock, context); });
-         });
+  auto enriched_args = std::make_shared<JobArgs>();
+  CLI::App* enriched_command = AddJob(
+      app, action, environment, "to-enriched",
+      "Trusted -> enriched: user_sessions, user_journey, genre_performance, device_analytics",
+      [](const JobContext& context) -> Status {
+        return RunLocked(context,
+                         [&](const lake::LakeLock& lock) { return RunToEnriched(lock, context); });
+      },
+      enriched_args);
+  AddEngineOption(enriched_command, enriched_args.get());
   auto report_args = std::make_shared<JobArgs>();
-  AddJob(
+  CLI::App* report_command = AddJob(
       app, action, environment, "report",
       "Answer Q1-Q3 from the enriched tables: prints text (or JSON / HTML) and publishes "
       "reports/ingestion_date=D/report.json and report.html",
@@ -468,10 +541,11 @@ void RegisterPipelineCommands(CLI::App* app, Action* action, const CliEnvironmen
           return PrintReport(built, context.format);
         });
       },
-      report_args)
-      ->add_option("--format", report_args->format, "text (default), json or html")
+      report_args);
+  report_command->add_option("--format", report_args->format, "text (default), json or html")
       ->check(CLI::IsMember({"text", "json", "html"}))
       ->capture_default_str();
+  AddEngineOption(report_command, report_args.get());
 }
 
 }  // namespace streampro::cli

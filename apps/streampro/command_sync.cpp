@@ -21,42 +21,6 @@ struct SyncArgs {
   engines::DdlOptions options;
 };
 
-/// `--server`, else http(s)://TRINO_HOST:TRINO_PORT (TRINO_HOST may carry its scheme).
-Result<engines::trino::ClientOptions> ClientOptionsFrom(const Config& config,
-                                                        const SyncArgs& args) {
-  engines::trino::ClientOptions options;
-  if (!args.server.empty()) {
-    options.server = args.server;
-  } else {
-    const std::string host = config.GetOrDefault("TRINO_HOST");
-    ASSIGN_OR_RETURN(const int64_t port, config.GetInt("TRINO_PORT"));
-    if (port < 1 || port > 65535) {
-      return Status::InvalidArgument(fmt::format("{}: TRINO_PORT must be 1 to 65535, got {}",
-                                                 config.SourceOf("TRINO_PORT"), port));
-    }
-    const std::string secure = config.GetOrDefault("TRINO_SECURE");
-    if (secure != "true" && secure != "false") {
-      return Status::InvalidArgument(
-          fmt::format("{}: TRINO_SECURE must be true or false", config.SourceOf("TRINO_SECURE")));
-    }
-    const std::string scheme = secure == "true" ? "https" : "http";
-    options.server = host.find("://") != std::string::npos
-                         ? fmt::format("{}:{}", host, port)
-                         : fmt::format("{}://{}:{}", scheme, host, port);
-  }
-  options.user = config.GetOrDefault("TRINO_USER");
-  if (const auto password = config.Get("TRINO_PASSWORD"); password && !password->empty()) {
-    options.password = *password;
-  }
-  options.catalog = args.options.catalog;
-  if (args.timeout_seconds < 1) {
-    return Status::InvalidArgument("--timeout must be at least 1 second");
-  }
-  options.statement_timeout = std::chrono::seconds(args.timeout_seconds);
-  RETURN_NOT_OK(options.Validate());
-  return options;
-}
-
 Status RunSync(const CLI::App& command, SyncArgs& args, const CliEnvironment& environment) {
   if (args.engine != "trino") {
     return Status::InvalidArgument(
@@ -69,8 +33,12 @@ Status RunSync(const CLI::App& command, SyncArgs& args, const CliEnvironment& en
   RETURN_NOT_OK(options.Validate());
   ASSIGN_OR_RETURN(const std::shared_ptr<const lake::Lake> lake,
                    OpenLake(locations, options.lake, environment));
-  ASSIGN_OR_RETURN(const engines::trino::ClientOptions client_options,
-                   ClientOptionsFrom(config, args));
+  if (args.timeout_seconds < 1) {
+    return Status::InvalidArgument("--timeout must be at least 1 second");
+  }
+  ASSIGN_OR_RETURN(engines::trino::ClientOptions client_options,
+                   TrinoClientOptions(config, args.server, args.timeout_seconds));
+  client_options.catalog = args.options.catalog;
 
   // Only tables that have a committed partition: Trino refuses an external location that
   // does not exist, and a table without data has nothing to show yet.

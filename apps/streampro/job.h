@@ -18,6 +18,7 @@
 #include "pipeline/lineage.h"
 #include "pipeline/run_log.h"
 #include "pipeline/stage_options.h"
+#include "pipeline/trino_engine.h"
 #include "report/report.h"
 #include "run_monitor.h"
 
@@ -33,6 +34,10 @@ struct JobArgs {
   bool cascade = false;
   /// --quiet: no progress lines.
   bool quiet = false;
+  /// --engine (to-enriched, report, pipeline, backfill); empty: STREAMPRO_ENGINE.
+  std::string engine;
+  /// The command has --engine (AddEngineOption); the others ignore STREAMPRO_ENGINE.
+  bool has_engine = false;
 };
 
 class JobLog;
@@ -59,6 +64,9 @@ struct JobContext {
   int64_t progress_interval_ms = 0;
   /// STREAMPRO_CATALOG: where the Iceberg tables are committed ("" for none).
   std::string iceberg_catalog;
+  /// --engine trino: the Trino that computes the enriched stage and the report's inputs;
+  /// nullopt for the embedded engine.
+  std::optional<pipeline::TrinoEngineOptions> trino;
 
   /// The run log's entry of the date being run; null without a log.
   pipeline::DateRun* LoggedDate() const;
@@ -74,6 +82,9 @@ void AddLocationOptions(CLI::App* command, JobArgs* args);
 
 /// Adds --quiet.
 void AddQuietOption(CLI::App* command, JobArgs* args);
+
+/// Adds --engine embedded|trino.
+void AddEngineOption(CLI::App* command, JobArgs* args);
 
 /// Starts live progress and the Ctrl-C/SIGTERM handling of a run and points `context` at
 /// them; the caller keeps the monitor for as long as the run lasts.

@@ -70,6 +70,7 @@ std::string FormatAmount(int64_t amount, ProgressUnit unit) {
     case ProgressUnit::kEvents:
       return FormatCount(static_cast<double>(amount));
     case ProgressUnit::kBuckets:
+    case ProgressUnit::kTables:
       return fmt::format("{}", amount);
   }
   return fmt::format("{}", amount);
@@ -83,6 +84,8 @@ std::string_view UnitNoun(ProgressUnit unit) {
       return " events";
     case ProgressUnit::kBuckets:
       return " buckets";
+    case ProgressUnit::kTables:
+      return " tables";
   }
   return "";
 }

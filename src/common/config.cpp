@@ -75,8 +75,8 @@ const std::vector<Config::KeyInfo>& Config::KnownKeys() {
       {"STREAMPRO_PROGRESS_INTERVAL_MS", "0",
        "milliseconds between progress updates; 0: 250 on a terminal, 10000 otherwise"},
       {"STREAMPRO_CATALOG", "",
-       "Iceberg catalog of the trusted and enriched tables, sqlite:///PATH (the JDBC catalog "
-       "schema); empty: no Iceberg tables"},
+       "Iceberg catalog of the trusted and enriched tables, sqlite:///PATH or "
+       "postgresql://USER[:PASSWORD]@HOST:PORT/DB (the JDBC catalog schema); empty: none"},
       {"STREAMPRO_STORAGE", "local",
        "local, or s3: the lake goes to s3://MINIO_BUCKET/MINIO_LAKE_PREFIX, and landing to "
        "s3://MINIO_BUCKET/MINIO_LANDING_PREFIX when that is set"},
@@ -100,11 +100,19 @@ const std::vector<Config::KeyInfo>& Config::KnownKeys() {
       {"MINIO_ENRICHED_PREFIX", "enriched", "folder of the enriched layer in an S3 lake"},
       {"MINIO_REPORTS_PREFIX", "reports", "folder of the reports in an S3 lake"},
       {"AWS_REGION", "us-east-1", "S3 region for request signing (or AWS_DEFAULT_REGION)"},
-      {"TRINO_HOST", "localhost", "Trino coordinator of `streampro sync --engine trino`"},
+      {"STREAMPRO_ENGINE", "embedded",
+       "engine of to-enriched, report and pipeline: embedded, or trino (the enriched stage and "
+       "the report's inputs computed by Trino over the Iceberg tables; needs STREAMPRO_CATALOG)"},
+      {"TRINO_HOST", "localhost",
+       "Trino coordinator of `streampro sync --engine trino` and of STREAMPRO_ENGINE=trino"},
       {"TRINO_PORT", "8080", "its HTTP(S) port"},
       {"TRINO_SECURE", "false", "true: https to Trino"},
       {"TRINO_USER", "streampro", "user the statements run as (X-Trino-User)"},
       {"TRINO_PASSWORD", "", "password for basic authentication (https only); never printed"},
+      {"TRINO_CATALOG", "iceberg",
+       "Trino catalog of the Iceberg connector on STREAMPRO_CATALOG's database (--engine trino)"},
+      {"TRINO_STATEMENT_TIMEOUT_S", "3600",
+       "seconds one statement of --engine trino may run before it is cancelled"},
   };
   return kKeys;
 }

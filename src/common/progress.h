@@ -43,6 +43,7 @@ enum class ProgressUnit : uint8_t {
   kBytes,    ///< bytes of input read or copied
   kEvents,   ///< events (rows) handled
   kBuckets,  ///< user buckets finished
+  kTables,   ///< tables computed (the Trino engine's statements)
 };
 
 /// The state of the running stage at one instant, as a reporter sees it.

@@ -6,6 +6,7 @@
 
 #include "catalog/catalog.h"
 #include "common/file.h"
+#include "enrich/enrich.h"
 #include "pipeline/lineage.h"
 #include "pipeline/partition_io.h"
 #include "pipeline/report_history.h"
@@ -32,33 +33,58 @@ Status RequireEnriched(const lake::Lake& lake, Date date) {
 
 }  // namespace
 
-Result<report::Report> PublishReport(const lake::LakeLock& lock, Date date,
-                                     const StageOptions& options) {
-  const lake::Lake& lake = lock.lake();
-  RETURN_NOT_OK(options.control.CheckCancelled());
+ReportTables::ReportTables()
+    : user_journey(enrich::UserJourneySchema()),
+      genre_performance(enrich::GenrePerformanceSchema()),
+      device_analytics(enrich::DeviceAnalyticsSchema()) {}
+
+Result<ReportTables> ReadReportTables(const lake::Lake& lake, Date date,
+                                      const StageOptions& options) {
   RETURN_NOT_OK(RequireEnriched(lake, date));
-  ASSIGN_OR_RETURN(std::vector<report::TableCounts> tables, TrustedTableCounts(lake, date));
-  ASSIGN_OR_RETURN(const RecordBatch journey,
+  ReportTables tables;
+  ASSIGN_OR_RETURN(tables.user_journey,
                    ReadPartition(lake, catalog::Get(TableId::kUserJourney), date,
                                  {"first_session_id", "first_session_reached_30s"}));
-  ASSIGN_OR_RETURN(const RecordBatch genres,
+  ASSIGN_OR_RETURN(tables.genre_performance,
                    ReadPartition(lake, catalog::Get(TableId::kGenrePerformance), date));
-  const catalog::TableDef& device_analytics = catalog::Get(TableId::kDeviceAnalytics);
-  ASSIGN_OR_RETURN(const RecordBatch devices, ReadPartition(lake, device_analytics, date));
-  ASSIGN_OR_RETURN(const auto device_manifest, lake::ReadManifest(lake, device_analytics, date));
-  report::EnrichedInputs inputs;
-  inputs.user_journey = &journey;
-  inputs.genre_performance = &genres;
-  inputs.device_analytics = &devices;
-  inputs.min_sessions = options.min_segment_sessions;
-  // The threshold the table was computed with, if it says.
+  ASSIGN_OR_RETURN(tables.device_analytics,
+                   ReadPartition(lake, catalog::Get(TableId::kDeviceAnalytics), date));
+  ASSIGN_OR_RETURN(tables.min_sessions, ReportMinSessions(lake, date, options));
+  return tables;
+}
+
+Result<int64_t> ReportMinSessions(const lake::Lake& lake, Date date, const StageOptions& options) {
+  ASSIGN_OR_RETURN(const auto device_manifest,
+                   lake::ReadManifest(lake, catalog::Get(TableId::kDeviceAnalytics), date));
   if (device_manifest) {
     ASSIGN_OR_RETURN(const std::optional<int64_t> min_sessions,
                      lake::IntProperty(lake, *device_manifest, "min_segment_sessions", 1,
                                        std::numeric_limits<int64_t>::max()));
-    if (min_sessions) inputs.min_sessions = *min_sessions;
+    if (min_sessions) return *min_sessions;
   }
-  ASSIGN_OR_RETURN(report::Report built, report::BuildReport(date, std::move(tables), inputs));
+  return options.min_segment_sessions;
+}
+
+Result<report::Report> PublishReport(const lake::LakeLock& lock, Date date,
+                                     const StageOptions& options) {
+  RETURN_NOT_OK(options.control.CheckCancelled());
+  ASSIGN_OR_RETURN(const ReportTables tables, ReadReportTables(lock.lake(), date, options));
+  return PublishReport(lock, date, options, tables);
+}
+
+Result<report::Report> PublishReport(const lake::LakeLock& lock, Date date,
+                                     const StageOptions& options, const ReportTables& tables) {
+  const lake::Lake& lake = lock.lake();
+  RETURN_NOT_OK(options.control.CheckCancelled());
+  RETURN_NOT_OK(RequireEnriched(lake, date));
+  ASSIGN_OR_RETURN(std::vector<report::TableCounts> counts, TrustedTableCounts(lake, date));
+  report::EnrichedInputs inputs;
+  inputs.q1_counts = tables.q1_counts;
+  inputs.user_journey = &tables.user_journey;
+  inputs.genre_performance = &tables.genre_performance;
+  inputs.device_analytics = &tables.device_analytics;
+  inputs.min_sessions = tables.min_sessions;
+  ASSIGN_OR_RETURN(report::Report built, report::BuildReport(date, std::move(counts), inputs));
   built.lake = lake.uri();
   PublishedPartitions published(lake);
   ASSIGN_OR_RETURN(const std::vector<InputVersion> read, ReportInputs(published, date));

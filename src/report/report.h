@@ -110,11 +110,19 @@ struct Report {
 /// Builds Q1-Q3 from the enriched tables: Q1 from user_journey (UserJourneySchema; may be
 /// read with only first_session_id and first_session_reached_30s present, see
 /// enrich.h), Q2 from genre_performance, Q3 from device_analytics.
+struct Q1Counts {
+  int64_t new_users = 0;
+  int64_t reached_30s = 0;
+  int64_t never_active = 0;
+};
 struct EnrichedInputs {
   const RecordBatch* user_journey = nullptr;
   const RecordBatch* genre_performance = nullptr;
   const RecordBatch* device_analytics = nullptr;
   int64_t min_sessions = 30;
+  /// Q1 counted already (the Trino engine's report_inputs.sql); then user_journey is not
+  /// read and may be null.
+  std::optional<Q1Counts> q1_counts = {};
 };
 Result<Report> BuildReport(Date date, std::vector<TableCounts> tables,
                            const EnrichedInputs& inputs);

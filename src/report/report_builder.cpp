@@ -52,20 +52,36 @@ std::optional<std::string> OptionalString(const Column& column, int64_t row) {
   return std::string(column.string_value(row));
 }
 
-Result<Q1> BuildQ1(const RecordBatch& journey) {
+Result<Q1Counts> CountQ1(const RecordBatch& journey) {
   const TableReader reader(journey, catalog::Get(catalog::TableId::kUserJourney).folder);
   ASSIGN_OR_RETURN(const Column* first_id, reader.Find("first_session_id", TypeId::kString));
   ASSIGN_OR_RETURN(const Column* reached, reader.Find("first_session_reached_30s", TypeId::kBool));
-  Q1 q1;
+  Q1Counts counts;
   const std::span<const uint8_t> reached_values = reached->bool_values();
   for (int64_t row = 0; row < journey.num_rows(); ++row) {
     if (first_id->IsNull(row)) {
-      ++q1.never_active;
+      ++counts.never_active;
       continue;
     }
-    ++q1.new_users;
-    if (reached->IsValid(row) && reached_values[static_cast<size_t>(row)] != 0) ++q1.reached_30s;
+    ++counts.new_users;
+    if (reached->IsValid(row) && reached_values[static_cast<size_t>(row)] != 0) {
+      ++counts.reached_30s;
+    }
   }
+  return counts;
+}
+
+Result<Q1> BuildQ1(const Q1Counts& counts) {
+  if (counts.new_users < 0 || counts.never_active < 0 || counts.reached_30s < 0 ||
+      counts.reached_30s > counts.new_users) {
+    return Status::InvalidData(
+        fmt::format("Q1 counts are inconsistent: {} new users, {} reached 30 s, {} never active",
+                    counts.new_users, counts.reached_30s, counts.never_active));
+  }
+  Q1 q1;
+  q1.new_users = counts.new_users;
+  q1.reached_30s = counts.reached_30s;
+  q1.never_active = counts.never_active;
   if (q1.new_users > 0) {
     q1.pct = 100.0 * static_cast<double>(q1.reached_30s) / static_cast<double>(q1.new_users);
     const enrich::Interval ci = enrich::WilsonInterval(q1.reached_30s, q1.new_users);
@@ -172,15 +188,21 @@ Result<Q3> BuildQ3(const RecordBatch& segments, int64_t min_sessions) {
 
 Result<Report> BuildReport(Date date, std::vector<TableCounts> tables,
                            const EnrichedInputs& inputs) {
-  if (inputs.user_journey == nullptr || inputs.genre_performance == nullptr ||
-      inputs.device_analytics == nullptr) {
+  if ((inputs.user_journey == nullptr && !inputs.q1_counts) ||
+      inputs.genre_performance == nullptr || inputs.device_analytics == nullptr) {
     return Status::Internal(
         "the report needs user_journey, genre_performance and device_analytics");
   }
   Report report;
   report.ingestion_date = date;
   report.tables = std::move(tables);
-  ASSIGN_OR_RETURN(report.q1, BuildQ1(*inputs.user_journey));
+  Q1Counts counts;
+  if (inputs.q1_counts) {
+    counts = *inputs.q1_counts;
+  } else {
+    ASSIGN_OR_RETURN(counts, CountQ1(*inputs.user_journey));
+  }
+  ASSIGN_OR_RETURN(report.q1, BuildQ1(counts));
   ASSIGN_OR_RETURN(report.q2, BuildQ2(*inputs.genre_performance));
   ASSIGN_OR_RETURN(report.q3, BuildQ3(*inputs.device_analytics, inputs.min_sessions));
   return report;

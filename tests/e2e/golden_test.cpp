@@ -569,6 +569,37 @@ TEST_F(GoldenTest, UnknownIngestionDateFormatIsAUsageError) {
   EXPECT_EQ(ListFiles(lake()), std::vector<std::string>{});
 }
 
+// --engine trino reads the Iceberg tables: without STREAMPRO_CATALOG it is refused before
+// the lake is touched; an unknown engine is a usage error, from the option or the setting.
+// Commands without --engine ignore STREAMPRO_ENGINE.
+TEST_F(GoldenTest, EngineChoiceErrorsAreUsageErrors) {
+  const RunResult no_catalog =
+      RunStreampro({"pipeline", "--env", "test", "--landing", GoldenDir("ties"), "--lake", lake(),
+                    "--ingestion-date", kDate, "--engine", "trino"});
+  EXPECT_EQ(no_catalog.exit_code, 2) << no_catalog.err;
+  EXPECT_NE(no_catalog.err.find("--engine: the trino engine reads the lake's Iceberg tables: set "
+                                "STREAMPRO_CATALOG"),
+            std::string::npos)
+      << no_catalog.err;
+  const RunResult bad_option =
+      RunStreampro({"report", "--env", "test", "--lake", lake(), "--ingestion-date", kDate,
+                    "--engine", "spark"});
+  EXPECT_EQ(bad_option.exit_code, 2) << bad_option.err;
+  EXPECT_NE(bad_option.err.find("--engine"), std::string::npos) << bad_option.err;
+  const RunResult bad_setting =
+      RunStreampro({"to-enriched", "--env", "test", "--lake", lake(), "--ingestion-date", kDate},
+                   {{"STREAMPRO_ENGINE", "duckdb"}});
+  EXPECT_EQ(bad_setting.exit_code, 2) << bad_setting.err;
+  EXPECT_NE(bad_setting.err.find("unknown engine 'duckdb' (embedded or trino)"), std::string::npos)
+      << bad_setting.err;
+  EXPECT_EQ(ListFiles(lake()), std::vector<std::string>{});
+  const RunResult to_raw =
+      RunStreampro({"to-raw", "--env", "test", "--landing", GoldenDir("ties"), "--lake", lake(),
+                    "--ingestion-date", kDate},
+                   {{"STREAMPRO_ENGINE", "trino"}});
+  EXPECT_EQ(to_raw.exit_code, 0) << to_raw.err;
+}
+
 TEST_F(GoldenTest, LandingWithoutEventsSucceedsAndSaysSo) {
   // The folder has users, videos, devices for 2025-09-09 and events only for 2025-09-08.
   const RunResult run = RunPipeline(GoldenDir("no_events"), lake(), kDate);

@@ -107,6 +107,30 @@ TEST(EnrichedSqlTest, ComposesEveryFileForADate) {
   EXPECT_NE(segments->find("sessions >= 7 AND"), std::string::npos);
 }
 
+// The Trino engine's staging tables: every row of the named table, no date filter (they
+// hold D's rows only); a missing name is an error.
+TEST(EnrichedSqlTest, NamedInputsReadTheNamedTables) {
+  EnrichedSqlParams params;
+  params.date = *ParseIsoDate("2025-09-10");
+  params.inputs = EnrichedInputs::kNamed;
+  params.user_sessions_table = "stage_sessions";
+  params.user_journey_table = "stage_journey";
+  const auto genres = ComposeEnrichedSql(EnrichedSql::kGenrePerformance, params);
+  ASSERT_TRUE(genres.ok()) << genres.status().ToString();
+  EXPECT_NE(genres->find("(SELECT * FROM stage_journey)"), std::string::npos) << *genres;
+  EXPECT_EQ(genres->find("FROM user_journey"), std::string::npos);
+  EXPECT_EQ(genres->find("trusted_events"), std::string::npos);
+  const auto journey = ComposeEnrichedSql(EnrichedSql::kUserJourney, params);
+  ASSERT_TRUE(journey.ok()) << journey.status().ToString();
+  EXPECT_NE(journey->find("(SELECT * FROM stage_sessions)"), std::string::npos) << *journey;
+  EXPECT_NE(journey->find("trusted_users"), std::string::npos);
+  params.user_journey_table.clear();
+  const auto missing = ComposeEnrichedSql(EnrichedSql::kGenrePerformance, params);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find("${user_journey}"), std::string::npos)
+      << missing.status().ToString();
+}
+
 TEST(EnrichedSqlTest, RefusesMinSessionsBelowOne) {
   const auto sql =
       ComposeEnrichedSql(EnrichedSql::kDeviceAnalytics, {*ParseIsoDate("2025-09-10"), 0});

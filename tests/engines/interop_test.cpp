@@ -969,5 +969,59 @@ TEST(SyncTest, BadInputFailsInOneLineAndLeavesTheLakeAlone) {
   EXPECT_EQ(snapshot(), before);
 }
 
+// `--engine trino` on an S3 lake: Trino writes its staging tables' files into the lake's
+// bucket (the fixture's Iceberg catalog has native S3 on the gateway), StreamPro copies them
+// into D's partitions there, and the report equals the embedded engine's byte for byte.
+TEST(S3InteropTest, TrinoEngineOnAnS3LakeGivesTheEmbeddedReport) {
+  const testing::RgwServer& rgw = testing::Rgw();
+  const std::string& catalog_uri = testing::Postgres().uri;
+  ASSERT_FALSE(catalog_uri.empty());
+  testing::Psql(catalog_uri.substr(catalog_uri.rfind('/') + 1),
+                "DROP TABLE IF EXISTS iceberg_tables, iceberg_namespace_properties");
+  const std::string& server = TrinoServer();
+  const size_t colon = server.rfind(':');
+  const std::map<std::string, std::string> env = {{"MINIO_ENDPOINT", rgw.endpoint},
+                                                  {"MINIO_ACCESS_KEY", rgw.access_key},
+                                                  {"MINIO_SECRET_KEY", rgw.secret_key},
+                                                  {"STREAMPRO_CATALOG", catalog_uri},
+                                                  {"TRINO_HOST", server.substr(0, colon)},
+                                                  {"TRINO_PORT", server.substr(colon + 1)}};
+  const std::string bucket = testing::NewBucket("trino-engine");
+  const std::string lake = fmt::format("s3://{}/lake", bucket);
+  const std::string date = "2025-09-09";
+  const RunResult built =
+      e2e::RunPipeline(STREAMPRO_SOURCE_DIR "/data/landing", lake, date, env);
+  ASSERT_EQ(built.exit_code, 0) << built.err;
+  const auto run = [&](std::vector<std::string> args) {
+    args.insert(args.end(), {"--env", "test", "--lake", lake, "--ingestion-date", date, "--quiet"});
+    return RunStreampro(args, env);
+  };
+  const RunResult embedded = run({"report", "--format", "json"});
+  ASSERT_EQ(embedded.exit_code, 0) << embedded.err;
+  ASSERT_NE(embedded.out.find("\"new_users\""), std::string::npos) << embedded.out;
+
+  const RunResult enriched = run({"to-enriched", "--engine", "trino"});
+  ASSERT_EQ(enriched.exit_code, 0) << enriched.err;
+  const RunResult trino = run({"report", "--engine", "trino", "--format", "json"});
+  ASSERT_EQ(trino.exit_code, 0) << trino.err;
+  EXPECT_EQ(trino.out, embedded.out);
+
+  // D's partitions hold Trino's files (copied from the staging folder, which is gone).
+  auto s3 = s3::S3Client::Make(testing::RgwOptions());
+  ASSERT_TRUE(s3.ok()) << s3.status().ToString();
+  std::string manifest;
+  const Status got = (*s3)->GetObjectStream(
+      bucket, fmt::format("lake/enriched/user_sessions/ingestion_date={}/_manifest.json", date),
+      [&](std::string_view piece) {
+        manifest.append(piece);
+        return Status::OK();
+      });
+  ASSERT_TRUE(got.ok()) << got.ToString();
+  EXPECT_NE(manifest.find("\"engine\": \"trino\""), std::string::npos) << manifest;
+  auto staging = (*s3)->ListAll(bucket, "lake/_staging/");
+  ASSERT_TRUE(staging.ok()) << staging.status().ToString();
+  EXPECT_TRUE(staging->empty()) << staging->front().key;
+}
+
 }  // namespace
 }  // namespace streampro::engines

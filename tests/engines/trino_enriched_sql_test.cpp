@@ -15,11 +15,18 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -169,6 +176,79 @@ class TrinoEnrichedSqlTest : public ::testing::Test {
     EXPECT_EQ(std::stoll(Cell(rows[0][4])), report->Int("/q3/drop_offs"));
   }
 
+  /// The settings of `--engine trino` against the fixture's Trino and catalog.
+  std::map<std::string, std::string> TrinoEngineEnv() const {
+    const std::string& server = testing::TrinoServer();
+    const size_t colon = server.rfind(':');
+    return {{"STREAMPRO_CATALOG", catalog_uri_},
+            {"TRINO_HOST", server.substr(0, colon)},
+            {"TRINO_PORT", server.substr(colon + 1)}};
+  }
+
+  /// Rows and an order-independent checksum of every column of each enriched table's
+  /// partition `date`, as Trino reads the Iceberg tables' current snapshots.
+  std::map<std::string, std::string> EnrichedChecksums(const std::string& date) {
+    std::map<std::string, std::string> sums;
+    auto client = MakeClient("streampro", "iceberg");
+    if (client == nullptr) return sums;
+    for (const EnrichedTable& table : kEnrichedTables) {
+      const std::string name(catalog::Get(table.table).sql_name);
+      std::vector<std::string> columns;
+      for (const Field& field : catalog::SchemaOf(table.table)->fields()) {
+        columns.push_back(field.name);
+      }
+      const auto rows =
+          Query(*client, fmt::format("SELECT count(*), to_hex(checksum(ROW({}))) FROM {} WHERE "
+                                     "ingestion_date = DATE '{}'",
+                                     QuotedList(columns), name, date));
+      if (rows.size() == 1) sums[name] = Cell(rows[0][0]) + " rows, checksum " + Cell(rows[0][1]);
+    }
+    return sums;
+  }
+
+  /// `to-enriched --engine trino` and `report --engine trino` for `date` over the lake the
+  /// embedded engine built: report.json is the embedded one byte for byte, the enriched
+  /// tables have the same rows (every column, p and q included), and the embedded report
+  /// reads Trino's files to the same report.
+  void ExpectTrinoEngineEqualsEmbedded(const std::string& date) {
+    SCOPED_TRACE("--engine trino for " + date);
+    const std::map<std::string, std::string> before = EnrichedChecksums(date);
+    ASSERT_EQ(before.size(), std::size(kEnrichedTables));
+    const std::string embedded_json = e2e::ReadFileOrEmpty(e2e::ReportPath(lake_, date));
+    ASSERT_FALSE(embedded_json.empty());
+    const std::vector<std::string> where = {"--env", "test",   "--lake", lake_, "--ingestion-date",
+                                            date,    "--quiet"};
+    const auto with = [&](std::vector<std::string> args) {
+      args.insert(args.end(), where.begin(), where.end());
+      return args;
+    };
+    const e2e::RunResult enriched =
+        e2e::RunStreampro(with({"to-enriched", "--engine", "trino"}), TrinoEngineEnv());
+    ASSERT_EQ(enriched.exit_code, 0) << enriched.err;
+    EXPECT_NE(enriched.out.find("in Trino at"), std::string::npos) << enriched.out;
+    for (const EnrichedTable& table : kEnrichedTables) {
+      const std::string folder(catalog::Get(table.table).folder);
+      const e2e::JsonDocument manifest(e2e::ReadFileOrEmpty(
+          fmt::format("{}/enriched/{}/ingestion_date={}/_manifest.json", lake_, folder, date)));
+      EXPECT_EQ(manifest.String("/properties/engine"), "trino") << folder;
+    }
+    const std::map<std::string, std::string> after = EnrichedChecksums(date);
+    EXPECT_EQ(after, before);
+    for (const auto& [table, sum] : after)
+      std::cerr << "--engine trino: " << table << ": " << sum << "\n";
+
+    const e2e::RunResult trino_report = e2e::RunStreampro(
+        with({"report", "--engine", "trino", "--format", "json"}), TrinoEngineEnv());
+    ASSERT_EQ(trino_report.exit_code, 0) << trino_report.err;
+    EXPECT_EQ(trino_report.out, embedded_json);
+    EXPECT_EQ(e2e::ReadFileOrEmpty(e2e::ReportPath(lake_, date)), embedded_json);
+    // The embedded engine's report from the files Trino wrote.
+    const e2e::RunResult embedded_report = e2e::RunStreampro(with({"report", "--format", "json"}),
+                                                             {{"STREAMPRO_CATALOG", catalog_uri_}});
+    ASSERT_EQ(embedded_report.exit_code, 0) << embedded_report.err;
+    EXPECT_EQ(embedded_report.out, embedded_json);
+  }
+
   testing::TempDir dir_;
   std::string catalog_uri_;
   std::string lake_;
@@ -187,6 +267,7 @@ TEST_F(TrinoEnrichedSqlTest, GoldenCases) {
     ASSERT_NO_FATAL_FAILURE(RunEmbedded(e2e::GoldenDir(name), lake_, "2025-09-09"));
     ExpectSqlEqualsEmbedded("2025-09-09");
     EXPECT_GT(rows_compared_[TableId::kUserSessions], 0);
+    ExpectTrinoEngineEqualsEmbedded("2025-09-09");
   }
 }
 
@@ -201,6 +282,28 @@ TEST_F(TrinoEnrichedSqlTest, MultiDate) {
   for (const std::string date : {"2025-09-09", "2025-09-10"}) {
     ExpectSqlEqualsEmbedded(date);
     EXPECT_GT(rows_compared_[TableId::kUserSessions], 0) << date;
+  }
+  for (const std::string date : {"2025-09-09", "2025-09-10"}) {
+    ExpectTrinoEngineEqualsEmbedded(date);
+  }
+
+  // `pipeline --engine trino` from scratch in a second lake (the catalog holds one lake at
+  // a time): the same reports, but for the lake's path.
+  EmptyCatalog();
+  const std::string trino_lake = dir_ / "trino_lake";
+  for (const std::string date : {"2025-09-09", "2025-09-10"}) {
+    SCOPED_TRACE("pipeline --engine trino for " + date);
+    const e2e::RunResult run = e2e::RunStreampro(
+        {"pipeline", "--engine", "trino", "--env", "test", "--landing", landing, "--lake",
+         trino_lake, "--ingestion-date", date, "--format", "json", "--quiet"},
+        TrinoEngineEnv());
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    std::string expected = e2e::ReadFileOrEmpty(e2e::ReportPath(lake_, date));
+    const std::string lake_key = fmt::format("\"lake\": \"{}\"", lake_);
+    ASSERT_NE(expected.find(lake_key), std::string::npos);
+    expected.replace(expected.find(lake_key), lake_key.size(),
+                     fmt::format("\"lake\": \"{}\"", trino_lake));
+    EXPECT_EQ(run.out, expected);
   }
 }
 
@@ -249,6 +352,7 @@ TEST_F(TrinoEnrichedSqlTest, EventOrderTies) {
   ASSERT_NO_FATAL_FAILURE(RunEmbedded(day2, lake_, "2025-09-10"));
   ExpectSqlEqualsEmbedded("2025-09-10");
   EXPECT_EQ(rows_compared_[TableId::kUserSessions], 4);
+  ExpectTrinoEngineEqualsEmbedded("2025-09-10");
 
   // The values worked out by hand, from the SQL.
   auto client = MakeClient("streampro", "iceberg");
@@ -284,6 +388,7 @@ TEST_F(TrinoEnrichedSqlTest, EmptyNewestUsersSnapshot) {
   ExpectSqlEqualsEmbedded("2025-09-10");
   EXPECT_GT(rows_compared_[TableId::kUserSessions], 0);
   EXPECT_EQ(rows_compared_[TableId::kUserJourney], 0);
+  ExpectTrinoEngineEqualsEmbedded("2025-09-10");
 }
 
 // A generated day of about 100k events with every kind of dirty record (2%), enriched by
@@ -310,6 +415,157 @@ TEST_F(TrinoEnrichedSqlTest, GeneratedDirtyDay) {
     ExpectSqlEqualsEmbedded("2025-09-10");
     EXPECT_GT(rows_compared_[TableId::kUserSessions], 5000);
     EXPECT_GT(rows_compared_[TableId::kDeviceAnalytics], 10);
+    if (budget_mb == "512") ExpectTrinoEngineEqualsEmbedded("2025-09-10");
+  }
+}
+
+// A loopback port nothing listens on (bound, then released).
+std::string UnusedPort() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof(address);
+  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    if (fd >= 0) ::close(fd);
+    return "1";
+  }
+  ::close(fd);
+  return std::to_string(ntohs(address.sin_port));
+}
+
+// `--engine trino` failing: Trino down, a query killed in Trino while it runs, Ctrl-C
+// while a query runs. Each time the enriched partitions and the catalog rows stay as they
+// were and no staging table is left; the run exits 1 naming Trino and the statement (130
+// after Ctrl-C, and Trino shows the query cancelled by the user). Then the run is killed
+// with SIGKILL while a query runs: the lake is as it was, and the next run drops the
+// staging table left behind and succeeds.
+TEST_F(TrinoEnrichedSqlTest, TrinoEngineFailuresLeaveLakeAndCatalogAsTheyWere) {
+  const std::string landing = dir_ / "landing";
+  const std::string date = "2025-09-10";
+  const e2e::RunResult generate =
+      e2e::RunStreampro({"generate", "--out", landing, "--date", date, "--events", "200000",
+                         "--dirty-rate", "0.02", "--seed", "16"});
+  ASSERT_EQ(generate.exit_code, 0) << generate.err;
+  lake_ = dir_ / "lake";
+  ASSERT_NO_FATAL_FAILURE(RunEmbedded(landing, lake_, date));
+  const std::string database = catalog_uri_.substr(catalog_uri_.rfind('/') + 1);
+  // What must not change: the enriched manifests and the catalog's rows.
+  const auto state = [&] {
+    std::string text;
+    for (const EnrichedTable& table : kEnrichedTables) {
+      text += e2e::ReadFileOrEmpty(fmt::format("{}/enriched/{}/ingestion_date={}/_manifest.json",
+                                               lake_, catalog::Get(table.table).folder, date));
+    }
+    for (const std::string& row :
+         testing::Psql(database,
+                       "SELECT table_name, metadata_location FROM iceberg_tables WHERE "
+                       "table_name NOT LIKE 'streampro_stage%' ORDER BY 1")) {
+      text += row + "\n";
+    }
+    return text;
+  };
+  const std::string before = state();
+  ASSERT_NE(before.find("user_sessions|"), std::string::npos) << before;
+  auto client = MakeClient("streampro", "iceberg");
+  ASSERT_NE(client, nullptr);
+  const auto staging_tables = [&] {
+    return Query(*client, "SHOW TABLES LIKE 'streampro_stage%'").size();
+  };
+  const std::vector<std::string> args = {"to-enriched", "--engine", "trino", "--env",
+                                         "test",        "--lake",   lake_,   "--ingestion-date",
+                                         date,          "--quiet"};
+
+  {
+    SCOPED_TRACE("Trino down");
+    std::map<std::string, std::string> env = TrinoEngineEnv();
+    env["TRINO_PORT"] = UnusedPort();
+    const e2e::RunResult down = e2e::RunStreampro(args, env);
+    EXPECT_EQ(down.exit_code, 1) << down.err;
+    std::cerr << "Trino down: " << down.err;
+    EXPECT_NE(down.err.find("Trino at http://127.0.0.1:" + env["TRINO_PORT"]), std::string::npos)
+        << down.err;
+    EXPECT_EQ(state(), before);
+  }
+
+  // Starts the run and returns the id of its first statement that fills a staging table,
+  // once Trino runs it ("" when none is seen within 3 minutes).
+  const auto start_and_find_insert = [&](e2e::LiveRun& run) -> std::string {
+    if (!run.started()) return "";
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(3);
+    while (std::chrono::steady_clock::now() < deadline) {
+      const auto rows = Query(*client,
+                              "SELECT query_id FROM system.runtime.queries WHERE state = "
+                              "'RUNNING' AND query LIKE 'INSERT INTO streampro_stage%'");
+      if (!rows.empty()) return Cell(rows[0][0]);
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return "";
+  };
+
+  {
+    SCOPED_TRACE("a query killed in Trino");
+    e2e::LiveRun run(args, TrinoEngineEnv(), /*terminal=*/false);
+    const std::string query_id = start_and_find_insert(run);
+    ASSERT_FALSE(query_id.empty()) << run.output();
+    Query(*client, fmt::format("CALL system.runtime.kill_query(query_id => '{}', message => "
+                               "'killed by the test')",
+                               query_id));
+    EXPECT_EQ(run.Wait(), 1) << run.output();
+    std::cerr << "query " << query_id << " killed: " << run.output();
+    EXPECT_NE(run.output().find("killed by the test"), std::string::npos) << run.output();
+    EXPECT_NE(run.output().find("(statement: INSERT INTO streampro_stage_"), std::string::npos)
+        << run.output();
+    EXPECT_EQ(state(), before);
+    EXPECT_EQ(staging_tables(), 0U);
+  }
+
+  {
+    SCOPED_TRACE("Ctrl-C");
+    e2e::LiveRun run(args, TrinoEngineEnv(), /*terminal=*/false);
+    const std::string query_id = start_and_find_insert(run);
+    ASSERT_FALSE(query_id.empty()) << run.output();
+    run.Signal(SIGINT);
+    EXPECT_EQ(run.Wait(), 130) << run.output();
+    std::cerr << "Ctrl-C during query " << query_id << ": " << run.output();
+    EXPECT_NE(run.output().find("Trino query " + query_id + " cancelled"), std::string::npos)
+        << run.output();
+    EXPECT_NE(run.output().find("nothing was published"), std::string::npos) << run.output();
+    // Trino ends the query as cancelled by its user.
+    std::string outcome;
+    for (int i = 0; i < 100 && outcome.find("USER_CANCELED") == std::string::npos; ++i) {
+      const auto rows = Query(*client, fmt::format("SELECT state, error_code FROM "
+                                                   "system.runtime.queries WHERE query_id = '{}'",
+                                                   query_id));
+      outcome = rows.empty() ? "" : Cell(rows[0][0]) + " " + Cell(rows[0][1]);
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    EXPECT_EQ(outcome, "FAILED USER_CANCELED");
+    EXPECT_EQ(state(), before);
+    EXPECT_EQ(staging_tables(), 0U);
+  }
+
+  {
+    // The run is gone at once: its staging table stays registered (and its query may run
+    // on in Trino for a while); the lake is as it was.
+    SCOPED_TRACE("kill -9");
+    e2e::LiveRun run(args, TrinoEngineEnv(), /*terminal=*/false);
+    const std::string query_id = start_and_find_insert(run);
+    ASSERT_FALSE(query_id.empty()) << run.output();
+    run.Signal(SIGKILL);
+    EXPECT_EQ(run.Wait(), -1);
+    EXPECT_EQ(state(), before);
+    EXPECT_GE(staging_tables(), 1U);
+  }
+
+  {
+    // ... and the next run removes what the killed one left, then succeeds.
+    SCOPED_TRACE("the re-run");
+    const e2e::RunResult rerun = e2e::RunStreampro(args, TrinoEngineEnv());
+    ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
+    EXPECT_NE(state(), before);
+    EXPECT_EQ(staging_tables(), 0U);
   }
 }
 

@@ -90,6 +90,26 @@ TEST(ReportBuilderTest, Q1FromAProjectionWithTwoColumns) {
   EXPECT_EQ(report.q1.never_active, 1);
 }
 
+// The Trino engine counts Q1 in SQL: the counts stand for the journey (none is read), and
+// counts that cannot be are an error.
+TEST(ReportBuilderTest, Q1FromCountsWithoutAJourney) {
+  const Tables tables = Example();
+  EnrichedInputs inputs{nullptr, &tables.genres, &tables.devices, 1, Q1Counts{4, 1, 2}};
+  const Result<Report> report = BuildReport(Date{DaysFromCivil(2025, 9, 9)}, {}, inputs);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->q1.new_users, 4);
+  EXPECT_EQ(report->q1.reached_30s, 1);
+  EXPECT_EQ(report->q1.never_active, 2);
+  EXPECT_DOUBLE_EQ(*report->q1.pct, 25.0);
+  const enrich::Interval ci = enrich::WilsonInterval(1, 4);
+  EXPECT_EQ(*report->q1.ci_low, 100 * ci.low);
+  inputs.q1_counts = Q1Counts{2, 3, 0};
+  const Result<Report> bad = BuildReport(Date{DaysFromCivil(2025, 9, 9)}, {}, inputs);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("2 new users, 3 reached 30 s"), std::string::npos)
+      << bad.status().ToString();
+}
+
 TEST(ReportBuilderTest, Q1WithoutNewUsersHasNoPercentage) {
   Tables tables = Example();
   tables.journey = RecordBatch(enrich::UserJourneySchema());

@@ -306,6 +306,13 @@ Result<QueryResult> Client::Execute(std::string_view sql) {
     std::string_view next_uri;
     if (reply["nextUri"].get_string().get(next_uri) != simdjson::SUCCESS) break;
     const std::string next(next_uri);
+    if (options_.check_cancelled) {
+      if (const Status stop = options_.check_cancelled(); !stop.ok()) {
+        Cancel(next);
+        return Status(stop.code(), fmt::format("{}: Trino query {} cancelled (statement: {})",
+                                               stop.message(), result.query_id, label));
+      }
+    }
     if (Clock::now() >= deadline) {
       Cancel(next);
       return Status::IOError(

@@ -9,6 +9,7 @@
 // Status message. Messages name the server and the statement (its first line, shortened).
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -34,6 +35,10 @@ struct ClientOptions {
   std::chrono::milliseconds connect_timeout{std::chrono::seconds(5)};
   /// Tries of one HTTP request answered 502, 503 or 504 (or refused while connecting).
   int max_attempts = 5;
+  /// Asked between two polls of a running statement: a non-OK status (say, Cancelled after
+  /// Ctrl-C) cancels the query in Trino (DELETE) and is returned, naming the statement.
+  /// Empty: never asked.
+  std::function<Status()> check_cancelled;
 
   /// InvalidArgument naming the problem (no scheme, a path, a password over http, ...).
   Status Validate() const;

@@ -48,6 +48,15 @@ Result<std::string> Input(EnrichedSql file, TableId table, const EnrichedSqlPara
     return fmt::format("(SELECT * FROM {} WHERE ingestion_date = DATE '{}')",
                        catalog::Get(table).sql_name, FormatIsoDate(params.date));
   }
+  if (params.inputs == EnrichedInputs::kNamed) {
+    const std::string& name =
+        table == TableId::kUserSessions ? params.user_sessions_table : params.user_journey_table;
+    if (name.empty()) {
+      return Status::InvalidArgument(
+          fmt::format("no table named for ${{{}}}", catalog::Get(table).sql_name));
+    }
+    return fmt::format("(SELECT * FROM {})", name);
+  }
   ASSIGN_OR_RETURN(const std::string sql, ComposeEnrichedSql(file, params));
   return Subquery(sql);
 }

@@ -55,12 +55,18 @@ enum class EnrichedInputs {
   /// The tables' partition D (`SELECT * FROM user_sessions WHERE ingestion_date = D`):
   /// for a run that has written them already.
   kTables,
+  /// Every row of the tables named in EnrichedSqlParams (`SELECT * FROM name`): the Trino
+  /// engine's staging tables, which hold D's rows only.
+  kNamed,
 };
 
 struct EnrichedSqlParams {
   Date date;
   int64_t min_sessions = 30;
   EnrichedInputs inputs = EnrichedInputs::kComputed;
+  /// kNamed: the tables read as ${user_sessions} and ${user_journey}.
+  std::string user_sessions_table = {};
+  std::string user_journey_table = {};
 };
 
 /// The statement of `file` for `params`: every placeholder replaced. InvalidArgument for a
