@@ -581,9 +581,8 @@ TEST_F(GoldenTest, EngineChoiceErrorsAreUsageErrors) {
                                 "STREAMPRO_CATALOG"),
             std::string::npos)
       << no_catalog.err;
-  const RunResult bad_option =
-      RunStreampro({"report", "--env", "test", "--lake", lake(), "--ingestion-date", kDate,
-                    "--engine", "spark"});
+  const RunResult bad_option = RunStreampro({"report", "--env", "test", "--lake", lake(),
+                                             "--ingestion-date", kDate, "--engine", "spark"});
   EXPECT_EQ(bad_option.exit_code, 2) << bad_option.err;
   EXPECT_NE(bad_option.err.find("--engine"), std::string::npos) << bad_option.err;
   const RunResult bad_setting =
@@ -593,10 +592,9 @@ TEST_F(GoldenTest, EngineChoiceErrorsAreUsageErrors) {
   EXPECT_NE(bad_setting.err.find("unknown engine 'duckdb' (embedded or trino)"), std::string::npos)
       << bad_setting.err;
   EXPECT_EQ(ListFiles(lake()), std::vector<std::string>{});
-  const RunResult to_raw =
-      RunStreampro({"to-raw", "--env", "test", "--landing", GoldenDir("ties"), "--lake", lake(),
-                    "--ingestion-date", kDate},
-                   {{"STREAMPRO_ENGINE", "trino"}});
+  const RunResult to_raw = RunStreampro({"to-raw", "--env", "test", "--landing", GoldenDir("ties"),
+                                         "--lake", lake(), "--ingestion-date", kDate},
+                                        {{"STREAMPRO_ENGINE", "trino"}});
   EXPECT_EQ(to_raw.exit_code, 0) << to_raw.err;
 }
 

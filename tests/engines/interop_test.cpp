@@ -50,6 +50,27 @@ using testing::MakeClient;
 using testing::Query;
 using testing::TrinoServer;
 
+// Declares `lake` afresh in the fixture's Trino as hive.`schema`: drops what an earlier run
+// declared there (metadata only: the tables are external), then `streampro sync` (a test
+// failure when it fails). `env`: the settings sync runs with (the S3 keys of an S3 lake).
+RunResult ResetHiveSchemaAndSync(const std::string& lake, const std::string& schema,
+                                 const std::map<std::string, std::string>& env = {}) {
+  auto client = MakeClient();
+  if (client == nullptr) return {};
+  for (const auto& row :
+       Query(*client, fmt::format("SELECT table_name FROM hive.information_schema.tables "
+                                  "WHERE table_schema = '{}'",
+                                  schema))) {
+    Query(*client, fmt::format("DROP TABLE hive.{}.{}", schema, Cell(row[0])));
+  }
+  Query(*client, fmt::format("DROP SCHEMA IF EXISTS hive.{}", schema));
+  RunResult sync = RunStreampro({"sync", "--env", "test", "--engine", "trino", "--server",
+                                 TrinoServer(), "--lake", lake, "--schema", schema},
+                                env);
+  EXPECT_EQ(sync.exit_code, 0) << sync.err;
+  return sync;
+}
+
 /// Runs `command` through the shell; stdout is returned, stderr kept in `error`.
 struct CommandResult {
   int exit_code = -1;
@@ -123,20 +144,8 @@ class InteropTest : public ::testing::Test {
       dates_.push_back(date);
       landings_[date] = landing;
     }
-    // A fresh schema: drop what an earlier run of this test declared (metadata only: the
-    // tables are external).
-    auto client = MakeClient();
-    ASSERT_NE(client, nullptr);
-    for (const auto& row :
-         Query(*client, fmt::format("SELECT table_name FROM hive.information_schema.tables "
-                                    "WHERE table_schema = '{}'",
-                                    schema))) {
-      Query(*client, fmt::format("DROP TABLE hive.{}.{}", schema, Cell(row[0])));
-    }
-    Query(*client, fmt::format("DROP SCHEMA IF EXISTS hive.{}", schema));
-    const RunResult sync = RunStreampro({"sync", "--env", "test", "--engine", "trino", "--server",
-                                         TrinoServer(), "--lake", lake(), "--schema", schema});
-    ASSERT_EQ(sync.exit_code, 0) << sync.err;
+    const RunResult sync = ResetHiveSchemaAndSync(lake(), schema);
+    ASSERT_EQ(sync.exit_code, 0);
     EXPECT_NE(sync.out.find("Synced 13 tables"), std::string::npos) << sync.out;
   }
 
@@ -654,8 +663,7 @@ TEST_F(InteropTest, TwoDates) {
   const std::string landing = e2e::GoldenDir("multi_date");
   const std::string& catalog_uri = testing::Postgres().uri;
   ASSERT_FALSE(catalog_uri.empty());
-  const std::string db = catalog_uri.substr(catalog_uri.rfind('/') + 1);
-  testing::Psql(db, "DROP TABLE IF EXISTS iceberg_tables, iceberg_namespace_properties");
+  testing::EmptyIcebergCatalog();
   ASSERT_NO_FATAL_FAILURE(BuildLake({{landing, "2025-09-09"}, {landing, "2025-09-10"}},
                                     "interop_two_dates", catalog_uri));
   ExpectEnginesReadTheLake();
@@ -687,17 +695,7 @@ TEST(S3InteropTest, TrinoReadsAnS3LakeLikeTheLocalOne) {
   ASSERT_NE(client, nullptr);
   for (const auto& [lake, schema] : {std::pair{s3_lake, std::string("interop_s3")},
                                      std::pair{local_lake, std::string("interop_s3_local")}}) {
-    for (const auto& row : Query(*client, fmt::format("SELECT table_name FROM "
-                                                      "hive.information_schema.tables WHERE "
-                                                      "table_schema = '{}'",
-                                                      schema))) {
-      Query(*client, fmt::format("DROP TABLE hive.{}.{}", schema, Cell(row[0])));
-    }
-    Query(*client, fmt::format("DROP SCHEMA IF EXISTS hive.{}", schema));
-    const RunResult sync = RunStreampro({"sync", "--env", "test", "--engine", "trino", "--server",
-                                         TrinoServer(), "--lake", lake, "--schema", schema},
-                                        env);
-    ASSERT_EQ(sync.exit_code, 0) << sync.err;
+    ASSERT_EQ(ResetHiveSchemaAndSync(lake, schema, env).exit_code, 0);
   }
   // Every table: rows per date and a checksum of its columns, the same from both lakes.
   for (const catalog::TableDef* table : QueryableTables()) {
@@ -736,8 +734,7 @@ TEST(S3InteropTest, IcebergTablesOnS3SurviveAKilledCommit) {
   const testing::RgwServer& rgw = testing::Rgw();
   const std::string& catalog_uri = testing::Postgres().uri;
   ASSERT_FALSE(catalog_uri.empty());
-  testing::Psql(catalog_uri.substr(catalog_uri.rfind('/') + 1),
-                "DROP TABLE IF EXISTS iceberg_tables, iceberg_namespace_properties");
+  testing::EmptyIcebergCatalog();
   const std::map<std::string, std::string> env = {{"MINIO_ENDPOINT", rgw.endpoint},
                                                   {"MINIO_ACCESS_KEY", rgw.access_key},
                                                   {"MINIO_SECRET_KEY", rgw.secret_key},
@@ -754,20 +751,10 @@ TEST(S3InteropTest, IcebergTablesOnS3SurviveAKilledCommit) {
   const std::string schema = "interop_s3_iceberg";
   auto client = MakeClient();
   ASSERT_NE(client, nullptr);
-  for (const auto& row : Query(*client, fmt::format("SELECT table_name FROM "
-                                                    "hive.information_schema.tables WHERE "
-                                                    "table_schema = '{}'",
-                                                    schema))) {
-    Query(*client, fmt::format("DROP TABLE hive.{}.{}", schema, Cell(row[0])));
-  }
-  Query(*client, fmt::format("DROP SCHEMA IF EXISTS hive.{}", schema));
-  const RunResult sync = RunStreampro({"sync", "--env", "test", "--engine", "trino", "--server",
-                                       TrinoServer(), "--lake", lake, "--schema", schema},
-                                      env);
-  ASSERT_EQ(sync.exit_code, 0) << sync.err;
+  ASSERT_EQ(ResetHiveSchemaAndSync(lake, schema, env).exit_code, 0);
 
-  // Rows per date of a table, through the Hive or the Iceberg catalog; -1 when the query
-  // fails (a failure of the test too).
+  // Rows per date of a table, through the Hive or the Iceberg catalog (none when the query
+  // fails, which Query reports as a test failure).
   const auto rows_per_date = [&](const std::string& catalog_schema, std::string_view table) {
     std::map<std::string, int64_t> rows;
     for (const auto& row : Query(*client, fmt::format("SELECT CAST(ingestion_date AS varchar), "
@@ -976,21 +963,15 @@ TEST(S3InteropTest, TrinoEngineOnAnS3LakeGivesTheEmbeddedReport) {
   const testing::RgwServer& rgw = testing::Rgw();
   const std::string& catalog_uri = testing::Postgres().uri;
   ASSERT_FALSE(catalog_uri.empty());
-  testing::Psql(catalog_uri.substr(catalog_uri.rfind('/') + 1),
-                "DROP TABLE IF EXISTS iceberg_tables, iceberg_namespace_properties");
-  const std::string& server = TrinoServer();
-  const size_t colon = server.rfind(':');
-  const std::map<std::string, std::string> env = {{"MINIO_ENDPOINT", rgw.endpoint},
-                                                  {"MINIO_ACCESS_KEY", rgw.access_key},
-                                                  {"MINIO_SECRET_KEY", rgw.secret_key},
-                                                  {"STREAMPRO_CATALOG", catalog_uri},
-                                                  {"TRINO_HOST", server.substr(0, colon)},
-                                                  {"TRINO_PORT", server.substr(colon + 1)}};
+  testing::EmptyIcebergCatalog();
+  std::map<std::string, std::string> env = testing::TrinoEngineEnv();
+  env.insert({{"MINIO_ENDPOINT", rgw.endpoint},
+              {"MINIO_ACCESS_KEY", rgw.access_key},
+              {"MINIO_SECRET_KEY", rgw.secret_key}});
   const std::string bucket = testing::NewBucket("trino-engine");
   const std::string lake = fmt::format("s3://{}/lake", bucket);
   const std::string date = "2025-09-09";
-  const RunResult built =
-      e2e::RunPipeline(STREAMPRO_SOURCE_DIR "/data/landing", lake, date, env);
+  const RunResult built = e2e::RunPipeline(STREAMPRO_SOURCE_DIR "/data/landing", lake, date, env);
   ASSERT_EQ(built.exit_code, 0) << built.err;
   const auto run = [&](std::vector<std::string> args) {
     args.insert(args.end(), {"--env", "test", "--lake", lake, "--ingestion-date", date, "--quiet"});

@@ -89,11 +89,7 @@ class TrinoEnrichedSqlTest : public ::testing::Test {
     EmptyCatalog();
   }
 
-  /// Drops the catalog's tables (the lake they name stays on disk, unread).
-  void EmptyCatalog() {
-    testing::Psql(catalog_uri_.substr(catalog_uri_.rfind('/') + 1),
-                  "DROP TABLE IF EXISTS iceberg_tables, iceberg_namespace_properties");
-  }
+  void EmptyCatalog() { testing::EmptyIcebergCatalog(); }
 
   /// The embedded pipeline for `date` from `landing` into `lake`, committing the Iceberg
   /// tables to the fixture's catalog.
@@ -176,14 +172,7 @@ class TrinoEnrichedSqlTest : public ::testing::Test {
     EXPECT_EQ(std::stoll(Cell(rows[0][4])), report->Int("/q3/drop_offs"));
   }
 
-  /// The settings of `--engine trino` against the fixture's Trino and catalog.
-  std::map<std::string, std::string> TrinoEngineEnv() const {
-    const std::string& server = testing::TrinoServer();
-    const size_t colon = server.rfind(':');
-    return {{"STREAMPRO_CATALOG", catalog_uri_},
-            {"TRINO_HOST", server.substr(0, colon)},
-            {"TRINO_PORT", server.substr(colon + 1)}};
-  }
+  static std::map<std::string, std::string> TrinoEngineEnv() { return testing::TrinoEngineEnv(); }
 
   /// Rows and an order-independent checksum of every column of each enriched table's
   /// partition `date`, as Trino reads the Iceberg tables' current snapshots.

@@ -3,32 +3,30 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <fstream>
 #include <limits>
+
+#include "iceberg/postgres_env.h"
+#include "support/fixture_env.h"
 
 namespace streampro::testing {
 
-namespace {
-
-std::string ReadEnvValue(const std::string& path, const std::string& key) {
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.starts_with(key + "=")) return line.substr(key.size() + 1);
-  }
-  return {};
-}
-
-}  // namespace
-
 const std::string& TrinoServer() {
-  static const std::string server = ReadEnvValue(STREAMPRO_TRINO_DIR "/env", "SERVER");
+  static const std::string server =
+      FixtureValue(ReadFixtureEnv(STREAMPRO_TRINO_DIR "/env"), "SERVER");
   if (server.empty()) {
     ADD_FAILURE() << STREAMPRO_TRINO_DIR
         "/env is missing: run the tests through ctest, which "
         "starts Trino (tests/engines/trino.sh), after scripts/install-engines";
   }
   return server;
+}
+
+std::map<std::string, std::string> TrinoEngineEnv() {
+  const std::string& server = TrinoServer();
+  const size_t colon = server.rfind(':');
+  return {{"STREAMPRO_CATALOG", Postgres().uri},
+          {"TRINO_HOST", server.substr(0, colon)},
+          {"TRINO_PORT", colon == std::string::npos ? "" : server.substr(colon + 1)}};
 }
 
 std::unique_ptr<engines::trino::Client> MakeClient(const std::string& schema,

@@ -3,6 +3,7 @@
 // The `trino` test fixture's server (tests/engines/trino.sh) and small helpers over our
 // REST client, shared by the interop tests.
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -14,6 +15,10 @@ namespace streampro::testing {
 /// The fixture's Trino, http://127.0.0.1:PORT ({build}/trino/env); a test failure (and an
 /// empty string) when ctest did not start it.
 const std::string& TrinoServer();
+
+/// The settings of `--engine trino` against the fixture's Trino and its Iceberg catalog
+/// (STREAMPRO_CATALOG, TRINO_HOST, TRINO_PORT).
+std::map<std::string, std::string> TrinoEngineEnv();
 
 /// A client of the fixture's Trino with that session catalog and schema, a statement
 /// timeout of 3 minutes; null (and a test failure) when it cannot be made.

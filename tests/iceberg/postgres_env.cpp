@@ -9,26 +9,15 @@
 #include <sstream>
 
 #include "e2e/e2e_support.h"
+#include "support/fixture_env.h"
 
 namespace streampro::testing {
 
-namespace {
-
-std::string EnvValue(const std::string& text, const std::string& key) {
-  std::istringstream lines(text);
-  std::string line;
-  while (std::getline(lines, line)) {
-    if (line.starts_with(key + "=")) return line.substr(key.size() + 1);
-  }
-  return {};
-}
-
-}  // namespace
-
 const PostgresServer& Postgres() {
   static const PostgresServer server = [] {
-    const std::string env = e2e::ReadFileOrEmpty(STREAMPRO_POSTGRES_DIR "/env");
-    return PostgresServer{EnvValue(env, "PORT"), EnvValue(env, "URI"), EnvValue(env, "PSQL")};
+    const auto env = ReadFixtureEnv(STREAMPRO_POSTGRES_DIR "/env");
+    return PostgresServer{FixtureValue(env, "PORT"), FixtureValue(env, "URI"),
+                          FixtureValue(env, "PSQL")};
   }();
   if (server.uri.empty()) {
     ADD_FAILURE() << STREAMPRO_POSTGRES_DIR
@@ -36,6 +25,13 @@ const PostgresServer& Postgres() {
         "(tests/iceberg/postgres.sh), after scripts/bootstrap --test";
   }
   return server;
+}
+
+void EmptyIcebergCatalog() {
+  const std::string& uri = Postgres().uri;
+  if (uri.empty()) return;
+  Psql(uri.substr(uri.rfind('/') + 1),
+       "DROP TABLE IF EXISTS iceberg_tables, iceberg_namespace_properties");
 }
 
 std::vector<std::string> Psql(const std::string& database, const std::string& sql) {

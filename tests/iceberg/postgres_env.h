@@ -23,6 +23,11 @@ const PostgresServer& Postgres();
 /// failure is a test failure and no rows.
 std::vector<std::string> Psql(const std::string& database, const std::string& sql);
 
+/// Drops the JDBC catalog tables of the fixture's database, the catalog the `trino`
+/// fixture's `iceberg` catalog reads (the lakes they named stay on disk, unread). The tests
+/// that build a lake with it take turns (RESOURCE_LOCK iceberg_catalog).
+void EmptyIcebergCatalog();
+
 /// Creates an empty database with a new name and returns its name.
 std::string NewPostgresDatabase();
 

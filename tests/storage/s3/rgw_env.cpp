@@ -10,6 +10,8 @@
 
 #include <fmt/format.h>
 
+#include "support/fixture_env.h"
+
 namespace streampro::testing {
 namespace {
 
@@ -30,27 +32,16 @@ RgwEnv ReadRgwEnv() {
       "program by hand, start it first with `tests/storage/s3/rgw.sh start {0}` and stop it "
       "afterwards with `tests/storage/s3/rgw.sh stop {0}`",
       kRgwDir);
-  std::ifstream in(path);
-  if (!in) {
+  if (!std::ifstream(path)) {
     return {
         {},
         fmt::format("{} not found: the S3 test gateway is not running. {}", path, how_to_start)};
   }
+  const auto values = ReadFixtureEnv(path);
   RgwEnv env;
-  std::string line;
-  while (std::getline(in, line)) {
-    const size_t eq = line.find('=');
-    if (eq == std::string::npos) continue;
-    const std::string name = line.substr(0, eq);
-    std::string value = line.substr(eq + 1);
-    if (name == "ENDPOINT") {
-      env.server.endpoint = std::move(value);
-    } else if (name == "ACCESS_KEY") {
-      env.server.access_key = std::move(value);
-    } else if (name == "SECRET_KEY") {
-      env.server.secret_key = std::move(value);
-    }
-  }
+  env.server.endpoint = FixtureValue(values, "ENDPOINT");
+  env.server.access_key = FixtureValue(values, "ACCESS_KEY");
+  env.server.secret_key = FixtureValue(values, "SECRET_KEY");
   if (env.server.endpoint.empty() || env.server.access_key.empty() ||
       env.server.secret_key.empty()) {
     env = {{}, fmt::format("{} lacks ENDPOINT, ACCESS_KEY or SECRET_KEY. {}", path, how_to_start)};
