@@ -5,6 +5,8 @@
 #include <cmath>
 #include <variant>
 
+#include "lake/table_file.h"
+
 namespace streampro::iceberg {
 
 namespace {
@@ -54,19 +56,7 @@ std::optional<std::string> Serialize(const parquet::StatValue& value, bool lower
 Result<DataFile> DescribeParquetFile(const parquet::FileReader& reader,
                                      const catalog::TableDef& table, const std::string& path,
                                      int64_t size, Date partition) {
-  if (table.schema == nullptr || !(*reader.schema() == *table.schema)) {
-    return Status::InvalidData(fmt::format("{}: columns ({}) differ from {} ({})", path,
-                                           reader.schema()->ToString(), table.label(),
-                                           table.schema ? table.schema->ToString() : "none"));
-  }
-  const std::vector<int32_t>& ids = reader.field_ids();
-  for (size_t c = 0; c < ids.size(); ++c) {
-    if (ids[c] != 0 && ids[c] != table.field_ids[c]) {
-      return Status::InvalidData(fmt::format("{}: column '{}' has field id {}, the catalog says {}",
-                                             path, table.schema->field(static_cast<int>(c)).name,
-                                             ids[c], table.field_ids[c]));
-    }
-  }
+  RETURN_NOT_OK(lake::CheckTableFile(reader, table, path));
   DataFile file;
   file.path = path;
   file.partition = partition;

@@ -10,9 +10,11 @@
 #include <vector>
 
 #include "catalog/catalog.h"
+#include "engines/ddl.h"
 #include "engines/trino/enriched_sql.h"
 #include "enrich/enrich.h"
 #include "iceberg/location.h"
+#include "lake/table_file.h"
 #include "pipeline/lineage.h"
 #include "pipeline/partition_io.h"
 #include "streampro/parquet.h"
@@ -46,15 +48,6 @@ std::string ColumnList(const Schema& schema) {
     list += fmt::format("{}\"{}\"", list.empty() ? "" : ", ", field.name);
   }
   return list;
-}
-
-std::string SqlLiteral(std::string_view text) {
-  std::string out = "'";
-  for (const char c : text) {
-    out += c;
-    if (c == '\'') out += '\'';
-  }
-  return out + "'";
 }
 
 std::string_view CodecName(parquet::Compression compression) {
@@ -108,7 +101,7 @@ class StagingTables {
           cleanup_
               ->Execute(
                   fmt::format("CALL system.unregister_table(schema_name => {}, table_name => {})",
-                              SqlLiteral(schema), SqlLiteral(*row[0])))
+                              engines::SqlString(schema), engines::SqlString(*row[0])))
               .status();
       if (!unregistered.ok()) return dropped;
     }
@@ -149,7 +142,7 @@ Status StageTable(Client& client, const lake::LakeLock& lock, const catalog::Tab
   RETURN_NOT_OK(client
                     .Execute(fmt::format("CREATE TABLE {} ({}\n) WITH (format = 'PARQUET', "
                                          "location = {})",
-                                         name, columns, SqlLiteral(location)))
+                                         name, columns, engines::SqlString(location)))
                     .status());
   const std::string list = ColumnList(*table.schema);
   return client
@@ -261,19 +254,7 @@ Result<int64_t> AdoptStagedFiles(Client& client, const lake::Lake& lake,
     const std::shared_ptr<RandomAccessFile> file(std::move(opened));
     {
       ASSIGN_OR_RETURN(const auto reader, parquet::FileReader::Open(file));
-      if (!(*reader->schema() == *table.schema)) {
-        return Status::InvalidData(fmt::format("{}: Trino wrote the columns ({}), but {} has ({})",
-                                               uri, reader->schema()->ToString(), table.label(),
-                                               table.schema->ToString()));
-      }
-      const std::vector<int32_t>& ids = reader->field_ids();
-      for (size_t c = 0; c < ids.size(); ++c) {
-        if (ids[c] != 0 && ids[c] != table.field_ids[c]) {
-          return Status::InvalidData(fmt::format(
-              "{}: Trino gave column '{}' the field id {}, the lake's table has {}", uri,
-              table.schema->field(static_cast<int>(c)).name, ids[c], table.field_ids[c]));
-        }
-      }
+      RETURN_NOT_OK(lake::CheckTableFile(*reader, table, uri));
     }
     const std::string part = PartFileName(index++);
     ASSIGN_OR_RETURN(OutputStream * out, partition->CreateFile(part));
