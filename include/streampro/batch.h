@@ -37,6 +37,8 @@ class RecordBatch {
   void Reserve(int64_t rows);
   /// Drops all rows, keeps schema and memory.
   void Clear();
+  /// Keeps the rows whose `keep` byte is non-zero, in order, in place (Column::KeepRows).
+  void KeepRows(std::span<const uint8_t> keep);
   /// Appends row `row` of `other`, whose schema must equal this one's.
   void AppendRowFrom(const RecordBatch& other, int64_t row);
 

@@ -35,6 +35,9 @@ class Column {
   void Reserve(int64_t rows, int64_t string_bytes = 0);
   /// Drops all rows and keeps the memory.
   void Clear();
+  /// Keeps the rows whose `keep` byte is non-zero (keep.size() == length()), in order,
+  /// moved down in place: no allocation, one pass over the buffers.
+  void KeepRows(std::span<const uint8_t> keep);
 
   void AppendNull();
   void AppendBool(bool value) {

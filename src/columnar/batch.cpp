@@ -51,6 +51,10 @@ bool RecordBatch::Equals(const RecordBatch& other) const {
   return true;
 }
 
+void RecordBatch::KeepRows(std::span<const uint8_t> keep) {
+  for (Column& column : columns_) column.KeepRows(keep);
+}
+
 int64_t RecordBatch::ByteSize() const {
   int64_t bytes = 0;
   for (const Column& col : columns_) bytes += col.ByteSize();

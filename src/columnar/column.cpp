@@ -44,6 +44,64 @@ void Column::Clear() {
   if (storage_ == StorageKind::kString) offsets_.push_back(0);
 }
 
+void Column::KeepRows(std::span<const uint8_t> keep) {
+  assert(keep.size() == validity_.size());
+  const size_t rows = validity_.size();
+  size_t out = 0;
+  const auto keep_values = [&](auto& values) {
+    out = 0;
+    for (size_t i = 0; i < rows; ++i) {
+      if (keep[i] != 0) values[out++] = values[i];
+    }
+    values.resize(out);
+  };
+  switch (storage_) {
+    case StorageKind::kBool:
+      keep_values(bools_);
+      break;
+    case StorageKind::kInt32:
+      keep_values(int32s_);
+      break;
+    case StorageKind::kInt64:
+      keep_values(int64s_);
+      break;
+    case StorageKind::kDouble:
+      keep_values(doubles_);
+      break;
+    case StorageKind::kString: {
+      // Row i's characters are [offsets_[i], offsets_[i + 1]); the kept ones move down to
+      // `end`. offsets_[out + 1] is written only after offsets_[i + 1] (out <= i) is read.
+      int64_t end = offsets_[0];
+      int64_t begin = offsets_[0];
+      out = 0;
+      for (size_t i = 0; i < rows; ++i) {
+        const int64_t next = offsets_[i + 1];
+        if (keep[i] != 0) {
+          const auto length = static_cast<size_t>(next - begin);
+          if (end != begin && length > 0) {
+            std::memmove(chars_.data() + end, chars_.data() + begin, length);
+          }
+          end += static_cast<int64_t>(length);
+          offsets_[++out] = end;
+        }
+        begin = next;
+      }
+      offsets_.resize(out + 1);
+      chars_.resize(static_cast<size_t>(end));
+      break;
+    }
+  }
+  out = 0;
+  null_count_ = 0;
+  for (size_t i = 0; i < rows; ++i) {
+    if (keep[i] == 0) continue;
+    validity_[out] = validity_[i];
+    null_count_ += validity_[out] == 0;
+    ++out;
+  }
+  validity_.resize(out);
+}
+
 void Column::AppendNull() {
   switch (storage_) {
     case StorageKind::kBool:

@@ -161,8 +161,7 @@ Result<EnrichedResult> TrustedToEnriched(const lake::LakeLock& lock, Date date,
     }
     events_read[b] = events.num_rows();
     if (partitions.size() > 1) {
-      ASSIGN_OR_RETURN(auto filter, formats::jsonl::DuplicateFilter::Make(*events.schema()));
-      ASSIGN_OR_RETURN(duplicates[b], filter.Filter(&events));
+      ASSIGN_OR_RETURN(duplicates[b], formats::jsonl::DropDuplicateRows(&events));
     }
     ASSIGN_OR_RETURN(enrich::BucketOutput output,
                      enrich::EnrichBucket(events, users_by_bucket[b], genres));

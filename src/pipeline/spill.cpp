@@ -4,8 +4,10 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <vector>
 
 #include "formats/parquet/compression.h"
 
@@ -34,6 +36,88 @@ Status WriteAll(int fd, std::string_view bytes, const std::string& path) {
     bytes.remove_prefix(static_cast<size_t>(written));
   }
   return Status::OK();
+}
+
+// The flag byte before a column: whether a validity bitmap follows.
+constexpr char kNoNulls = 0;
+constexpr char kHasNulls = 1;
+
+size_t FixedWidth(StorageKind storage) {
+  switch (storage) {
+    case StorageKind::kBool:
+      return 1;
+    case StorageKind::kInt32:
+      return sizeof(int32_t);
+    case StorageKind::kInt64:
+    case StorageKind::kDouble:
+      return sizeof(int64_t);
+    case StorageKind::kString:
+      break;
+  }
+  return 0;
+}
+
+void PutVarint(std::string* out, uint64_t value) {
+  while (value >= 0x80) {
+    out->push_back(static_cast<char>((value & 0x7F) | 0x80));
+    value >>= 7;
+  }
+  out->push_back(static_cast<char>(value));
+}
+
+// Reads one LEB128 value at `*at`; false when the bytes end inside it or it is too long.
+bool ReadVarint(std::string_view bytes, size_t* at, uint64_t* value) {
+  uint64_t result = 0;
+  for (int shift = 0; shift < 64 && *at < bytes.size(); shift += 7) {
+    const auto byte = static_cast<uint8_t>(bytes[(*at)++]);
+    result |= static_cast<uint64_t>(byte & 0x7F) << shift;
+    if ((byte & 0x80) == 0) {
+      *value = result;
+      return true;
+    }
+  }
+  return false;
+}
+
+// The bytes of one batch (the format in spill.h).
+void EncodeBatch(const RecordBatch& batch, std::string* out) {
+  const auto rows = static_cast<size_t>(batch.num_rows());
+  out->reserve(out->size() + static_cast<size_t>(batch.ByteSize()));
+  PutInt64(out, batch.num_rows());
+  for (int c = 0; c < batch.num_columns(); ++c) {
+    const Column& column = batch.column(c);
+    if (column.null_count() == 0) {
+      out->push_back(kNoNulls);
+    } else {
+      out->push_back(kHasNulls);
+      const auto validity = column.validity();
+      const size_t start = out->size();
+      out->resize(start + (rows + 7) / 8, '\0');
+      char* bits = out->data() + start;
+      for (size_t i = 0; i < rows; ++i) {
+        bits[i / 8] = static_cast<char>(bits[i / 8] | ((validity[i] != 0 ? 1 : 0) << (i % 8)));
+      }
+    }
+    if (StorageOf(column.type()) == StorageKind::kString) {
+      // Lengths instead of offsets: one byte a row for strings under 128 bytes. The
+      // characters the offsets cover only (a column may start mid-buffer after Clear).
+      const auto offsets = column.string_offsets();
+      const size_t size_at = out->size();
+      PutInt64(out, 0);  // the lengths' byte count, set below
+      for (size_t i = 0; i < rows; ++i) {
+        PutVarint(out, static_cast<uint64_t>(offsets[i + 1] - offsets[i]));
+      }
+      const auto lengths_size = static_cast<int64_t>(out->size() - size_at - sizeof(int64_t));
+      std::memcpy(out->data() + size_at, &lengths_size, sizeof(lengths_size));
+      const std::string_view chars =
+          column.string_data().substr(static_cast<size_t>(offsets.front()),
+                                      static_cast<size_t>(offsets.back() - offsets.front()));
+      PutInt64(out, static_cast<int64_t>(chars.size()));
+      out->append(chars);
+    } else {
+      out->append(column.raw_values());
+    }
+  }
 }
 
 // Reads the little-endian fields back from a spill file held in memory.
@@ -96,24 +180,7 @@ Status SpillFile::Append(const RecordBatch& batch) {
   // Local buffers: a SpillFile per bucket keeps no memory between appends.
   std::string bytes_of_batch;
   std::string frame;
-  PutInt64(&bytes_of_batch, batch.num_rows());
-  for (int c = 0; c < batch.num_columns(); ++c) {
-    const Column& column = batch.column(c);
-    const auto validity = column.validity();
-    const std::string_view values = column.raw_values();
-    bytes_of_batch.append(reinterpret_cast<const char*>(validity.data()), validity.size());
-    PutInt64(&bytes_of_batch, static_cast<int64_t>(values.size()));
-    bytes_of_batch.append(values);
-    if (StorageOf(column.type()) == StorageKind::kString) {
-      // Only the characters the offsets cover (a column may start mid-buffer after Clear).
-      const auto offsets = column.string_offsets();
-      const std::string_view chars =
-          column.string_data().substr(static_cast<size_t>(offsets.front()),
-                                      static_cast<size_t>(offsets.back() - offsets.front()));
-      PutInt64(&bytes_of_batch, static_cast<int64_t>(chars.size()));
-      bytes_of_batch.append(chars);
-    }
-  }
+  EncodeBatch(batch, &bytes_of_batch);
   frame.clear();
   PutInt64(&frame, static_cast<int64_t>(bytes_of_batch.size()));
   PutInt64(&frame, 0);  // the stored size, set below
@@ -171,17 +238,49 @@ Status SpillFile::ReadAllInto(RecordBatch* out) const {
 Status SpillFile::AppendBatch(std::string_view bytes, RecordBatch* out) const {
   SpillCursor cursor(bytes, path_);
   ASSIGN_OR_RETURN(const int64_t rows, cursor.Int64());
+  if (rows < 0) return Status::Internal(fmt::format("{}: a spill frame is corrupt", path_));
+  const auto n = static_cast<size_t>(rows);
+  std::vector<uint8_t> validity;
+  std::vector<int64_t> offsets;
   for (int c = 0; c < out->num_columns(); ++c) {
     Column& column = out->column(c);
-    ASSIGN_OR_RETURN(const std::string_view validity, cursor.Take(static_cast<size_t>(rows)));
-    ASSIGN_OR_RETURN(const int64_t values_size, cursor.Int64());
-    ASSIGN_OR_RETURN(const std::string_view values, cursor.Take(static_cast<size_t>(values_size)));
-    std::string_view chars;
-    if (StorageOf(column.type()) == StorageKind::kString) {
-      ASSIGN_OR_RETURN(const int64_t chars_size, cursor.Int64());
-      ASSIGN_OR_RETURN(chars, cursor.Take(static_cast<size_t>(chars_size)));
+    ASSIGN_OR_RETURN(const std::string_view flags, cursor.Take(1));
+    if (flags[0] == kHasNulls) {
+      ASSIGN_OR_RETURN(const std::string_view bits, cursor.Take((n + 7) / 8));
+      validity.resize(n);
+      for (size_t i = 0; i < n; ++i) validity[i] = (bits[i / 8] >> (i % 8)) & 1;
+    } else {
+      validity.assign(n, 1);
     }
-    column.AppendRaw(rows, reinterpret_cast<const uint8_t*>(validity.data()), values, chars);
+    if (StorageOf(column.type()) == StorageKind::kString) {
+      ASSIGN_OR_RETURN(const int64_t lengths_size, cursor.Int64());
+      ASSIGN_OR_RETURN(const std::string_view lengths,
+                       cursor.Take(static_cast<size_t>(std::max<int64_t>(lengths_size, 0))));
+      offsets.resize(n + 1);
+      offsets[0] = 0;
+      size_t at = 0;
+      for (size_t i = 0; i < n; ++i) {
+        uint64_t length = 0;
+        if (!ReadVarint(lengths, &at, &length)) {
+          return Status::Internal(
+              fmt::format("{}: a spill frame's string lengths are corrupt", path_));
+        }
+        offsets[i + 1] = offsets[i] + static_cast<int64_t>(length);
+      }
+      ASSIGN_OR_RETURN(const int64_t chars_size, cursor.Int64());
+      if (at != lengths.size() || chars_size != offsets[n]) {
+        return Status::Internal(fmt::format("{}: a spill frame's strings are corrupt", path_));
+      }
+      ASSIGN_OR_RETURN(const std::string_view chars, cursor.Take(static_cast<size_t>(chars_size)));
+      column.AppendRaw(rows, validity.data(),
+                       std::string_view(reinterpret_cast<const char*>(offsets.data()),
+                                        offsets.size() * sizeof(int64_t)),
+                       chars);
+    } else {
+      ASSIGN_OR_RETURN(const std::string_view values,
+                       cursor.Take(n * FixedWidth(StorageOf(column.type()))));
+      column.AppendRaw(rows, validity.data(), values, {});
+    }
   }
   if (!cursor.done()) {
     return Status::Internal(fmt::format("{}: a spill frame holds more than its batch", path_));

@@ -327,8 +327,7 @@ Result<TrustedResult> RawToTrusted(const lake::LakeLock& lock, Date date,
     const Status buckets_written = ParallelFor(buckets, threads, [&](size_t b) -> Status {
       RETURN_NOT_OK(options.control.CheckCancelled());
       ASSIGN_OR_RETURN(RecordBatch events, event_buckets.Take(static_cast<uint32_t>(b)));
-      ASSIGN_OR_RETURN(auto filter, formats::jsonl::DuplicateFilter::Make(*events.schema()));
-      ASSIGN_OR_RETURN(duplicates[b], filter.Filter(&events));
+      ASSIGN_OR_RETURN(duplicates[b], formats::jsonl::DropDuplicateRows(&events));
       kept_rows[b] = events.num_rows();
       if (events.num_rows() > 0 || (b == 0 && buckets == 1)) {
         RETURN_NOT_OK(WriteParquetFile(partition.get(), PartFileName(static_cast<uint32_t>(b)),

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <memory>
+#include <vector>
 
 #include "streampro/batch.h"
 
@@ -26,6 +27,39 @@ TEST(ColumnTest, NullSlotsKeepRowsAligned) {
   EXPECT_EQ(col.string_value(3), "xyz");
   EXPECT_EQ(col.string_offsets().size(), 5u);
   EXPECT_EQ(col.string_data(), "axyz");
+}
+
+TEST(ColumnTest, KeepRowsMovesTheKeptRowsDownInPlace) {
+  Column strings(TypeId::kString);
+  for (const char* value :
+       std::initializer_list<const char*>{"a", nullptr, "bb", "", "ccc", nullptr, "dddd"}) {
+    value == nullptr ? strings.AppendNull() : strings.AppendString(value);
+  }
+  const std::vector<uint8_t> keep = {0, 1, 1, 0, 1, 0, 1};
+  strings.KeepRows(keep);
+  ASSERT_EQ(strings.length(), 4);
+  EXPECT_EQ(strings.null_count(), 1);
+  EXPECT_TRUE(strings.IsNull(0));
+  EXPECT_EQ(strings.string_value(1), "bb");
+  EXPECT_EQ(strings.string_value(2), "ccc");
+  EXPECT_EQ(strings.string_value(3), "dddd");
+  EXPECT_EQ(strings.string_data(), "bbcccdddd");
+  EXPECT_EQ(strings.string_offsets().size(), 5u);
+  strings.AppendString("e");  // still appendable after
+  EXPECT_EQ(strings.string_value(4), "e");
+
+  Column doubles(TypeId::kDouble);
+  for (int i = 0; i < 7; ++i) i == 3 ? doubles.AppendNull() : doubles.AppendDouble(i);
+  doubles.KeepRows(std::vector<uint8_t>{1, 0, 0, 1, 1, 1, 0});
+  ASSERT_EQ(doubles.length(), 4);
+  EXPECT_EQ(doubles.null_count(), 1);
+  EXPECT_TRUE(doubles.IsNull(1));
+  EXPECT_EQ(doubles.double_values()[0], 0.0);
+  EXPECT_EQ(doubles.double_values()[2], 4.0);
+  EXPECT_EQ(doubles.double_values()[3], 5.0);
+  doubles.KeepRows(std::vector<uint8_t>{0, 0, 0, 0});
+  EXPECT_EQ(doubles.length(), 0);
+  EXPECT_EQ(doubles.null_count(), 0);
 }
 
 TEST(ColumnTest, ClearKeepsTypeAndStartsOver) {

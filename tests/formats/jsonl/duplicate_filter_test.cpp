@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "formats/common/batch_select.h"
 #include "formats/jsonl/event_schema.h"
 
 namespace streampro::formats::jsonl {
@@ -136,6 +137,59 @@ TEST(DuplicateFilterTest, KeysEncodedElsewhereGiveTheSameResult) {
 TEST(DuplicateFilterTest, NeedsTheKeyColumns) {
   const Schema schema({Field{"user_id", TypeId::kString, false}});
   EXPECT_EQ(DuplicateFilter::Make(schema).status().code(), StatusCode::kInternal);
+  RecordBatch batch(std::make_shared<Schema>(schema));
+  EXPECT_EQ(DropDuplicateRows(&batch).status().code(), StatusCode::kInternal);
+}
+
+TEST(DropDuplicateRowsTest, KeepsTheFirstOccurrenceByTheSameRules) {
+  RecordBatch batch =
+      Batch({Row{}, Row{.device = "other"}, Row{.timestamp = 1001}, Row{}, Row{.user = "u2"},
+             Row{.session = "s2"}, Row{.name = "pause"}, Row{.video = ""}, Row{.video = ""},
+             Row{.video = "v1"}, Row{.value = 0.0}, Row{.value = -0.0}, Row{.value = 1.0},
+             Row{.user = "ab", .session = "c"}, Row{.user = "a", .session = "bc"},
+             Row{.timestamp = 1001, .value = 1.0}});
+  EXPECT_EQ(*DropDuplicateRows(&batch), 4);
+  EXPECT_EQ(Lines(batch), (std::vector<int64_t>{1, 3, 5, 6, 7, 8, 10, 11, 13, 14, 15, 16}));
+  EXPECT_TRUE(batch.Validate().ok());
+  RecordBatch one = Batch({Row{}});
+  EXPECT_EQ(*DropDuplicateRows(&one), 0);
+  EXPECT_EQ(one.num_rows(), 1);
+}
+
+TEST(DropDuplicateRowsTest, AgreesWithTheFilterOnManyCollidingRows) {
+  // Small value domains, so many rows repeat an earlier key; the video and value are
+  // null, empty or -0.0 sometimes.
+  RecordBatch batch(EventsSchema());
+  uint64_t state = 12345;
+  const auto next = [&](uint64_t n) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (state >> 33) % n;
+  };
+  for (int i = 0; i < 20000; ++i) {
+    Row row;
+    row.user = fmt::format("u{}", next(30));
+    row.session = fmt::format("s{}", next(4));  // s3 stands for the empty session below
+    if (row.session == "s3") row.session.clear();
+    row.timestamp = static_cast<int64_t>(next(6));
+    row.name.assign(next(2) == 0 ? "play" : "pause");
+    const uint64_t video = next(4);
+    if (video > 0) row.video.emplace(video == 1 ? 0 : 1, 'v');
+    const uint64_t value = next(4);
+    if (value > 0) row.value = value == 1 ? -0.0 : static_cast<double>(value);
+    row.device = fmt::format("d{}", i);
+    const RecordBatch single = Batch({row});
+    batch.AppendRowFrom(single, 0);
+  }
+  RecordBatch by_filter(EventsSchema());
+  AppendSelectedRows(batch, std::vector<uint8_t>(20000, 1), &by_filter);
+  auto filter = DuplicateFilter::Make(*EventsSchema());
+  ASSERT_TRUE(filter.ok());
+  const int64_t filtered = *filter->Filter(&by_filter);
+  const int64_t dropped = *DropDuplicateRows(&batch);
+  EXPECT_GT(dropped, 5000);
+  EXPECT_EQ(dropped, filtered);
+  EXPECT_EQ(Lines(batch), Lines(by_filter));
+  EXPECT_EQ(batch.column(kDeviceColumn).string_value(0), "d0");
 }
 
 }  // namespace
