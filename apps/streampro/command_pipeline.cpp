@@ -269,10 +269,12 @@ Status RunToRaw(const lake::LakeLock& lock, const JobContext& context,
   return timer.Done();
 }
 
-Status RunToTrusted(const lake::LakeLock& lock, const JobContext& context) {
+// `landing`: the inventory to-raw just copied in this run (pipeline), or null.
+Status RunToTrusted(const lake::LakeLock& lock, const JobContext& context,
+                    const pipeline::LandingInventory* landing = nullptr) {
   StageTimer timer("to-trusted", context.monitor, context.log);
   ASSIGN_OR_RETURN(const pipeline::TrustedResult result,
-                   pipeline::RawToTrusted(lock, context.date, context.options));
+                   pipeline::RawToTrusted(lock, context.date, context.options, landing));
   timer.EndProgress();
   fmt::print(context.progress, "Trusted {}:\n", FormatIsoDate(context.date));
   if (result.tables.empty()) fmt::print(context.progress, "  no raw files for this date\n");
@@ -442,7 +444,7 @@ Result<report::Report> RunPipelineDate(const lake::LakeLock& lock, const JobCont
                                        const pipeline::LandingInventory& inventory) {
   StageTimer total("total", nullptr, nullptr);
   RETURN_NOT_OK(RunToRaw(lock, context, inventory));
-  RETURN_NOT_OK(RunToTrusted(lock, context));
+  RETURN_NOT_OK(RunToTrusted(lock, context, &inventory));
   RETURN_NOT_OK(RunToEnriched(lock, context));
   ASSIGN_OR_RETURN(report::Report built, RunReport(lock, context));
   RETURN_NOT_OK(total.Done());

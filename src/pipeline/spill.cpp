@@ -79,43 +79,60 @@ bool ReadVarint(std::string_view bytes, size_t* at, uint64_t* value) {
   return false;
 }
 
-// The bytes of one batch (the format in spill.h).
-void EncodeBatch(const RecordBatch& batch, std::string* out) {
-  const auto rows = static_cast<size_t>(batch.num_rows());
-  out->reserve(out->size() + static_cast<size_t>(batch.ByteSize()));
-  PutInt64(out, batch.num_rows());
-  for (int c = 0; c < batch.num_columns(); ++c) {
-    const Column& column = batch.column(c);
-    if (column.null_count() == 0) {
+// The bytes of one frame holding the rows of `batches` in order (the format in spill.h).
+void EncodeBatches(std::span<const RecordBatch> batches, const Schema& schema, std::string* out) {
+  int64_t total_rows = 0;
+  int64_t total_bytes = 0;
+  for (const RecordBatch& batch : batches) {
+    total_rows += batch.num_rows();
+    total_bytes += batch.ByteSize();
+  }
+  const auto rows = static_cast<size_t>(total_rows);
+  out->reserve(out->size() + static_cast<size_t>(total_bytes));
+  PutInt64(out, total_rows);
+  for (int c = 0; c < schema.num_fields(); ++c) {
+    int64_t nulls = 0;
+    for (const RecordBatch& batch : batches) nulls += batch.column(c).null_count();
+    if (nulls == 0) {
       out->push_back(kNoNulls);
     } else {
       out->push_back(kHasNulls);
-      const auto validity = column.validity();
       const size_t start = out->size();
       out->resize(start + (rows + 7) / 8, '\0');
       char* bits = out->data() + start;
-      for (size_t i = 0; i < rows; ++i) {
-        bits[i / 8] = static_cast<char>(bits[i / 8] | ((validity[i] != 0 ? 1 : 0) << (i % 8)));
+      size_t row = 0;
+      for (const RecordBatch& batch : batches) {
+        for (const uint8_t valid : batch.column(c).validity()) {
+          bits[row / 8] = static_cast<char>(bits[row / 8] | ((valid != 0 ? 1 : 0) << (row % 8)));
+          ++row;
+        }
       }
     }
-    if (StorageOf(column.type()) == StorageKind::kString) {
+    if (StorageOf(schema.field(c).type) == StorageKind::kString) {
       // Lengths instead of offsets: one byte a row for strings under 128 bytes. The
       // characters the offsets cover only (a column may start mid-buffer after Clear).
-      const auto offsets = column.string_offsets();
       const size_t size_at = out->size();
       PutInt64(out, 0);  // the lengths' byte count, set below
-      for (size_t i = 0; i < rows; ++i) {
-        PutVarint(out, static_cast<uint64_t>(offsets[i + 1] - offsets[i]));
+      int64_t chars_size = 0;
+      for (const RecordBatch& batch : batches) {
+        const auto offsets = batch.column(c).string_offsets();
+        for (size_t i = 0; i + 1 < offsets.size(); ++i) {
+          PutVarint(out, static_cast<uint64_t>(offsets[i + 1] - offsets[i]));
+        }
+        chars_size += offsets.back() - offsets.front();
       }
       const auto lengths_size = static_cast<int64_t>(out->size() - size_at - sizeof(int64_t));
       std::memcpy(out->data() + size_at, &lengths_size, sizeof(lengths_size));
-      const std::string_view chars =
-          column.string_data().substr(static_cast<size_t>(offsets.front()),
-                                      static_cast<size_t>(offsets.back() - offsets.front()));
-      PutInt64(out, static_cast<int64_t>(chars.size()));
-      out->append(chars);
+      PutInt64(out, chars_size);
+      for (const RecordBatch& batch : batches) {
+        const Column& column = batch.column(c);
+        const auto offsets = column.string_offsets();
+        out->append(column.string_data().substr(
+            static_cast<size_t>(offsets.front()),
+            static_cast<size_t>(offsets.back() - offsets.front())));
+      }
     } else {
-      out->append(column.raw_values());
+      for (const RecordBatch& batch : batches) out->append(batch.column(c).raw_values());
     }
   }
 }
@@ -176,11 +193,17 @@ SpillFile::~SpillFile() {
 }
 
 Status SpillFile::Append(const RecordBatch& batch) {
-  if (batch.num_rows() == 0) return Status::OK();
+  return Append(std::span<const RecordBatch>(&batch, 1));
+}
+
+Status SpillFile::Append(std::span<const RecordBatch> batches) {
+  int64_t rows = 0;
+  for (const RecordBatch& batch : batches) rows += batch.num_rows();
+  if (rows == 0) return Status::OK();
   // Local buffers: a SpillFile per bucket keeps no memory between appends.
   std::string bytes_of_batch;
   std::string frame;
-  EncodeBatch(batch, &bytes_of_batch);
+  EncodeBatches(batches, *schema_, &bytes_of_batch);
   frame.clear();
   PutInt64(&frame, static_cast<int64_t>(bytes_of_batch.size()));
   PutInt64(&frame, 0);  // the stored size, set below
@@ -193,7 +216,7 @@ Status SpillFile::Append(const RecordBatch& batch) {
   const int64_t stored = static_cast<int64_t>(frame.size()) - kFrameHeaderBytes;
   std::memcpy(frame.data() + sizeof(int64_t), &stored, sizeof(stored));
   RETURN_NOT_OK(WriteAll(fd_, frame, path_));
-  rows_ += batch.num_rows();
+  rows_ += rows;
   bytes_ += static_cast<int64_t>(frame.size());
   raw_bytes_ += static_cast<int64_t>(bytes_of_batch.size());
   return Status::OK();

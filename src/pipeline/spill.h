@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,6 +40,8 @@ class SpillFile {
 
   /// Appends `batch` (same schema).
   Status Append(const RecordBatch& batch);
+  /// Appends the rows of `batches` (same schema), in order, as one frame.
+  Status Append(std::span<const RecordBatch> batches);
   /// Appends every batch written so far to `out` (same schema), in order.
   Status ReadAllInto(RecordBatch* out) const;
 

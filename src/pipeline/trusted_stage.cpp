@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 
@@ -19,6 +20,7 @@
 #include "pipeline/lineage.h"
 #include "pipeline/parallel_for.h"
 #include "pipeline/partition_io.h"
+#include "pipeline/raw_ingest.h"
 #include "pipeline/spill.h"
 #include "pipeline/user_buckets.h"
 
@@ -63,9 +65,10 @@ Result<std::shared_ptr<const formats::KeySet>> EarlierSnapshotKeys(
   return formats::KeySet::FromColumn(ids.column(0));
 }
 
-// Kept events of one file, spread over user buckets as they arrive in file order. Buckets
-// stay in memory until they hold `spill_bytes` together; then every bucket's rows are
-// appended to its spill file, so memory stays bounded whatever the file size.
+// Kept events of one file, spread over user buckets (by the parser, EventRules::Route) as
+// they arrive in file order. Each bucket keeps the pieces of the chunks it was handed;
+// once the buckets hold `spill_bytes` together, every bucket's pieces are appended to its
+// spill file as one frame, so memory stays bounded whatever the file size.
 class EventBuckets {
  public:
   EventBuckets(uint32_t buckets, std::string scratch_dir, int64_t spill_bytes,
@@ -75,14 +78,19 @@ class EventBuckets {
         spill_bytes_(spill_bytes),
         compression_(compression),
         threads_(threads),
-        splitter_(buckets) {
-    for (uint32_t b = 0; b < buckets; ++b) pending_.emplace_back(formats::jsonl::EventsSchema());
-  }
+        pending_(buckets) {}
 
-  // Appends the rows of `kept` to their buckets.
-  Status Add(const RecordBatch& kept) {
-    splitter_.Split(kept, formats::jsonl::kUserIdColumn, pending_);
-    pending_bytes_ += kept.ByteSize();
+  // Takes the chunk's rows of each bucket (`parts`: one batch per bucket).
+  Status Add(std::vector<RecordBatch>&& parts) {
+    if (parts.size() != buckets_) {
+      return Status::Internal(
+          fmt::format("events split into {} parts for {} buckets", parts.size(), buckets_));
+    }
+    for (uint32_t b = 0; b < buckets_; ++b) {
+      if (parts[b].num_rows() == 0) continue;
+      pending_bytes_ += parts[b].ByteSize();
+      pending_[b].push_back(std::move(parts[b]));
+    }
     if (pending_bytes_ >= spill_bytes_) return SpillAll();
     return Status::OK();
   }
@@ -90,13 +98,19 @@ class EventBuckets {
   // Every kept event of bucket `b` in file order; releases the bucket's memory. Different
   // buckets may be taken concurrently.
   Result<RecordBatch> Take(uint32_t b) {
-    RecordBatch pending = std::move(pending_[b]);
-    pending_[b] = RecordBatch(formats::jsonl::EventsSchema());
-    if (spills_.empty() || !spills_[b]) return pending;
+    std::vector<RecordBatch> pending = std::move(pending_[b]);
+    pending_[b].clear();
     RecordBatch out(formats::jsonl::EventsSchema());
-    RETURN_NOT_OK(spills_[b]->ReadAllInto(&out));
-    spills_[b].reset();
-    for (int c = 0; c < out.num_columns(); ++c) out.column(c).AppendColumn(pending.column(c));
+    int64_t rows = spills_.empty() || !spills_[b] ? 0 : spills_[b]->rows();
+    for (const RecordBatch& piece : pending) rows += piece.num_rows();
+    out.Reserve(rows);
+    if (!spills_.empty() && spills_[b]) {
+      RETURN_NOT_OK(spills_[b]->ReadAllInto(&out));
+      spills_[b].reset();
+    }
+    for (const RecordBatch& piece : pending) {
+      for (int c = 0; c < out.num_columns(); ++c) out.column(c).AppendColumn(piece.column(c));
+    }
     return out;
   }
 
@@ -105,7 +119,7 @@ class EventBuckets {
   int64_t spilled_raw_bytes() const { return spilled_raw_bytes_; }
 
  private:
-  // Appends every bucket's pending rows to its spill file, compressing the buckets on
+  // Appends every bucket's pending pieces to its spill file, compressing the buckets on
   // `threads_` threads (each bucket has its own file).
   Status SpillAll() {
     if (spills_.empty()) {
@@ -113,7 +127,7 @@ class EventBuckets {
       spills_.resize(buckets_);
     }
     const Status spilled = ParallelFor(buckets_, threads_, [&](size_t b) -> Status {
-      if (pending_[b].num_rows() == 0) return Status::OK();
+      if (pending_[b].empty()) return Status::OK();
       if (!spills_[b]) {
         ASSIGN_OR_RETURN(SpillFile spill,
                          SpillFile::Create(fmt::format("{}/bucket-{:05d}.spill", scratch_dir_, b),
@@ -121,7 +135,7 @@ class EventBuckets {
         spills_[b] = std::make_unique<SpillFile>(std::move(spill));
       }
       RETURN_NOT_OK(spills_[b]->Append(pending_[b]));
-      pending_[b].Clear();
+      pending_[b].clear();
       return Status::OK();
     });
     RETURN_NOT_OK(spilled);
@@ -143,9 +157,8 @@ class EventBuckets {
   int64_t pending_bytes_ = 0;
   int64_t spilled_bytes_ = 0;
   int64_t spilled_raw_bytes_ = 0;
-  std::vector<RecordBatch> pending_;
+  std::vector<std::vector<RecordBatch>> pending_;
   std::vector<std::unique_ptr<SpillFile>> spills_;
-  UserBucketSplitter splitter_;
 };
 
 // Streams reject rows into the _rejects partition's single part file.
@@ -196,12 +209,65 @@ class RejectWriter {
   int64_t rows_ = 0;
 };
 
-// A raw file of D, opened through MonitorReads.
+// A raw file of D, opened through MonitorReads; `landing` is set when the bytes are read
+// from the landing file the raw file was copied from.
 struct RawInput {
   Table table;
   std::string path;
   std::shared_ptr<RandomAccessFile> file;
+  std::optional<LandingFile> landing;
 };
+
+// A file read under another name: the landing copy of a raw file keeps the raw file's
+// name, which the rejects record.
+class RenamedFile final : public RandomAccessFile {
+ public:
+  RenamedFile(std::unique_ptr<RandomAccessFile> file, std::string name)
+      : file_(std::move(file)), name_(std::move(name)) {}
+  const std::string& name() const override { return name_; }
+  int64_t size() const override { return file_->size(); }
+  Status ReadAt(int64_t offset, int64_t length, std::string* out) const override {
+    return file_->ReadAt(offset, length, out);
+  }
+  Result<int64_t> ReadInto(int64_t offset, std::span<char> out) const override {
+    return file_->ReadInto(offset, out);
+  }
+
+ private:
+  std::unique_ptr<RandomAccessFile> file_;
+  std::string name_;
+};
+
+// Whether the committed raw partition of `table` for `date` still holds `file` as it is
+// now in the landing store (RawCopyMatches).
+Result<bool> LandingStillMatches(const lake::Lake& lake, const LandingInventory& inventory,
+                                 const LandingFile& file, Date date) {
+  ASSIGN_OR_RETURN(const std::optional<lake::PartitionManifest> manifest,
+                   lake::ReadManifest(lake, catalog::RawTable(file.table), date));
+  if (!manifest) return false;
+  ASSIGN_OR_RETURN(const std::optional<storage::ObjectInfo> info, inventory.store->Head(file.key));
+  return info.has_value() && RawCopyMatches(*manifest, file, *info);
+}
+
+// The local landing file of `table` that D's raw partition was copied from, if it still
+// matches, opened under the raw file's name `raw_path`; else null.
+Result<std::unique_ptr<RandomAccessFile>> OpenLandingCopy(const lake::Lake& lake,
+                                                          const LandingInventory& inventory,
+                                                          Table table, Date date,
+                                                          const std::string& raw_path,
+                                                          std::optional<LandingFile>* used) {
+  const auto file = std::find_if(inventory.taken.begin(), inventory.taken.end(),
+                                 [&](const LandingFile& f) { return f.table == table; });
+  if (file == inventory.taken.end() || !inventory.store->LocalPath(file->key)) {
+    return std::unique_ptr<RandomAccessFile>();
+  }
+  ASSIGN_OR_RETURN(const bool matches, LandingStillMatches(lake, inventory, *file, date));
+  if (!matches) return std::unique_ptr<RandomAccessFile>();
+  ASSIGN_OR_RETURN(std::unique_ptr<RandomAccessFile> opened, inventory.store->OpenRead(file->key));
+  *used = *file;
+  return std::unique_ptr<RandomAccessFile>(
+      std::make_unique<RenamedFile>(std::move(opened), raw_path));
+}
 
 struct DimensionOutcome {
   Table table;
@@ -212,7 +278,7 @@ struct DimensionOutcome {
 }  // namespace
 
 Result<TrustedResult> RawToTrusted(const lake::LakeLock& lock, Date date,
-                                   const StageOptions& options) {
+                                   const StageOptions& options, const LandingInventory* landing) {
   RETURN_NOT_OK(options.Validate());
   const lake::Lake& lake = lock.lake();
   const int threads = options.ResolvedThreads();
@@ -225,9 +291,17 @@ Result<TrustedResult> RawToTrusted(const lake::LakeLock& lock, Date date,
   for (const Table table : kAllTables) {
     ASSIGN_OR_RETURN(const std::optional<std::string> path, RawFilePath(lake, table, date));
     if (!path) continue;
-    ASSIGN_OR_RETURN(std::unique_ptr<RandomAccessFile> opened, lake.OpenRead(*path));
+    std::unique_ptr<RandomAccessFile> opened;
+    std::optional<LandingFile> used;
+    if (landing != nullptr) {
+      ASSIGN_OR_RETURN(opened, OpenLandingCopy(lake, *landing, table, date, *path, &used));
+    }
+    if (!opened) {
+      ASSIGN_OR_RETURN(opened, lake.OpenRead(*path));
+    }
     input_bytes += opened->size();
-    inputs.push_back(RawInput{table, *path, MonitorReads(std::move(opened), options.control)});
+    inputs.push_back(
+        RawInput{table, *path, MonitorReads(std::move(opened), options.control), std::move(used)});
   }
   options.control.StartPhase("reading raw files", ProgressUnit::kBytes, input_bytes);
   const auto find_input = [&](Table table) -> const RawInput* {
@@ -308,13 +382,18 @@ Result<TrustedResult> RawToTrusted(const lake::LakeLock& lock, Date date,
     EventBuckets event_buckets(
         buckets, lock.NewScratchPath(fmt::format("scratch.events.{}", FormatIsoDate(date))),
         options.memory_budget_bytes / 4, options.spill_compression, threads);
+    read_options.route.parts = buckets;
+    read_options.route.part_of = [buckets](std::string_view user_id) {
+      return UserBucket(user_id, buckets);
+    };
     ASSIGN_OR_RETURN(FileCounters counters,
                      formats::jsonl::ReadEvents(*file, read_options,
                                                 [&](formats::jsonl::EventChunk&& chunk) -> Status {
                                                   RETURN_NOT_OK(options.control.CheckCancelled());
                                                   options.control.Add(0, chunk.counters.rows_in);
                                                   RETURN_NOT_OK(rejects.Add(chunk.rejects));
-                                                  return event_buckets.Add(chunk.kept);
+                                                  return event_buckets.Add(
+                                                      std::move(chunk.kept_parts));
                                                 }));
 
     // Each bucket: drop exact duplicates (first occurrence in file order wins), write it.
@@ -375,6 +454,19 @@ Result<TrustedResult> RawToTrusted(const lake::LakeLock& lock, Date date,
                                         FormatIsoDate(date), expected_rejects, result.rejects));
   }
   partitions.push_back(std::move(rejects_partition));
+  // Bytes read from a landing file are the raw copy's only if the file is still the one
+  // that was copied.
+  for (const RawInput& input : inputs) {
+    if (!input.landing) continue;
+    ASSIGN_OR_RETURN(const bool matches,
+                     LandingStillMatches(lake, *landing, *input.landing, date));
+    if (!matches) {
+      return Status::IOError(fmt::format(
+          "{}: the landing file changed while to-trusted read it in place of its raw copy {}; "
+          "nothing was published, run the pipeline again",
+          input.landing->path, input.path));
+    }
+  }
   // Every partition is staged and verified; publish each in one step. A cancellation is
   // honoured before the first commit, never between two: the date's trusted partitions
   // are published together or not at all.

@@ -11,6 +11,7 @@
 #include "lake/layout.h"
 #include "lake/manifest.h"
 #include "lake/partition_writer.h"
+#include "pipeline/landing.h"
 #include "pipeline/stage_options.h"
 #include "streampro/status.h"
 
@@ -43,7 +44,16 @@ struct TrustedResult {
 ///
 /// Nothing is published unless every file of D was read and every counter invariant
 /// holds; a header without a required column fails the run naming the file.
+///
+/// `landing`: the landing files IngestRaw copied into D's raw partitions earlier in the
+/// same run (the pipeline command), or null. A local landing file that its committed raw
+/// partition still matches (RawCopyMatches: name, size, modification time) is read in
+/// place of its raw copy, under the raw file's name: the raw copy was written around the
+/// page cache, while the landing file's pages were just read through it, so this read
+/// costs no disk reads and no new page-cache pages. The match is checked again after the
+/// read; a landing file changed in between fails the run before anything is published.
 Result<TrustedResult> RawToTrusted(const lake::LakeLock& lock, Date date,
-                                   const StageOptions& options);
+                                   const StageOptions& options,
+                                   const LandingInventory* landing = nullptr);
 
 }  // namespace streampro::pipeline

@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <span>
+#include <vector>
 
 #include "pipeline/user_buckets.h"
 #include "support/temp_dir.h"
@@ -100,6 +102,31 @@ TEST_P(SpillFileTest, RoundTripsLongStringsAndColumnsWithoutNulls) {
   for (int64_t row = 0; row < tail.num_rows(); ++row) expected.AppendRowFrom(tail, row);
   EXPECT_TRUE(read.Equals(expected));
   EXPECT_TRUE(read.Validate().ok());
+}
+
+TEST_P(SpillFileTest, SeveralBatchesMakeOneFrameOfTheirRows) {
+  testing::TempDir dir;
+  auto spill = SpillFile::Create(dir / "bucket.spill", MixedSchema(), GetParam());
+  ASSERT_TRUE(spill.ok());
+  std::vector<RecordBatch> pieces;
+  pieces.push_back(MakeRows(0, 3));
+  pieces.push_back(MakeRows(3, 0));
+  pieces.push_back(MakeRows(3, 500));
+  ASSERT_TRUE(spill->Append(pieces).ok());
+  ASSERT_TRUE(spill->Append(std::span<const RecordBatch>(pieces.data(), 1)).ok());
+  EXPECT_EQ(spill->rows(), 506);
+  RecordBatch read(MixedSchema());
+  ASSERT_TRUE(spill->ReadAllInto(&read).ok());
+  RecordBatch expected = MakeRows(0, 503);
+  const RecordBatch again = MakeRows(0, 3);
+  for (int64_t row = 0; row < again.num_rows(); ++row) expected.AppendRowFrom(again, row);
+  EXPECT_TRUE(read.Equals(expected));
+  EXPECT_TRUE(read.Validate().ok());
+  // One frame of rows 0-2 costs what a single batch of them does (CountsRawAndStoredBytes).
+  auto single = SpillFile::Create(dir / "single.spill", MixedSchema(), GetParam());
+  ASSERT_TRUE(single.ok());
+  ASSERT_TRUE(single->Append(std::span<const RecordBatch>(pieces.data(), 2)).ok());
+  EXPECT_EQ(single->raw_bytes(), 100);
 }
 
 TEST_P(SpillFileTest, AppendsAfterRowsAlreadyInTheTarget) {

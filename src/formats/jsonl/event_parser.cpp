@@ -66,7 +66,16 @@ EventChunk EventChunkParser::Parse(std::string_view text, int64_t first_line) {
   EventChunk out;
   out.first_line = first_line;
   // Typical events are ~250 bytes; reserving avoids regrowth on the hot path.
-  out.kept.Reserve(static_cast<int64_t>(text.size() / 200 + 16));
+  const auto expected_rows = static_cast<int64_t>(text.size() / 200 + 16);
+  if (rules_.route.parts == 0) {
+    out.kept.Reserve(expected_rows);
+  } else {
+    out.kept_parts.reserve(rules_.route.parts);
+    for (uint32_t part = 0; part < rules_.route.parts; ++part) {
+      out.kept_parts.emplace_back(EventsSchema());
+      out.kept_parts.back().Reserve(expected_rows / rules_.route.parts + 16);
+    }
+  }
   int64_t line_number = first_line;
   size_t pos = 0;
   while (pos < text.size()) {
@@ -192,7 +201,9 @@ void EventChunkParser::ParseLine(std::string_view line, int64_t line_number, Eve
   }
 
   ++out->counters.rows_kept;
-  RecordBatch& kept = out->kept;
+  RecordBatch& kept = rules_.route.parts == 0
+                          ? out->kept
+                          : out->kept_parts[rules_.route.part_of(string_of(kUserIdColumn))];
   kept.column(kTimestampColumn).AppendInt64(*micros);
   for (int column = kAccountIdColumn; column < kNumEventJsonFields; ++column) {
     Column& target = kept.column(column);

@@ -1,9 +1,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/file_counters.h"
 #include "formats/common/key_set.h"
@@ -23,7 +25,11 @@ struct EventChunk {
 
   int64_t index = 0;
   int64_t first_line = 1;
+  /// The kept events; empty when EventRules::route is set.
   RecordBatch kept;
+  /// With EventRules::route: the kept events spread over route.parts batches, each in
+  /// file order. Empty otherwise.
+  std::vector<RecordBatch> kept_parts;
   RejectLedger rejects;
   FileCounters counters;
 };
@@ -36,6 +42,14 @@ struct EventRules {
   /// Accepted video ids; null skips the unknown_video check (a non-string video_id is
   /// still unknown_video).
   std::shared_ptr<const KeySet> known_videos;
+  /// When `parts` > 0, a kept event goes to EventChunk::kept_parts[part_of(user_id)]
+  /// (part_of must return less than `parts`) as it is parsed, instead of to `kept`: the
+  /// trusted stage spreads the events over user buckets without copying them again.
+  struct Route {
+    uint32_t parts = 0;
+    std::function<uint32_t(std::string_view user_id)> part_of;
+  };
+  Route route = {};
 };
 
 /// Classifies the lines of one chunk of JSONL by SPEC §7 and fills an EventChunk.

@@ -22,6 +22,15 @@ struct ParsedEventChunk {
 
 }  // namespace
 
+Status EventReadOptions::Validate() const {
+  RETURN_NOT_OK(chunking.Validate());
+  if (route.parts > 0 && (drop_duplicates || !route.part_of)) {
+    return Status::InvalidArgument(
+        "events read into parts need a part_of function and drop_duplicates off");
+  }
+  return Status::OK();
+}
+
 Result<FileCounters> ReadEvents(const RandomAccessFile& file, const EventReadOptions& options,
                                 const std::function<Status(EventChunk&&)>& sink) {
   RETURN_NOT_OK(options.Validate());
@@ -32,7 +41,8 @@ Result<FileCounters> ReadEvents(const RandomAccessFile& file, const EventReadOpt
   std::vector<EventChunkParser> parsers;
   parsers.reserve(static_cast<size_t>(threads));
   for (int t = 0; t < threads; ++t) {
-    parsers.emplace_back(file.name(), EventRules{options.known_users, options.known_videos});
+    parsers.emplace_back(file.name(),
+                         EventRules{options.known_users, options.known_videos, options.route});
   }
   ASSIGN_OR_RETURN(DuplicateFilter duplicates, DuplicateFilter::Make(*EventsSchema()));
   FileCounters total;

@@ -23,8 +23,11 @@ struct EventReadOptions {
   /// Drop exact duplicates within the file (DuplicateFilter) before chunks reach the
   /// sink; they count as rows_duplicate. Off when a later stage deduplicates itself.
   bool drop_duplicates = true;
+  /// Spread kept events over parts as they are parsed (EventRules::Route); needs
+  /// drop_duplicates off.
+  EventRules::Route route;
 
-  Status Validate() const { return chunking.Validate(); }
+  Status Validate() const;
 };
 
 /// Streams an events JSONL file by SPEC §1/§7. Chunks of about chunk_bytes are cut at

@@ -208,11 +208,21 @@ void ColumnChunkWriter::AppendDictionary(const Column& column, int64_t begin, in
       break;
     }
     case StorageKind::kString: {
+      // A value equal to the one before it (a session's device, app, country... on
+      // consecutive rows) takes the same index without hashing and probing.
+      std::string_view previous;
+      uint32_t previous_index = 0;
+      bool has_previous = false;
       for (int64_t i = begin; i < end; ++i) {
         if (!valid(i)) continue;
         const std::string_view v = column.string_value(i);
         page_plain_bytes_ += static_cast<int64_t>(v.size()) + 4;
-        indices_.push_back(InsertString(v));
+        if (!has_previous || v != previous) {
+          previous_index = InsertString(v);
+          previous = v;
+          has_previous = true;
+        }
+        indices_.push_back(previous_index);
       }
       break;
     }

@@ -420,6 +420,65 @@ TEST(EventReaderTest, InvalidOptionsAreRejected) {
   EXPECT_EQ(ReadAllEvents(*file, options).status().code(), StatusCode::kInvalidArgument);
 }
 
+TEST(EventReaderTest, RoutingNeedsAFunctionAndNoDuplicateDropping) {
+  auto file = MakeBufferFile("x.jsonl", Event());
+  EventReadOptions options = Options();
+  options.route.parts = 2;
+  options.route.part_of = [](std::string_view) { return 0u; };
+  EXPECT_EQ(ReadAllEvents(*file, options).status().code(), StatusCode::kInvalidArgument);
+  options.drop_duplicates = false;
+  options.route.part_of = nullptr;
+  EXPECT_EQ(ReadAllEvents(*file, options).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST(EventReaderTest, RoutedRowsAreTheKeptRowsSpreadOverParts) {
+  // u1 -> part 1, u2 -> part 2, part 0 stays empty; each part keeps file order.
+  std::string text;
+  for (int i = 0; i < 40; ++i) {
+    text += fmt::format(
+        R"({{"timestamp":"2025-09-05T10:00:{:02d}Z","user_id":"u{}","event_name":"play","session_id":"s{}"}})",
+        i, 1 + i % 3 % 2, i) + "\n";
+    if (i % 7 == 0) text += "not json\n";
+  }
+  EventReadOptions plain = Options(2, 300);
+  plain.drop_duplicates = false;
+  const EventTable reference = Read(text, plain);
+  ASSERT_EQ(reference.kept.num_rows(), 40);
+  for (int threads : {1, 2}) {
+    EventReadOptions routed = Options(threads, 300);
+    routed.drop_duplicates = false;
+    routed.route.parts = 3;
+    routed.route.part_of = [](std::string_view user) { return user == "u1" ? 1u : 2u; };
+    std::vector<RecordBatch> parts;
+    for (int p = 0; p < 3; ++p) parts.emplace_back(EventsSchema());
+    FileCounters counters;
+    auto file = MakeBufferFile("x.jsonl", text);
+    auto total = ReadEvents(*file, routed, [&](EventChunk&& chunk) {
+      EXPECT_EQ(chunk.kept.num_rows(), 0);
+      EXPECT_EQ(chunk.kept_parts.size(), 3u);
+      for (size_t p = 0; p < chunk.kept_parts.size(); ++p) {
+        for (int64_t row = 0; row < chunk.kept_parts[p].num_rows(); ++row) {
+          parts[p].AppendRowFrom(chunk.kept_parts[p], row);
+        }
+      }
+      counters.Add(chunk.counters);
+      return Status::OK();
+    });
+    ASSERT_TRUE(total.ok()) << total.status().message();
+    EXPECT_EQ(*total, reference.counters);
+    EXPECT_EQ(parts[0].num_rows(), 0);
+    RecordBatch expected_u1(EventsSchema());
+    RecordBatch expected_u2(EventsSchema());
+    for (int64_t row = 0; row < reference.kept.num_rows(); ++row) {
+      const bool u1 = reference.kept.column(kUserIdColumn).string_value(row) == "u1";
+      (u1 ? expected_u1 : expected_u2).AppendRowFrom(reference.kept, row);
+    }
+    EXPECT_EQ(expected_u1.num_rows(), 27);
+    EXPECT_TRUE(parts[1].Equals(expected_u1));
+    EXPECT_TRUE(parts[2].Equals(expected_u2));
+  }
+}
+
 TEST(EventReaderTest, SinkErrorsStopTheRead) {
   auto file = MakeBufferFile("x.jsonl", Event() + "\n" + Event(R"("value":1)") + "\n");
   for (int threads : {1, 3}) {
