@@ -7,8 +7,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "common/progress.h"
@@ -163,6 +168,108 @@ TEST(StageControlTest, ACancelledStagePublishesNothingAndLeavesNothingStaged) {
 
   expect_cancelled(PublishReport(lock, kD1, Options(stop)).status(), 13, "report");
   EXPECT_EQ(partitions("reports", ""), 0u);
+}
+
+// A copy of the golden day D1 in a landing folder the test may change.
+std::string CopyLanding(const testing::TempDir& dir) {
+  const std::string landing = dir.path() + "/landing";
+  std::filesystem::create_directories(landing);
+  for (const char* name : {"users_2025-09-09.csv", "videos_2025-09-09.csv",
+                           "devices_2025-09-09.csv", "events_2025-09-09.jsonl"}) {
+    std::filesystem::copy_file(Golden("multi_date") + "/" + name, landing + "/" + name);
+  }
+  return landing;
+}
+
+// Overwrites the raw copy of D1's events with as many bytes of one unparsable line, so a
+// read of it and a read of the landing file give different counters.
+void SpoilRawEvents(const std::string& lake) {
+  const std::string raw = lake + "/raw/events/ingestion_date=2025-09-09/events_2025-09-09.jsonl";
+  const auto size = std::filesystem::file_size(raw);
+  std::filesystem::permissions(raw, std::filesystem::perms::owner_write,
+                               std::filesystem::perm_options::add);
+  std::ofstream(raw, std::ios::binary | std::ios::trunc) << std::string(size - 1, 'x') << "\n";
+}
+
+const FileCounters& EventCounters(const TrustedResult& result) {
+  return std::find_if(result.tables.begin(), result.tables.end(),
+                      [](const auto& t) { return t.table == Table::kEvents; })
+      ->counters;
+}
+
+// The pipeline hands to-trusted the landing inventory to-raw copied: the landing file is
+// read in place of its raw copy while the raw manifest matches it, and the raw copy once
+// it does not.
+TEST(TrustedFromLandingTest, ReadsTheLandingFileOnlyWhileTheRawCopyMatchesIt) {
+  testing::TempDir dir;
+  const std::string landing = CopyLanding(dir);
+  const std::string lake_path = dir.path() + "/lake";
+  const lake::LakeLock lock = LockLocalLake(lake_path);
+  const LandingInventory inventory = Inventory(landing, kD1);
+  ASSERT_TRUE(IngestRaw(lock, inventory, kD1).ok());
+  SpoilRawEvents(lake_path);
+
+  auto from_landing = RawToTrusted(lock, kD1, Options({}), &inventory);
+  ASSERT_TRUE(from_landing.ok()) << from_landing.status().ToString();
+  EXPECT_EQ(EventCounters(*from_landing).rows_kept, 3);
+  EXPECT_EQ(EventCounters(*from_landing).rows_rejected, 0);
+
+  auto from_raw = RawToTrusted(lock, kD1, Options({}));
+  ASSERT_TRUE(from_raw.ok()) << from_raw.status().ToString();
+  EXPECT_EQ(EventCounters(*from_raw).rows_kept, 0);
+  EXPECT_EQ(EventCounters(*from_raw).rows_rejected, 1);
+
+  // A landing file modified since the copy (a new modification time) is not read.
+  const std::string events = landing + "/events_2025-09-09.jsonl";
+  std::filesystem::last_write_time(events, std::filesystem::last_write_time(events) +
+                                               std::chrono::seconds(5));
+  auto changed = RawToTrusted(lock, kD1, Options({}), &inventory);
+  ASSERT_TRUE(changed.ok()) << changed.status().ToString();
+  EXPECT_EQ(EventCounters(*changed).rows_rejected, 1);
+}
+
+// A landing file that changes while to-trusted reads it fails the stage, and nothing of
+// it is published.
+TEST(TrustedFromLandingTest, ALandingFileChangedDuringTheReadFailsTheStage) {
+  testing::TempDir dir;
+  const std::string landing = CopyLanding(dir);
+  // Enough events that the stage outlasts the watcher's first look (about 40 MB).
+  {
+    std::ofstream events(landing + "/events_2025-09-09.jsonl", std::ios::app);
+    const std::string line =
+        R"({"timestamp":"2025-09-07T10:00:00Z","user_id":"u1","session_id":"m1","event_name":"play"})";
+    for (int i = 0; i < 400000; ++i) events << line << "\n";
+  }
+  const lake::LakeLock lock = LockLocalLake(dir.path() + "/lake");
+  const LandingInventory inventory = Inventory(landing, kD1);
+  ASSERT_TRUE(IngestRaw(lock, inventory, kD1).ok());
+  const size_t published = lock.published().size();
+
+  Progress progress;
+  std::atomic<bool> touched = false;
+  std::atomic<bool> done = false;
+  std::thread watcher([&] {
+    // Once the stage reads (its inputs are open and matched), the file gets a new time.
+    while (!done && progress.Snapshot().phase != "reading raw files") {
+      std::this_thread::sleep_for(std::chrono::microseconds(100));
+    }
+    if (done) return;
+    const std::string events = landing + "/events_2025-09-09.jsonl";
+    std::filesystem::last_write_time(events, std::filesystem::last_write_time(events) +
+                                                 std::chrono::seconds(5));
+    touched = true;
+  });
+  progress.StartStage("to-trusted");
+  const auto result = RawToTrusted(lock, kD1, Options({&progress, nullptr}), &inventory);
+  done = true;
+  watcher.join();
+  ASSERT_TRUE(touched) << "the stage ended before the watcher saw it read";
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), StatusCode::kIOError);
+  EXPECT_NE(result.status().message().find("changed while to-trusted read it"), std::string::npos)
+      << result.status().message();
+  EXPECT_EQ(lock.published().size(), published);
+  EXPECT_TRUE(Staged(lock).empty());
 }
 
 }  // namespace
