@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <span>
 
 namespace streampro::formats {
 
@@ -47,17 +48,22 @@ Status TextChunker::ReadMore(int64_t length) {
     return Status::OK();
   }
   length = std::min(length, remaining);
-  RETURN_NOT_OK(file_.ReadAt(next_offset_, length, &read_buffer_));
-  if (read_buffer_.empty()) {
+  // Read straight behind the bytes already buffered, into room that also holds the
+  // padding Next() adds: the chunk's bytes are copied once, by the read itself.
+  const size_t kept = buffer_.size();
+  const auto wanted = static_cast<size_t>(length);
+  if (buffer_.capacity() < kept + wanted + kChunkPadding) {
+    buffer_.reserve(kept + wanted + kChunkPadding);
+  }
+  buffer_.resize(kept + wanted);
+  ASSIGN_OR_RETURN(const int64_t got,
+                   file_.ReadInto(next_offset_, std::span<char>(buffer_.data() + kept, wanted)));
+  buffer_.resize(kept + static_cast<size_t>(got));
+  if (got == 0) {
     eof_ = true;
     return Status::OK();
   }
-  next_offset_ += static_cast<int64_t>(read_buffer_.size());
-  if (buffer_.empty()) {
-    buffer_.swap(read_buffer_);
-  } else {
-    buffer_.append(read_buffer_);
-  }
+  next_offset_ += got;
   if (next_offset_ >= file_.size()) eof_ = true;
   return Status::OK();
 }

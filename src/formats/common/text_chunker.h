@@ -61,7 +61,6 @@ class TextChunker {
   bool eof_ = false;
 
   std::string buffer_;
-  std::string read_buffer_;
   size_t scanned_ = 0;
   CsvScanState csv_state_ = CsvScanState::kFieldStart;
   /// End (exclusive) of the last complete record in buffer_, 0 if none.

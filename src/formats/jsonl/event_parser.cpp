@@ -37,17 +37,17 @@ EventChunk::EventChunk() : kept(EventsSchema()) {}
 bool IsKnownEventName(std::string_view name) {
   switch (name.size()) {
     case 4:
-      return name == "play" || name == "seek" || name == "like";
+      return SameAs(name, "play") || SameAs(name, "seek") || SameAs(name, "like");
     case 5:
-      return name == "pause" || name == "heart" || name == "error";
+      return SameAs(name, "pause") || SameAs(name, "heart") || SameAs(name, "error");
     case 6:
-      return name == "resume";
+      return SameAs(name, "resume");
     case 10:
-      return name == "watch_time";
+      return SameAs(name, "watch_time");
     case 11:
-      return name == "session_end";
+      return SameAs(name, "session_end");
     case 13:
-      return name == "session_start";
+      return SameAs(name, "session_start");
     default:
       return false;
   }
@@ -170,7 +170,7 @@ void EventChunkParser::ParseLine(std::string_view line, int64_t line_number, Eve
   if (numeric) {
     value = wide_value ? *wide_value : fields[kValueColumn].get_double().value_unsafe();
   }
-  if (event_name == "watch_time") {
+  if (event_name.size() == 10 && SameAs(event_name, "watch_time")) {
     if (!has(kValueColumn)) {
       return Reject(out, line_number, RejectReason::kMissingRequired, kValueColumn, line);
     }
