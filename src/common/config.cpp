@@ -70,7 +70,7 @@ const std::vector<Config::KeyInfo>& Config::KnownKeys() {
       {"STREAMPRO_MEMORY_BUDGET_MB", "512",
        "memory the trusted and enriched stages aim to stay under (sets the user buckets)"},
       {"STREAMPRO_COMPRESSION", "snappy", "Parquet compression: snappy, zstd or none"},
-      {"STREAMPRO_SPILL_COMPRESSION", "zstd",
+      {"STREAMPRO_SPILL_COMPRESSION", "snappy",
        "compression of the scratch files events spill to: snappy, zstd (level 1) or none"},
       {"STREAMPRO_PROGRESS_INTERVAL_MS", "0",
        "milliseconds between progress updates; 0: 250 on a terminal, 10000 otherwise"},

@@ -21,7 +21,7 @@ struct StageOptions {
   /// Parquet compression of every table [STREAMPRO_COMPRESSION].
   parquet::Compression compression = parquet::Compression::kSnappy;
   /// Compression of the trusted stage's spill files [STREAMPRO_SPILL_COMPRESSION].
-  parquet::Compression spill_compression = parquet::Compression::kZstd;
+  parquet::Compression spill_compression = parquet::Compression::kSnappy;
   /// Q3 minimum support [STREAMPRO_MIN_SEGMENT_SESSIONS].
   int64_t min_segment_sessions = 30;
   /// Where the stage counts its work and learns that it should stop (not a setting: the
