@@ -1,10 +1,11 @@
 // Fast libFuzzer target for one JSONL event line through EventChunkParser (SPEC §7),
 // without the file reader's chunking and threads. The first byte picks the line number;
-// the rest, up to the first newline, is the line. The line is classified three ways: with
-// referential checks (users u1, u2 and ""; videos v1, v2), without them, and wrapped in
-// JSON whitespace. Every result must be one kept row or one reject with a SPEC §3 event
-// reason, a kept row must satisfy the event rules, and the three results must agree as
-// the rule order says. Any violation aborts.
+// the rest, up to the first newline, is the line. The line is classified four ways: with
+// referential checks (users u1, u2 and ""; videos v1, v2), without them, without them
+// and routed over three parts by user (EventRules::Route), and wrapped in JSON whitespace.
+// Every result must be one kept row or one reject with a SPEC §3 event reason, a kept row
+// must satisfy the event rules, and the results must agree as the rule order says. Any
+// violation aborts.
 
 #include <array>
 #include <cmath>
@@ -59,8 +60,17 @@ std::shared_ptr<const KeySet> Keys(std::initializer_list<std::string_view> keys)
 struct Fixture {
   jsonl::EventChunkParser with_keys{
       "fuzz.jsonl",
-      jsonl::EventRules{Keys({kUsers[0], kUsers[1], kUsers[2]}), Keys({kVideos[0], kVideos[1]})}};
+      jsonl::EventRules{Keys({kUsers[0], kUsers[1], kUsers[2]}), Keys({kVideos[0], kVideos[1]}), {}}};
   jsonl::EventChunkParser without_keys{"fuzz.jsonl", jsonl::EventRules{}};
+  // Kept rows routed over three parts by user_id length, as the trusted stage routes
+  // them over user buckets.
+  jsonl::EventChunkParser routed{
+      "fuzz.jsonl",
+      jsonl::EventRules{nullptr, nullptr,
+                        jsonl::EventRules::Route{
+                            3, [](std::string_view user) {
+                              return static_cast<uint32_t>(user.size() % 3);
+                            }}}};
 };
 
 Fixture& TheFixture() {
@@ -181,6 +191,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           *with_reason == RejectReason::kUnknownVideo);
   } else {
     Check(checked.kept.Equals(unchecked.kept));
+  }
+
+  // Routing moves a kept row into the part of its user_id and changes nothing else.
+  const jsonl::EventChunk routed = ParseLine(fixture.routed, line, line_number);
+  Check(routed.counters == unchecked.counters);
+  Check(routed.kept.num_rows() == 0 && routed.kept_parts.size() == 3);
+  Check(routed.rejects.batch().Equals(unchecked.rejects.batch()));
+  for (size_t part = 0; part < 3; ++part) {
+    const streampro::RecordBatch& rows = routed.kept_parts[part];
+    Check(rows.Validate().ok());
+    const bool here =
+        !without_reason &&
+        unchecked.kept.column(jsonl::kUserIdColumn).string_value(0).size() % 3 == part;
+    Check(rows.num_rows() == (here ? 1 : 0));
+    if (here) Check(rows.Equals(unchecked.kept));
   }
 
   // JSON whitespace around the object changes nothing but the raw text of a reject.

@@ -127,9 +127,9 @@ void EncodeBatches(std::span<const RecordBatch> batches, const Schema& schema, s
       for (const RecordBatch& batch : batches) {
         const Column& column = batch.column(c);
         const auto offsets = column.string_offsets();
-        out->append(column.string_data().substr(
-            static_cast<size_t>(offsets.front()),
-            static_cast<size_t>(offsets.back() - offsets.front())));
+        out->append(
+            column.string_data().substr(static_cast<size_t>(offsets.front()),
+                                        static_cast<size_t>(offsets.back() - offsets.front())));
       }
     } else {
       for (const RecordBatch& batch : batches) out->append(batch.column(c).raw_values());

@@ -387,14 +387,13 @@ Result<TrustedResult> RawToTrusted(const lake::LakeLock& lock, Date date,
       return UserBucket(user_id, buckets);
     };
     ASSIGN_OR_RETURN(FileCounters counters,
-                     formats::jsonl::ReadEvents(*file, read_options,
-                                                [&](formats::jsonl::EventChunk&& chunk) -> Status {
-                                                  RETURN_NOT_OK(options.control.CheckCancelled());
-                                                  options.control.Add(0, chunk.counters.rows_in);
-                                                  RETURN_NOT_OK(rejects.Add(chunk.rejects));
-                                                  return event_buckets.Add(
-                                                      std::move(chunk.kept_parts));
-                                                }));
+                     formats::jsonl::ReadEvents(
+                         *file, read_options, [&](formats::jsonl::EventChunk&& chunk) -> Status {
+                           RETURN_NOT_OK(options.control.CheckCancelled());
+                           options.control.Add(0, chunk.counters.rows_in);
+                           RETURN_NOT_OK(rejects.Add(chunk.rejects));
+                           return event_buckets.Add(std::move(chunk.kept_parts));
+                         }));
 
     // Each bucket: drop exact duplicates (first occurrence in file order wins), write it.
     ASSIGN_OR_RETURN(auto partition, lake::PartitionWriter::Begin(
@@ -458,8 +457,7 @@ Result<TrustedResult> RawToTrusted(const lake::LakeLock& lock, Date date,
   // that was copied.
   for (const RawInput& input : inputs) {
     if (!input.landing) continue;
-    ASSIGN_OR_RETURN(const bool matches,
-                     LandingStillMatches(lake, *landing, *input.landing, date));
+    ASSIGN_OR_RETURN(const bool matches, LandingStillMatches(lake, *landing, *input.landing, date));
     if (!matches) {
       return Status::IOError(fmt::format(
           "{}: the landing file changed while to-trusted read it in place of its raw copy {}; "

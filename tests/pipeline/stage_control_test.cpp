@@ -221,8 +221,8 @@ TEST(TrustedFromLandingTest, ReadsTheLandingFileOnlyWhileTheRawCopyMatchesIt) {
 
   // A landing file modified since the copy (a new modification time) is not read.
   const std::string events = landing + "/events_2025-09-09.jsonl";
-  std::filesystem::last_write_time(events, std::filesystem::last_write_time(events) +
-                                               std::chrono::seconds(5));
+  std::filesystem::last_write_time(
+      events, std::filesystem::last_write_time(events) + std::chrono::seconds(5));
   auto changed = RawToTrusted(lock, kD1, Options({}), &inventory);
   ASSERT_TRUE(changed.ok()) << changed.status().ToString();
   EXPECT_EQ(EventCounters(*changed).rows_rejected, 1);
@@ -255,8 +255,8 @@ TEST(TrustedFromLandingTest, ALandingFileChangedDuringTheReadFailsTheStage) {
     }
     if (done) return;
     const std::string events = landing + "/events_2025-09-09.jsonl";
-    std::filesystem::last_write_time(events, std::filesystem::last_write_time(events) +
-                                                 std::chrono::seconds(5));
+    std::filesystem::last_write_time(
+        events, std::filesystem::last_write_time(events) + std::chrono::seconds(5));
     touched = true;
   });
   progress.StartStage("to-trusted");

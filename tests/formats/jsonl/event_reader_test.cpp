@@ -435,9 +435,11 @@ TEST(EventReaderTest, RoutedRowsAreTheKeptRowsSpreadOverParts) {
   // u1 -> part 1, u2 -> part 2, part 0 stays empty; each part keeps file order.
   std::string text;
   for (int i = 0; i < 40; ++i) {
-    text += fmt::format(
-        R"({{"timestamp":"2025-09-05T10:00:{:02d}Z","user_id":"u{}","event_name":"play","session_id":"s{}"}})",
-        i, 1 + i % 3 % 2, i) + "\n";
+    text +=
+        fmt::format(
+            R"({{"timestamp":"2025-09-05T10:00:{:02d}Z","user_id":"u{}","event_name":"play","session_id":"s{}"}})",
+            i, 1 + i % 3 % 2, i) +
+        "\n";
     if (i % 7 == 0) text += "not json\n";
   }
   EventReadOptions plain = Options(2, 300);
