@@ -9,7 +9,6 @@
 #include <string>
 
 #include "common/file.h"
-#include "formats/common/batch_select.h"
 #include "formats/common/key_set.h"
 #include "formats/common/reject_ledger.h"
 #include "formats/csv/csv_reader.h"
@@ -383,6 +382,13 @@ Result<TrustedResult> RawToTrusted(const lake::LakeLock& lock, Date date,
         buckets, lock.NewScratchPath(fmt::format("scratch.events.{}", FormatIsoDate(date))),
         options.memory_budget_bytes / 4, options.spill_compression, threads);
     read_options.route.parts = buckets;
+    // Each chunk's rows are spread over every bucket: with many buckets the chunks grow,
+    // so that a bucket's piece of a chunk keeps a few hundred rows (64 KiB of JSON each)
+    // instead of a handful, each piece a batch of its own; a sixteenth of the memory
+    // budget at most.
+    read_options.chunking.chunk_bytes = std::max(
+        read_options.chunking.chunk_bytes,
+        std::min(int64_t{buckets} * (int64_t{64} << 10), options.memory_budget_bytes / 16));
     read_options.route.part_of = [buckets](std::string_view user_id) {
       return UserBucket(user_id, buckets);
     };
