@@ -261,7 +261,11 @@ Status SpillFile::ReadAllInto(RecordBatch* out) const {
 Status SpillFile::AppendBatch(std::string_view bytes, RecordBatch* out) const {
   SpillCursor cursor(bytes, path_);
   ASSIGN_OR_RETURN(const int64_t rows, cursor.Int64());
-  if (rows < 0) return Status::Internal(fmt::format("{}: a spill frame is corrupt", path_));
+  // Every row takes at least one byte of a frame (a length, a value or a bitmap bit of
+  // each column), so a larger count is corrupt before anything is sized by it.
+  if (rows < 0 || static_cast<uint64_t>(rows) > bytes.size()) {
+    return Status::Internal(fmt::format("{}: a spill frame is corrupt", path_));
+  }
   const auto n = static_cast<size_t>(rows);
   std::vector<uint8_t> validity;
   std::vector<int64_t> offsets;
@@ -279,18 +283,23 @@ Status SpillFile::AppendBatch(std::string_view bytes, RecordBatch* out) const {
       ASSIGN_OR_RETURN(const int64_t lengths_size, cursor.Int64());
       ASSIGN_OR_RETURN(const std::string_view lengths,
                        cursor.Take(static_cast<size_t>(std::max<int64_t>(lengths_size, 0))));
+      // The characters' count follows the lengths; no length may run past it.
+      ASSIGN_OR_RETURN(const int64_t chars_size, cursor.Int64());
+      if (chars_size < 0) {
+        return Status::Internal(fmt::format("{}: a spill frame's strings are corrupt", path_));
+      }
       offsets.resize(n + 1);
       offsets[0] = 0;
       size_t at = 0;
       for (size_t i = 0; i < n; ++i) {
         uint64_t length = 0;
-        if (!ReadVarint(lengths, &at, &length)) {
+        if (!ReadVarint(lengths, &at, &length) ||
+            length > static_cast<uint64_t>(chars_size - offsets[i])) {
           return Status::Internal(
               fmt::format("{}: a spill frame's string lengths are corrupt", path_));
         }
         offsets[i + 1] = offsets[i] + static_cast<int64_t>(length);
       }
-      ASSIGN_OR_RETURN(const int64_t chars_size, cursor.Int64());
       if (at != lengths.size() || chars_size != offsets[n]) {
         return Status::Internal(fmt::format("{}: a spill frame's strings are corrupt", path_));
       }

@@ -1,8 +1,11 @@
 #include "pipeline/trusted_stage.h"
 
 #include <fmt/format.h>
+#include <sys/stat.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <span>
@@ -208,13 +211,40 @@ class RejectWriter {
   int64_t rows_ = 0;
 };
 
+// Which file a local path names, and its last change: any write, truncation, rename over
+// it or change of its times gives another value (the change time cannot be set back).
+struct FileIdentity {
+  uint64_t device = 0;
+  uint64_t inode = 0;
+  int64_t change_ns = 0;
+  int64_t size = 0;
+  bool operator==(const FileIdentity&) const = default;
+};
+
+Result<FileIdentity> IdentityOf(const std::string& path) {
+  struct stat info;
+  if (::stat(path.c_str(), &info) != 0) {
+    return Status::IOError(fmt::format("{}: cannot stat: {}", path, std::strerror(errno)));
+  }
+  return FileIdentity{static_cast<uint64_t>(info.st_dev), static_cast<uint64_t>(info.st_ino),
+                      int64_t{info.st_ctim.tv_sec} * 1'000'000'000 + info.st_ctim.tv_nsec,
+                      static_cast<int64_t>(info.st_size)};
+}
+
+// A landing file read in place of its raw copy, and its identity when it was opened.
+struct LandingRead {
+  LandingFile file;
+  std::string path;
+  FileIdentity identity;
+};
+
 // A raw file of D, opened through MonitorReads; `landing` is set when the bytes are read
 // from the landing file the raw file was copied from.
 struct RawInput {
   Table table;
   std::string path;
   std::shared_ptr<RandomAccessFile> file;
-  std::optional<LandingFile> landing;
+  std::optional<LandingRead> landing;
 };
 
 // A file read under another name: the landing copy of a raw file keeps the raw file's
@@ -249,21 +279,25 @@ Result<bool> LandingStillMatches(const lake::Lake& lake, const LandingInventory&
 }
 
 // The local landing file of `table` that D's raw partition was copied from, if it still
-// matches, opened under the raw file's name `raw_path`; else null.
+// matches, opened under the raw file's name `raw_path`; else null. The file's identity
+// must be the same before and after the open, so the open file is the one checked.
 Result<std::unique_ptr<RandomAccessFile>> OpenLandingCopy(const lake::Lake& lake,
                                                           const LandingInventory& inventory,
                                                           Table table, Date date,
                                                           const std::string& raw_path,
-                                                          std::optional<LandingFile>* used) {
+                                                          std::optional<LandingRead>* used) {
   const auto file = std::find_if(inventory.taken.begin(), inventory.taken.end(),
                                  [&](const LandingFile& f) { return f.table == table; });
-  if (file == inventory.taken.end() || !inventory.store->LocalPath(file->key)) {
-    return std::unique_ptr<RandomAccessFile>();
-  }
+  if (file == inventory.taken.end()) return std::unique_ptr<RandomAccessFile>();
+  const std::optional<std::string> local = inventory.store->LocalPath(file->key);
+  if (!local) return std::unique_ptr<RandomAccessFile>();
+  ASSIGN_OR_RETURN(const FileIdentity before, IdentityOf(*local));
   ASSIGN_OR_RETURN(const bool matches, LandingStillMatches(lake, inventory, *file, date));
   if (!matches) return std::unique_ptr<RandomAccessFile>();
   ASSIGN_OR_RETURN(std::unique_ptr<RandomAccessFile> opened, inventory.store->OpenRead(file->key));
-  *used = *file;
+  ASSIGN_OR_RETURN(const FileIdentity after, IdentityOf(*local));
+  if (after != before) return std::unique_ptr<RandomAccessFile>();
+  *used = LandingRead{*file, *local, after};
   return std::unique_ptr<RandomAccessFile>(
       std::make_unique<RenamedFile>(std::move(opened), raw_path));
 }
@@ -291,7 +325,7 @@ Result<TrustedResult> RawToTrusted(const lake::LakeLock& lock, Date date,
     ASSIGN_OR_RETURN(const std::optional<std::string> path, RawFilePath(lake, table, date));
     if (!path) continue;
     std::unique_ptr<RandomAccessFile> opened;
-    std::optional<LandingFile> used;
+    std::optional<LandingRead> used;
     if (landing != nullptr) {
       ASSIGN_OR_RETURN(opened, OpenLandingCopy(lake, *landing, table, date, *path, &used));
     }
@@ -384,11 +418,12 @@ Result<TrustedResult> RawToTrusted(const lake::LakeLock& lock, Date date,
     read_options.route.parts = buckets;
     // Each chunk's rows are spread over every bucket: with many buckets the chunks grow,
     // so that a bucket's piece of a chunk keeps a few hundred rows (64 KiB of JSON each)
-    // instead of a handful, each piece a batch of its own; a sixteenth of the memory
-    // budget at most.
+    // instead of a handful, each piece a batch of its own. The chunks in flight (and the
+    // one being cut) hold a quarter of the memory budget at most.
+    const int64_t in_flight = read_options.chunking.ResolvedMaxInFlight() + 1;
     read_options.chunking.chunk_bytes = std::max(
-        read_options.chunking.chunk_bytes,
-        std::min(int64_t{buckets} * (int64_t{64} << 10), options.memory_budget_bytes / 16));
+        read_options.chunking.chunk_bytes, std::min(int64_t{buckets} * (int64_t{64} << 10),
+                                                    options.memory_budget_bytes / (4 * in_flight)));
     read_options.route.part_of = [buckets](std::string_view user_id) {
       return UserBucket(user_id, buckets);
     };
@@ -460,15 +495,17 @@ Result<TrustedResult> RawToTrusted(const lake::LakeLock& lock, Date date,
   }
   partitions.push_back(std::move(rejects_partition));
   // Bytes read from a landing file are the raw copy's only if the file is still the one
-  // that was copied.
+  // that was copied, unchanged since it was opened.
   for (const RawInput& input : inputs) {
     if (!input.landing) continue;
-    ASSIGN_OR_RETURN(const bool matches, LandingStillMatches(lake, *landing, *input.landing, date));
-    if (!matches) {
+    ASSIGN_OR_RETURN(const bool matches,
+                     LandingStillMatches(lake, *landing, input.landing->file, date));
+    ASSIGN_OR_RETURN(const FileIdentity now, IdentityOf(input.landing->path));
+    if (!matches || now != input.landing->identity) {
       return Status::IOError(fmt::format(
           "{}: the landing file changed while to-trusted read it in place of its raw copy {}; "
           "nothing was published, run the pipeline again",
-          input.landing->path, input.path));
+          input.landing->file.path, input.path));
     }
   }
   // Every partition is staged and verified; publish each in one step. A cancellation is

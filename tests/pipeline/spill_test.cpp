@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -189,6 +190,49 @@ TEST_P(SpillFileTest, ACorruptFileIsAnErrorNamingIt) {
   const Status status = spill->ReadAllInto(&read);
   EXPECT_FALSE(status.ok());
   EXPECT_NE(status.message().find(spill->path()), std::string::npos) << status.message();
+}
+
+// Frames written by hand (kUncompressed) that a bug or a bad disk could leave: each is an
+// Internal error naming the file, never a batch built from it or a crash.
+TEST(SpillFileFrameTest, CorruptCountsAndLengthsAreErrors) {
+  const auto schema =
+      std::make_shared<const Schema>(std::vector<Field>{Field{"name", TypeId::kString, true}});
+  const auto int64_bytes = [](int64_t value) {
+    std::string bytes(sizeof(value), '\0');
+    std::memcpy(bytes.data(), &value, sizeof(value));
+    return bytes;
+  };
+  // A frame of two strings of 7 characters: rows, no-nulls flag, the lengths' byte count,
+  // two one-byte lengths, the characters' count and the characters: 41 bytes.
+  RecordBatch batch(schema);
+  batch.column(0).AppendString("aaaaaaa");
+  batch.column(0).AppendString("bbbbbbb");
+  // Corrupt frames of the same 41 bytes.
+  const std::string huge_length = std::string("\xFB\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\x01", 10);
+  const std::vector<std::string> corrupt = {
+      // Lengths 2^64 - 5 and 10: their sum wraps to the 5 characters there are.
+      int64_bytes(2) + '\0' + int64_bytes(11) + huge_length + '\x0A' + int64_bytes(5) + "abcde",
+      // A row count no frame of this size can hold.
+      int64_bytes(int64_t{1} << 40) + std::string(33, '\0'),
+  };
+  for (const std::string& body : corrupt) {
+    ASSERT_EQ(body.size(), 41u);
+    testing::TempDir dir;
+    auto spill =
+        SpillFile::Create(dir / "bucket.spill", schema, parquet::Compression::kUncompressed);
+    ASSERT_TRUE(spill.ok());
+    ASSERT_TRUE(spill->Append(batch).ok());
+    ASSERT_EQ(spill->bytes(), 16 + 41);
+    {
+      std::fstream file(spill->path(), std::ios::in | std::ios::out | std::ios::binary);
+      const std::string frame = int64_bytes(41) + int64_bytes(41) + body;
+      file.write(frame.data(), static_cast<std::streamsize>(frame.size()));
+    }
+    RecordBatch read(schema);
+    const Status status = spill->ReadAllInto(&read);
+    EXPECT_EQ(status.code(), StatusCode::kInternal) << status.ToString();
+    EXPECT_NE(status.message().find(spill->path()), std::string::npos) << status.message();
+  }
 }
 
 TEST(ColumnAppendColumnTest, CopiesStringsAfterAClear) {

@@ -12,8 +12,8 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <span>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "common/progress.h"
@@ -22,6 +22,7 @@
 #include "pipeline/raw_ingest.h"
 #include "pipeline/report_stage.h"
 #include "pipeline/trusted_stage.h"
+#include "storage/local_store.h"
 #include "support/lake_support.h"
 #include "support/temp_dir.h"
 
@@ -228,42 +229,84 @@ TEST(TrustedFromLandingTest, ReadsTheLandingFileOnlyWhileTheRawCopyMatchesIt) {
   EXPECT_EQ(EventCounters(*changed).rows_rejected, 1);
 }
 
+// A file that gives itself a new modification time at its first read: a landing file
+// changed while to-trusted reads it.
+class TouchedAtFirstRead final : public RandomAccessFile {
+ public:
+  TouchedAtFirstRead(std::unique_ptr<RandomAccessFile> file, std::string path)
+      : file_(std::move(file)), path_(std::move(path)) {}
+  const std::string& name() const override { return file_->name(); }
+  int64_t size() const override { return file_->size(); }
+  Status ReadAt(int64_t offset, int64_t length, std::string* out) const override {
+    Touch();
+    return file_->ReadAt(offset, length, out);
+  }
+  Result<int64_t> ReadInto(int64_t offset, std::span<char> out) const override {
+    Touch();
+    return file_->ReadInto(offset, out);
+  }
+
+ private:
+  void Touch() const {
+    if (touched_.exchange(true)) return;
+    std::filesystem::last_write_time(
+        path_, std::filesystem::last_write_time(path_) + std::chrono::seconds(5));
+  }
+  std::unique_ptr<RandomAccessFile> file_;
+  std::string path_;
+  mutable std::atomic<bool> touched_ = false;
+};
+
+// The local store, except that the file `touched` is opened as a TouchedAtFirstRead.
+class TouchOnReadStore final : public storage::ObjectStore {
+ public:
+  explicit TouchOnReadStore(std::string touched) : touched_(std::move(touched)) {}
+  std::optional<std::string> LocalPath(const std::string& key) const override {
+    return base_.LocalPath(key);
+  }
+  std::string Uri(std::string_view key) const override { return base_.Uri(key); }
+  Result<std::unique_ptr<RandomAccessFile>> OpenRead(const std::string& key) override {
+    ASSIGN_OR_RETURN(std::unique_ptr<RandomAccessFile> opened, base_.OpenRead(key));
+    if (key != touched_) return opened;
+    return std::unique_ptr<RandomAccessFile>(
+        std::make_unique<TouchedAtFirstRead>(std::move(opened), key));
+  }
+  Result<std::unique_ptr<storage::ObjectWriter>> OpenWrite(const std::string& key) override {
+    return base_.OpenWrite(key);
+  }
+  Result<std::optional<storage::ObjectInfo>> Head(const std::string& key) override {
+    return base_.Head(key);
+  }
+  Result<std::vector<storage::ObjectInfo>> List(const std::string& prefix) override {
+    return base_.List(prefix);
+  }
+  Status Delete(const std::string& key) override { return base_.Delete(key); }
+  Status Copy(const std::string& source_key, const std::string& key,
+              std::string_view if_etag) override {
+    return base_.Copy(source_key, key, if_etag);
+  }
+  Result<bool> PutIfAbsent(const std::string& key, std::string_view bytes) override {
+    return base_.PutIfAbsent(key, bytes);
+  }
+
+ private:
+  storage::LocalStore base_;
+  std::string touched_;
+};
+
 // A landing file that changes while to-trusted reads it fails the stage, and nothing of
 // it is published.
 TEST(TrustedFromLandingTest, ALandingFileChangedDuringTheReadFailsTheStage) {
   testing::TempDir dir;
   const std::string landing = CopyLanding(dir);
-  // Enough events that the stage outlasts the watcher's first look (about 40 MB).
-  {
-    std::ofstream events(landing + "/events_2025-09-09.jsonl", std::ios::app);
-    const std::string line =
-        R"({"timestamp":"2025-09-07T10:00:00Z","user_id":"u1","session_id":"m1","event_name":"play"})";
-    for (int i = 0; i < 400000; ++i) events << line << "\n";
-  }
   const lake::LakeLock lock = LockLocalLake(dir.path() + "/lake");
   const LandingInventory inventory = Inventory(landing, kD1);
   ASSERT_TRUE(IngestRaw(lock, inventory, kD1).ok());
   const size_t published = lock.published().size();
 
-  Progress progress;
-  std::atomic<bool> touched = false;
-  std::atomic<bool> done = false;
-  std::thread watcher([&] {
-    // Once the stage reads (its inputs are open and matched), the file gets a new time.
-    while (!done && progress.Snapshot().phase != "reading raw files") {
-      std::this_thread::sleep_for(std::chrono::microseconds(100));
-    }
-    if (done) return;
-    const std::string events = landing + "/events_2025-09-09.jsonl";
-    std::filesystem::last_write_time(
-        events, std::filesystem::last_write_time(events) + std::chrono::seconds(5));
-    touched = true;
-  });
-  progress.StartStage("to-trusted");
-  const auto result = RawToTrusted(lock, kD1, Options({&progress, nullptr}), &inventory);
-  done = true;
-  watcher.join();
-  ASSERT_TRUE(touched) << "the stage ended before the watcher saw it read";
+  LandingInventory touching = inventory;
+  touching.store = std::make_shared<TouchOnReadStore>(landing + "/events_2025-09-09.jsonl");
+  const auto result = RawToTrusted(lock, kD1, Options({}), &touching);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.status().code(), StatusCode::kIOError);
   EXPECT_NE(result.status().message().find("changed while to-trusted read it"), std::string::npos)
