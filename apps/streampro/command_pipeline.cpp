@@ -91,6 +91,12 @@ Result<JobContext> ResolveJob(const CLI::App& command, const JobArgs& args,
 
 namespace {
 
+// Prints `stage <name> <seconds>` on stderr and adds the stage to the run log.
+void ReportStage(const std::string& name, double seconds, JobLog* log) {
+  std::fprintf(stderr, "stage %s %.3f\n", name.c_str(), seconds);
+  if (log != nullptr) log->AddStage(name, seconds);
+}
+
 // Times one stage; Done() prints `stage <name> <seconds>` on stderr for scripts and
 // benchmarks (a failed stage prints only its error) and adds it to the run log. With a
 // monitor, the stage's live progress line lasts as long as the timer.
@@ -113,9 +119,7 @@ class StageTimer {
   }
   Status Done() const {
     EndProgress();
-    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start_;
-    std::fprintf(stderr, "stage %s %.3f\n", name_.c_str(), elapsed.count());
-    if (log_ != nullptr) log_->AddStage(name_, elapsed.count());
+    ReportStage(name_, Seconds(), log_);
     return Status::OK();
   }
   double Seconds() const {
@@ -238,17 +242,16 @@ Status RunLocked(const JobContext& context,
 
 namespace {
 
-Status RunToRaw(const lake::LakeLock& lock, const JobContext& context,
-                const pipeline::LandingInventory& inventory) {
-  StageTimer timer("to-raw", context.monitor, context.log);
+void PrintLandingHeader(const JobContext& context, const pipeline::LandingInventory& inventory) {
   fmt::print(context.progress, "Landing {} for ingestion date {}\n", context.landing,
              FormatIsoDate(context.date));
   for (const auto& skipped : inventory.skipped) {
     fmt::print(context.progress, "  skipped  {}: {}\n", skipped.name, skipped.reason);
   }
-  ASSIGN_OR_RETURN(const std::vector<pipeline::RawFileResult> copied,
-                   pipeline::IngestRaw(lock, inventory, context.date, context.options.control));
-  timer.EndProgress();
+}
+
+void PrintRawSummary(const JobContext& context, const pipeline::LandingInventory& inventory,
+                     const std::vector<pipeline::RawFileResult>& copied) {
   for (const Table table : kAllTables) {
     const auto it =
         std::find_if(copied.begin(), copied.end(), [&](const auto& f) { return f.table == table; });
@@ -266,16 +269,20 @@ Status RunToRaw(const lake::LakeLock& lock, const JobContext& context,
         landing != inventory.taken.end() && landing->undated ? ", undated: taken as this date" : "",
         it->unchanged ? ", unchanged since the last run" : "");
   }
+}
+
+Status RunToRaw(const lake::LakeLock& lock, const JobContext& context,
+                const pipeline::LandingInventory& inventory) {
+  StageTimer timer("to-raw", context.monitor, context.log);
+  PrintLandingHeader(context, inventory);
+  ASSIGN_OR_RETURN(const std::vector<pipeline::RawFileResult> copied,
+                   pipeline::IngestRaw(lock, inventory, context.date, context.options.control));
+  timer.EndProgress();
+  PrintRawSummary(context, inventory, copied);
   return timer.Done();
 }
 
-// `landing`: the inventory to-raw just copied in this run (pipeline), or null.
-Status RunToTrusted(const lake::LakeLock& lock, const JobContext& context,
-                    const pipeline::LandingInventory* landing = nullptr) {
-  StageTimer timer("to-trusted", context.monitor, context.log);
-  ASSIGN_OR_RETURN(const pipeline::TrustedResult result,
-                   pipeline::RawToTrusted(lock, context.date, context.options, landing));
-  timer.EndProgress();
+void PrintTrustedSummary(const JobContext& context, const pipeline::TrustedResult& result) {
   fmt::print(context.progress, "Trusted {}:\n", FormatIsoDate(context.date));
   if (result.tables.empty()) fmt::print(context.progress, "  no raw files for this date\n");
   for (const auto& table : result.tables) {
@@ -296,6 +303,40 @@ Status RunToTrusted(const lake::LakeLock& lock, const JobContext& context,
       logged->tables.emplace_back(std::string(TableName(table.table)), table.counters);
     }
   }
+}
+
+// `landing`: the inventory to-raw just copied in this run (pipeline), or null.
+Status RunToTrusted(const lake::LakeLock& lock, const JobContext& context,
+                    const pipeline::LandingInventory* landing = nullptr) {
+  StageTimer timer("to-trusted", context.monitor, context.log);
+  ASSIGN_OR_RETURN(const pipeline::TrustedResult result,
+                   pipeline::RawToTrusted(lock, context.date, context.options, landing));
+  timer.EndProgress();
+  PrintTrustedSummary(context, result);
+  return timer.Done();
+}
+
+// The pipeline's to-raw and to-trusted: at once when the lake and the landing files are
+// local (pipeline::IngestRawBesideTrusted), else one after the other. Both print what
+// they print when run alone, in the same order; run at once, the progress line follows
+// to-trusted, and the `stage to-raw` line gives the time until to-raw had published,
+// counted from the start of both.
+Status RunToRawAndTrusted(const lake::LakeLock& lock, const JobContext& context,
+                          const pipeline::LandingInventory& inventory) {
+  if (!pipeline::CanIngestRawBesideTrusted(lock, inventory)) {
+    RETURN_NOT_OK(RunToRaw(lock, context, inventory));
+    return RunToTrusted(lock, context, &inventory);
+  }
+  StageTimer timer("to-trusted", context.monitor, context.log);
+  PrintLandingHeader(context, inventory);
+  const pipeline::RawAndTrustedResult result =
+      pipeline::IngestRawBesideTrusted(lock, inventory, context.date, context.options);
+  timer.EndProgress();
+  RETURN_NOT_OK(result.raw.status());
+  PrintRawSummary(context, inventory, *result.raw);
+  ReportStage("to-raw", result.raw_seconds.count(), context.log);
+  RETURN_NOT_OK(result.trusted.status());
+  PrintTrustedSummary(context, *result.trusted);
   return timer.Done();
 }
 
@@ -443,8 +484,7 @@ Result<std::unique_ptr<RunMonitor>> StartMonitor(bool quiet, JobContext* context
 Result<report::Report> RunPipelineDate(const lake::LakeLock& lock, const JobContext& context,
                                        const pipeline::LandingInventory& inventory) {
   StageTimer total("total", nullptr, nullptr);
-  RETURN_NOT_OK(RunToRaw(lock, context, inventory));
-  RETURN_NOT_OK(RunToTrusted(lock, context, &inventory));
+  RETURN_NOT_OK(RunToRawAndTrusted(lock, context, inventory));
   RETURN_NOT_OK(RunToEnriched(lock, context));
   ASSIGN_OR_RETURN(report::Report built, RunReport(lock, context));
   RETURN_NOT_OK(total.Done());

@@ -49,7 +49,7 @@ Result<RawFileResult> IngestOne(const LakeLock& lock, const storage::ObjectRef& 
   RawFileResult result;
   result.table = file.table;
   result.landing_name = file.name;
-  result.raw_path = storage::JoinUri(lock.lake().PartitionUri(table, date), file.name);
+  result.raw_path = RawFileUri(lock.lake(), file, date);
 
   ASSIGN_OR_RETURN(const std::optional<storage::ObjectInfo> info, landing.store->Head(landing.key));
   if (!info) return Status::NotFound(fmt::format("{}: the landing file is gone", file.path));
@@ -88,6 +88,10 @@ Result<RawFileResult> IngestOne(const LakeLock& lock, const storage::ObjectRef& 
 }
 
 }  // namespace
+
+std::string RawFileUri(const lake::Lake& lake, const LandingFile& file, Date date) {
+  return storage::JoinUri(lake.PartitionUri(catalog::RawTable(file.table), date), file.name);
+}
 
 bool RawCopyMatches(const PartitionManifest& manifest, const LandingFile& file,
                     const storage::ObjectInfo& info) {

@@ -57,6 +57,10 @@ Result<std::vector<RawFileResult>> IngestRaw(const lake::LakeLock& lock,
 bool RawCopyMatches(const lake::PartitionManifest& manifest, const LandingFile& file,
                     const storage::ObjectInfo& info);
 
+/// Where IngestRaw publishes the landing file `file` for `date`:
+/// `{root}/raw/{table}/ingestion_date=D/{file.name}`.
+std::string RawFileUri(const lake::Lake& lake, const LandingFile& file, Date date);
+
 /// Copy buffer size of IngestRaw (large reads keep the copy at disk speed).
 inline constexpr size_t kRawCopyBufferBytes = size_t{32} << 20;
 

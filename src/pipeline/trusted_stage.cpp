@@ -5,11 +5,13 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
+#include <thread>
 
 #include "common/file.h"
 #include "formats/common/key_set.h"
@@ -23,6 +25,7 @@
 #include "pipeline/parallel_for.h"
 #include "pipeline/partition_io.h"
 #include "pipeline/raw_ingest.h"
+#include "pipeline/read_pacer.h"
 #include "pipeline/spill.h"
 #include "pipeline/user_buckets.h"
 
@@ -31,6 +34,10 @@ namespace streampro::pipeline {
 namespace {
 
 using formats::RejectLedger;
+
+// How far to-raw's copy may read ahead of to-trusted's parse beside it: a few chunks of
+// either, far less than the page cache's inactive list even on a small machine.
+constexpr int64_t kPaceWindowBytes = int64_t{256} << 20;
 
 // Rejects are written in row groups of this many rows as they arrive.
 constexpr int64_t kRejectFlushRows = 1 << 16;
@@ -278,22 +285,30 @@ Result<bool> LandingStillMatches(const lake::Lake& lake, const LandingInventory&
   return info.has_value() && RawCopyMatches(*manifest, file, *info);
 }
 
-// The local landing file of `table` that D's raw partition was copied from, if it still
-// matches, opened under the raw file's name `raw_path`; else null. The file's identity
-// must be the same before and after the open, so the open file is the one checked.
-Result<std::unique_ptr<RandomAccessFile>> OpenLandingCopy(const lake::Lake& lake,
-                                                          const LandingInventory& inventory,
-                                                          Table table, Date date,
-                                                          const std::string& raw_path,
-                                                          std::optional<LandingRead>* used) {
+// The landing file of `table` in `inventory`, or null.
+const LandingFile* TakenFile(const LandingInventory& inventory, Table table) {
   const auto file = std::find_if(inventory.taken.begin(), inventory.taken.end(),
                                  [&](const LandingFile& f) { return f.table == table; });
-  if (file == inventory.taken.end()) return std::unique_ptr<RandomAccessFile>();
+  return file == inventory.taken.end() ? nullptr : &*file;
+}
+
+// The local landing file of `table` that D's raw partition was copied from, if it still
+// matches, opened under the raw file's name `raw_path`; else null. With `raw_beside`
+// (to-raw of D is still copying it) the match is not checked here: the caller checks it
+// once to-raw has committed. The file's identity must be the same before and after the
+// open, so the open file is the one checked.
+Result<std::unique_ptr<RandomAccessFile>> OpenLandingCopy(
+    const lake::Lake& lake, const LandingInventory& inventory, Table table, Date date,
+    const std::string& raw_path, bool raw_beside, std::optional<LandingRead>* used) {
+  const LandingFile* file = TakenFile(inventory, table);
+  if (file == nullptr) return std::unique_ptr<RandomAccessFile>();
   const std::optional<std::string> local = inventory.store->LocalPath(file->key);
   if (!local) return std::unique_ptr<RandomAccessFile>();
   ASSIGN_OR_RETURN(const FileIdentity before, IdentityOf(*local));
-  ASSIGN_OR_RETURN(const bool matches, LandingStillMatches(lake, inventory, *file, date));
-  if (!matches) return std::unique_ptr<RandomAccessFile>();
+  if (!raw_beside) {
+    ASSIGN_OR_RETURN(const bool matches, LandingStillMatches(lake, inventory, *file, date));
+    if (!matches) return std::unique_ptr<RandomAccessFile>();
+  }
   ASSIGN_OR_RETURN(std::unique_ptr<RandomAccessFile> opened, inventory.store->OpenRead(file->key));
   ASSIGN_OR_RETURN(const FileIdentity after, IdentityOf(*local));
   if (after != before) return std::unique_ptr<RandomAccessFile>();
@@ -308,26 +323,43 @@ struct DimensionOutcome {
   formats::csv::DimensionTable data;
 };
 
-}  // namespace
-
-Result<TrustedResult> RawToTrusted(const lake::LakeLock& lock, Date date,
-                                   const StageOptions& options, const LandingInventory* landing) {
+// RawToTrusted; with `raw_finished` set, to-raw of D runs on another thread and copies the
+// taken landing files (all local) while this reads them. raw_finished() waits for it and
+// returns its status; it is called before anything is published.
+Result<TrustedResult> ToTrusted(const lake::LakeLock& lock, Date date, const StageOptions& options,
+                                const LandingInventory* landing,
+                                const std::function<Status()>& raw_finished) {
   RETURN_NOT_OK(options.Validate());
   const lake::Lake& lake = lock.lake();
   const int threads = options.ResolvedThreads();
   const parquet::WriterOptions parquet_options = options.ParquetOptions();
+  const bool raw_beside = static_cast<bool>(raw_finished);
 
   // The raw files of D, opened first so that progress knows the bytes to read; reads
   // count into it and stop once the run is cancelled.
   std::vector<RawInput> inputs;
   int64_t input_bytes = 0;
   for (const Table table : kAllTables) {
-    ASSIGN_OR_RETURN(const std::optional<std::string> path, RawFilePath(lake, table, date));
+    std::optional<std::string> path;
+    const LandingFile* taken = landing != nullptr ? TakenFile(*landing, table) : nullptr;
+    if (raw_beside && taken != nullptr) {
+      // Where to-raw is publishing it (checked against its manifest before the commit).
+      path = RawFileUri(lake, *taken, date);
+    } else {
+      ASSIGN_OR_RETURN(path, RawFilePath(lake, table, date));
+    }
     if (!path) continue;
     std::unique_ptr<RandomAccessFile> opened;
     std::optional<LandingRead> used;
     if (landing != nullptr) {
-      ASSIGN_OR_RETURN(opened, OpenLandingCopy(lake, *landing, table, date, *path, &used));
+      ASSIGN_OR_RETURN(opened,
+                       OpenLandingCopy(lake, *landing, table, date, *path, raw_beside, &used));
+    }
+    if (!opened && raw_beside && taken != nullptr) {
+      return Status::IOError(fmt::format(
+          "{}: the landing file changed while to-trusted opened it; nothing was published, run "
+          "the pipeline again",
+          taken->path));
     }
     if (!opened) {
       ASSIGN_OR_RETURN(opened, lake.OpenRead(*path));
@@ -494,10 +526,19 @@ Result<TrustedResult> RawToTrusted(const lake::LakeLock& lock, Date date,
                                         FormatIsoDate(date), expected_rejects, result.rejects));
   }
   partitions.push_back(std::move(rejects_partition));
+  if (raw_beside) RETURN_NOT_OK(raw_finished());
   // Bytes read from a landing file are the raw copy's only if the file is still the one
   // that was copied, unchanged since it was opened.
   for (const RawInput& input : inputs) {
     if (!input.landing) continue;
+    if (raw_beside) {
+      ASSIGN_OR_RETURN(const std::optional<std::string> committed,
+                       RawFilePath(lake, input.table, date));
+      if (committed != input.path) {
+        return Status::Internal(fmt::format("{}: to-raw published {} instead", input.path,
+                                            committed.value_or("nothing")));
+      }
+    }
     ASSIGN_OR_RETURN(const bool matches,
                      LandingStillMatches(lake, *landing, input.landing->file, date));
     ASSIGN_OR_RETURN(const FileIdentity now, IdentityOf(input.landing->path));
@@ -513,6 +554,56 @@ Result<TrustedResult> RawToTrusted(const lake::LakeLock& lock, Date date,
   // are published together or not at all.
   RETURN_NOT_OK(options.control.CheckCancelled());
   for (auto& partition : partitions) RETURN_NOT_OK(partition->Commit());
+  return result;
+}
+
+}  // namespace
+
+Result<TrustedResult> RawToTrusted(const lake::LakeLock& lock, Date date,
+                                   const StageOptions& options, const LandingInventory* landing) {
+  return ToTrusted(lock, date, options, landing, {});
+}
+
+bool CanIngestRawBesideTrusted(const lake::LakeLock& lock, const LandingInventory& inventory) {
+  return !lock.remote() &&
+         std::all_of(inventory.taken.begin(), inventory.taken.end(), [&](const LandingFile& file) {
+           return inventory.store->LocalPath(file.key).has_value();
+         });
+}
+
+RawAndTrustedResult IngestRawBesideTrusted(const lake::LakeLock& lock,
+                                           const LandingInventory& inventory, Date date,
+                                           const StageOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  RawAndTrustedResult result;
+  if (!CanIngestRawBesideTrusted(lock, inventory)) {
+    result.raw = Status::InvalidArgument(
+        "to-raw beside to-trusted needs a local lake and local landing files");
+    result.trusted = result.raw.status();
+    return result;
+  }
+  // The copy reads each file at most kPaceWindowBytes ahead of the parse, so the parse
+  // finds the copy's pages in the page cache (read_pacer.h).
+  const ReadPacer pacer(kPaceWindowBytes);
+  LandingInventory copied = inventory;
+  copied.store = pacer.Leader(inventory.store);
+  LandingInventory parsed = inventory;
+  parsed.store = pacer.Follower(inventory.store);
+  // to-raw reports no progress of its own (the display follows to-trusted's reads of the
+  // same files) and stops when the run is cancelled.
+  const RunControl raw_control{nullptr, options.control.cancellation};
+  std::thread copier([&] {
+    result.raw = IngestRaw(lock, copied, date, raw_control);
+    result.raw_seconds = std::chrono::steady_clock::now() - start;
+  });
+  const auto raw_finished = [&]() -> Status {
+    pacer.ReleaseLeader();
+    if (copier.joinable()) copier.join();
+    return result.raw.status();
+  };
+  result.trusted = ToTrusted(lock, date, options, &parsed, raw_finished);
+  // to-raw's error comes first, as when the stages run one after the other.
+  if (const Status raw = raw_finished(); !raw.ok()) result.trusted = raw;
   return result;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "lake/manifest.h"
 #include "lake/partition_writer.h"
 #include "pipeline/landing.h"
+#include "pipeline/raw_ingest.h"
 #include "pipeline/stage_options.h"
 #include "streampro/status.h"
 
@@ -55,5 +57,36 @@ struct TrustedResult {
 Result<TrustedResult> RawToTrusted(const lake::LakeLock& lock, Date date,
                                    const StageOptions& options,
                                    const LandingInventory* landing = nullptr);
+
+/// What IngestRawBesideTrusted did.
+struct RawAndTrustedResult {
+  Result<std::vector<RawFileResult>> raw = Status::Internal("to-raw did not run");
+  /// From the call until to-raw had finished.
+  std::chrono::duration<double> raw_seconds{0};
+  /// to-raw's error when it failed (to-trusted publishes nothing then), else to-trusted's
+  /// outcome.
+  Result<TrustedResult> trusted = Status::Internal("to-trusted did not run");
+};
+
+/// Whether IngestRawBesideTrusted can take D: a local lake, and every taken landing file
+/// local.
+bool CanIngestRawBesideTrusted(const lake::LakeLock& lock, const LandingInventory& inventory);
+
+/// IngestRaw(lock, inventory, date) and RawToTrusted(lock, date, options, &inventory) at
+/// once, with the outcome of the two calls one after the other: to-raw's partitions are
+/// published (or not) as IngestRaw alone would publish them, whatever to-trusted does, and
+/// to-trusted publishes only after to-raw has published every file it read. Requires
+/// CanIngestRawBesideTrusted (else InvalidArgument).
+///
+/// IngestRaw runs on a thread of its own (without progress of its own; cancelled with the
+/// run) while to-trusted reads each landing file as it is copied: each file is read from
+/// the disk once, and its pages are still in the page cache for the second reader even
+/// when the day's files do not fit in memory. Before it publishes, to-trusted waits for
+/// to-raw and checks, as RawToTrusted does, that each committed raw partition holds the
+/// landing file it read (RawCopyMatches) under the path it recorded, and that the file's
+/// identity (inode, change time, size) is still the one it had when opened.
+RawAndTrustedResult IngestRawBesideTrusted(const lake::LakeLock& lock,
+                                           const LandingInventory& inventory, Date date,
+                                           const StageOptions& options);
 
 }  // namespace streampro::pipeline

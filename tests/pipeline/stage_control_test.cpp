@@ -12,6 +12,8 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <map>
 #include <span>
 #include <string>
 #include <vector>
@@ -229,6 +231,90 @@ TEST(TrustedFromLandingTest, ReadsTheLandingFileOnlyWhileTheRawCopyMatchesIt) {
   EXPECT_EQ(EventCounters(*changed).rows_rejected, 1);
 }
 
+// The bytes of every file under `root`, by path relative to it; `_manifest.json` is left
+// out (it records commit times).
+std::map<std::string, std::string> DataFiles(const std::string& root) {
+  std::map<std::string, std::string> files;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
+    if (!entry.is_regular_file() || entry.path().filename() == "_manifest.json") continue;
+    const std::string relative = std::filesystem::relative(entry.path(), root).string();
+    if (relative.starts_with("_")) continue;  // the lock, staging and run folders
+    std::ifstream in(entry.path(), std::ios::binary);
+    files[relative] = std::string(std::istreambuf_iterator<char>(in), {});
+  }
+  return files;
+}
+
+// to-raw beside to-trusted (the pipeline command on a local lake) publishes what the two
+// stages publish one after the other: the same raw copies and the same trusted files,
+// byte for byte; the counts are the golden day's (3 events, none rejected).
+TEST(RawBesideTrustedTest, PublishesWhatTheStagesPublishOneAfterTheOther) {
+  testing::TempDir dir;
+  const std::string landing = CopyLanding(dir);
+  const LandingInventory inventory = Inventory(landing, kD1);
+  const std::string beside_root = dir.path() + "/beside";
+  const std::string after_root = dir.path() + "/after";
+  {
+    const lake::LakeLock lock = LockLocalLake(beside_root);
+    ASSERT_TRUE(CanIngestRawBesideTrusted(lock, inventory));
+    const RawAndTrustedResult result = IngestRawBesideTrusted(lock, inventory, kD1, Options({}));
+    ASSERT_TRUE(result.raw.ok()) << result.raw.status().ToString();
+    ASSERT_TRUE(result.trusted.ok()) << result.trusted.status().ToString();
+    EXPECT_EQ(result.raw->size(), 4u);
+    EXPECT_GT(result.raw_seconds.count(), 0.0);
+    EXPECT_EQ(EventCounters(*result.trusted).rows_kept, 3);
+    EXPECT_EQ(EventCounters(*result.trusted).rows_rejected, 0);
+    EXPECT_EQ(lock.published().size(), 9u);  // four raw, four trusted and _rejects
+    EXPECT_TRUE(Staged(lock).empty());
+  }
+  {
+    const lake::LakeLock lock = LockLocalLake(after_root);
+    ASSERT_TRUE(IngestRaw(lock, inventory, kD1).ok());
+    ASSERT_TRUE(RawToTrusted(lock, kD1, Options({})).ok());
+  }
+  // The rejects name the lake's raw files, so the two lakes' rejects differ by their root;
+  // the golden day has none.
+  const auto beside = DataFiles(beside_root);
+  EXPECT_EQ(beside.size(), 9u);
+  EXPECT_EQ(beside, DataFiles(after_root));
+}
+
+// to-trusted fails (a users file without a required column) while to-raw copies beside
+// it: to-raw's four partitions are published as when it runs alone, to-trusted's error is
+// the outcome, and nothing of to-trusted is published or left staged.
+TEST(RawBesideTrustedTest, AFailedTrustedStageLeavesTheRawCopiesPublished) {
+  testing::TempDir dir;
+  const std::string landing = CopyLanding(dir);
+  std::ofstream(landing + "/users_2025-09-09.csv", std::ios::trunc)
+      << "user_id,subscription_tier\nu1,Free\n";
+  const lake::LakeLock lock = LockLocalLake(dir.path() + "/lake");
+  const RawAndTrustedResult result =
+      IngestRawBesideTrusted(lock, Inventory(landing, kD1), kD1, Options({}));
+  ASSERT_TRUE(result.raw.ok()) << result.raw.status().ToString();
+  ASSERT_FALSE(result.trusted.ok());
+  EXPECT_NE(result.trusted.status().message().find("signup_date"), std::string::npos)
+      << result.trusted.status().message();
+  EXPECT_EQ(lock.published().size(), 4u);
+  EXPECT_EQ(ListPartitions(dir.path() + "/lake", "raw", "events")->size(), 1u);
+  EXPECT_EQ(ListPartitions(dir.path() + "/lake", "trusted", "_rejects")->size(), 0u);
+  EXPECT_TRUE(Staged(lock).empty());
+}
+
+// Both stages, cancelled before they start: Cancelled, nothing published, nothing staged.
+TEST(RawBesideTrustedTest, ACancelledRunPublishesNothing) {
+  testing::TempDir dir;
+  const std::string landing = CopyLanding(dir);
+  const lake::LakeLock lock = LockLocalLake(dir.path() + "/lake");
+  CancellationToken cancelled;
+  cancelled.Cancel("interrupted by SIGINT");
+  const RawAndTrustedResult result =
+      IngestRawBesideTrusted(lock, Inventory(landing, kD1), kD1, Options({nullptr, &cancelled}));
+  EXPECT_EQ(result.raw.status().code(), StatusCode::kCancelled);
+  EXPECT_EQ(result.trusted.status().code(), StatusCode::kCancelled);
+  EXPECT_TRUE(lock.published().empty());
+  EXPECT_TRUE(Staged(lock).empty());
+}
+
 // A file that gives itself a new modification time at its first read: a landing file
 // changed while to-trusted reads it.
 class TouchedAtFirstRead final : public RandomAccessFile {
@@ -312,6 +398,27 @@ TEST(TrustedFromLandingTest, ALandingFileChangedDuringTheReadFailsTheStage) {
   EXPECT_NE(result.status().message().find("changed while to-trusted read it"), std::string::npos)
       << result.status().message();
   EXPECT_EQ(lock.published().size(), published);
+  EXPECT_TRUE(Staged(lock).empty());
+}
+
+// A landing file that changes while to-raw copies it beside to-trusted (each reader of
+// the test store touches it at its first read): to-raw's error is the outcome, and
+// neither the events copy nor anything of to-trusted is published.
+TEST(RawBesideTrustedTest, ALandingFileChangedDuringTheCopyPublishesNoEventsAndNoTrusted) {
+  testing::TempDir dir;
+  const std::string landing = CopyLanding(dir);
+  const lake::LakeLock lock = LockLocalLake(dir.path() + "/lake");
+  LandingInventory touching = Inventory(landing, kD1);
+  touching.store = std::make_shared<TouchOnReadStore>(landing + "/events_2025-09-09.jsonl");
+  const RawAndTrustedResult result = IngestRawBesideTrusted(lock, touching, kD1, Options({}));
+  ASSERT_FALSE(result.raw.ok());
+  EXPECT_EQ(result.raw.status().code(), StatusCode::kIOError);
+  EXPECT_NE(result.raw.status().message().find("changed while it was copied"), std::string::npos)
+      << result.raw.status().message();
+  EXPECT_EQ(result.trusted.status().message(), result.raw.status().message());
+  EXPECT_EQ(lock.published().size(), 3u);  // users, videos, devices
+  EXPECT_EQ(ListPartitions(dir.path() + "/lake", "raw", "events")->size(), 0u);
+  EXPECT_EQ(ListPartitions(dir.path() + "/lake", "trusted", "events")->size(), 0u);
   EXPECT_TRUE(Staged(lock).empty());
 }
 
