@@ -11,6 +11,8 @@
 #include <string>
 #include <utility>
 
+#include "storage/forwarding_store.h"
+
 namespace streampro::pipeline {
 
 namespace {
@@ -132,16 +134,12 @@ class PacedFile final : public RandomAccessFile {
 };
 
 // `base`, whose OpenRead gives PacedFiles of one role.
-class PacedStore final : public storage::ObjectStore {
+class PacedStore final : public storage::ForwardingStore {
  public:
   PacedStore(std::shared_ptr<ObjectStore> base, std::shared_ptr<ReadPacer::Shared> shared,
              Role role)
-      : base_(std::move(base)), shared_(std::move(shared)), role_(role) {}
+      : ForwardingStore(std::move(base)), shared_(std::move(shared)), role_(role) {}
 
-  std::optional<std::string> LocalPath(const std::string& key) const override {
-    return base_->LocalPath(key);
-  }
-  std::string Uri(std::string_view key) const override { return base_->Uri(key); }
   Result<std::unique_ptr<RandomAccessFile>> OpenRead(const std::string& key) override {
     ASSIGN_OR_RETURN(std::unique_ptr<RandomAccessFile> opened, base_->OpenRead(key));
     ReadPacer::Shared::Track* track;
@@ -152,37 +150,8 @@ class PacedStore final : public storage::ObjectStore {
     return std::unique_ptr<RandomAccessFile>(
         std::make_unique<PacedFile>(std::move(opened), shared_, track, role_));
   }
-  Result<std::string> ReadAll(const std::string& key) override { return base_->ReadAll(key); }
-  Result<std::unique_ptr<storage::ObjectWriter>> OpenWrite(const std::string& key) override {
-    return base_->OpenWrite(key);
-  }
-  Result<std::unique_ptr<storage::ObjectWriter>> OpenBulkWrite(const std::string& key) override {
-    return base_->OpenBulkWrite(key);
-  }
-  Result<std::optional<storage::ObjectInfo>> Head(const std::string& key) override {
-    return base_->Head(key);
-  }
-  Result<std::vector<storage::ObjectInfo>> List(const std::string& prefix) override {
-    return base_->List(prefix);
-  }
-  Status Delete(const std::string& key) override { return base_->Delete(key); }
-  Status Copy(const std::string& source_key, const std::string& key,
-              std::string_view if_etag) override {
-    return base_->Copy(source_key, key, if_etag);
-  }
-  Status Link(const std::string& source_key, const std::string& key) override {
-    return base_->Link(source_key, key);
-  }
-  Result<bool> PutIfAbsent(const std::string& key, std::string_view bytes) override {
-    return base_->PutIfAbsent(key, bytes);
-  }
-  Result<bool> CopyFromStore(const ObjectStore& source, const std::string& source_key,
-                             const std::string& key, std::string_view if_etag) override {
-    return base_->CopyFromStore(source, source_key, key, if_etag);
-  }
 
  private:
-  std::shared_ptr<ObjectStore> base_;
   std::shared_ptr<ReadPacer::Shared> shared_;
   Role role_;
 };

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <optional>
 
+#include "storage/forwarding_store.h"
 #include "streampro/object_store.h"
 
 namespace streampro::storage {
@@ -24,32 +25,19 @@ struct FaultPlan {
   std::string key_filter;
 };
 
-class FaultInjectingStore final : public ObjectStore {
+class FaultInjectingStore final : public ForwardingStore {
  public:
   FaultInjectingStore(std::shared_ptr<ObjectStore> base, FaultPlan plan)
-      : base_(std::move(base)), plan_(std::move(plan)) {}
+      : ForwardingStore(std::move(base)), plan_(std::move(plan)) {}
 
-  std::optional<std::string> LocalPath(const std::string& key) const override {
-    return base_->LocalPath(key);
-  }
-  std::string Uri(std::string_view key) const override { return base_->Uri(key); }
-  Result<std::unique_ptr<RandomAccessFile>> OpenRead(const std::string& key) override {
-    return base_->OpenRead(key);
-  }
-  Result<std::string> ReadAll(const std::string& key) override { return base_->ReadAll(key); }
   Result<std::unique_ptr<ObjectWriter>> OpenWrite(const std::string& key) override;
-  Result<std::optional<ObjectInfo>> Head(const std::string& key) override {
-    return base_->Head(key);
-  }
-  Result<std::vector<ObjectInfo>> List(const std::string& prefix) override {
-    return base_->List(prefix);
+  /// Through OpenWrite, so bulk writes count and fail like the others.
+  Result<std::unique_ptr<ObjectWriter>> OpenBulkWrite(const std::string& key) override {
+    return OpenWrite(key);
   }
   Status Delete(const std::string& key) override;
   Status Copy(const std::string& source_key, const std::string& key,
               std::string_view if_etag) override;
-  Status Link(const std::string& source_key, const std::string& key) override {
-    return base_->Link(source_key, key);
-  }
   Result<bool> PutIfAbsent(const std::string& key, std::string_view bytes) override;
   Result<bool> CopyFromStore(const ObjectStore& source, const std::string& source_key,
                              const std::string& key, std::string_view if_etag) override;
@@ -57,10 +45,8 @@ class FaultInjectingStore final : public ObjectStore {
   enum class Fault : uint8_t { kNone, kFail, kCutShort, kLoseReply };
   /// Counts one write of `key` and says which fault it gets.
   Fault NextWrite(const std::string& key);
-  ObjectStore& base() { return *base_; }
 
  private:
-  std::shared_ptr<ObjectStore> base_;
   FaultPlan plan_;
   std::atomic<int64_t> writes_{0};
 };

@@ -24,6 +24,7 @@
 #include "pipeline/raw_ingest.h"
 #include "pipeline/report_stage.h"
 #include "pipeline/trusted_stage.h"
+#include "storage/forwarding_store.h"
 #include "storage/local_store.h"
 #include "support/lake_support.h"
 #include "support/temp_dir.h"
@@ -344,39 +345,18 @@ class TouchedAtFirstRead final : public RandomAccessFile {
 };
 
 // The local store, except that the file `touched` is opened as a TouchedAtFirstRead.
-class TouchOnReadStore final : public storage::ObjectStore {
+class TouchOnReadStore final : public storage::ForwardingStore {
  public:
-  explicit TouchOnReadStore(std::string touched) : touched_(std::move(touched)) {}
-  std::optional<std::string> LocalPath(const std::string& key) const override {
-    return base_.LocalPath(key);
-  }
-  std::string Uri(std::string_view key) const override { return base_.Uri(key); }
+  explicit TouchOnReadStore(std::string touched)
+      : ForwardingStore(std::make_shared<storage::LocalStore>()), touched_(std::move(touched)) {}
   Result<std::unique_ptr<RandomAccessFile>> OpenRead(const std::string& key) override {
-    ASSIGN_OR_RETURN(std::unique_ptr<RandomAccessFile> opened, base_.OpenRead(key));
+    ASSIGN_OR_RETURN(std::unique_ptr<RandomAccessFile> opened, base_->OpenRead(key));
     if (key != touched_) return opened;
     return std::unique_ptr<RandomAccessFile>(
         std::make_unique<TouchedAtFirstRead>(std::move(opened), key));
   }
-  Result<std::unique_ptr<storage::ObjectWriter>> OpenWrite(const std::string& key) override {
-    return base_.OpenWrite(key);
-  }
-  Result<std::optional<storage::ObjectInfo>> Head(const std::string& key) override {
-    return base_.Head(key);
-  }
-  Result<std::vector<storage::ObjectInfo>> List(const std::string& prefix) override {
-    return base_.List(prefix);
-  }
-  Status Delete(const std::string& key) override { return base_.Delete(key); }
-  Status Copy(const std::string& source_key, const std::string& key,
-              std::string_view if_etag) override {
-    return base_.Copy(source_key, key, if_etag);
-  }
-  Result<bool> PutIfAbsent(const std::string& key, std::string_view bytes) override {
-    return base_.PutIfAbsent(key, bytes);
-  }
 
  private:
-  storage::LocalStore base_;
   std::string touched_;
 };
 
