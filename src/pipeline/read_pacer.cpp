@@ -5,9 +5,10 @@
 
 #include <algorithm>
 #include <condition_variable>
-#include <limits>
 #include <map>
 #include <mutex>
+#include <optional>
+#include <span>
 #include <string>
 #include <utility>
 
