@@ -4,9 +4,11 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -323,17 +325,33 @@ struct DimensionOutcome {
   formats::csv::DimensionTable data;
 };
 
-// RawToTrusted; with `raw_finished` set, to-raw of D runs on another thread and copies the
-// taken landing files (all local) while this reads them. raw_finished() waits for it and
-// returns its status; it is called before anything is published.
+// to-raw of D, running on another thread beside to-trusted (IngestRawBesideTrusted).
+struct RawBeside {
+  // Waits for to-raw to finish and returns its status.
+  std::function<Status()> finish;
+  // Set once to-raw has failed: to-trusted stops at its next chunk or bucket (its own
+  // outcome no longer matters; to-raw's error is the run's).
+  const std::atomic<bool>* failed = nullptr;
+};
+
+// RawToTrusted; with `beside`, to-raw of D runs on another thread and copies the taken
+// landing files (all local) while this reads them. beside->finish() is called before
+// anything is published.
 Result<TrustedResult> ToTrusted(const lake::LakeLock& lock, Date date, const StageOptions& options,
-                                const LandingInventory* landing,
-                                const std::function<Status()>& raw_finished) {
+                                const LandingInventory* landing, const RawBeside* beside) {
   RETURN_NOT_OK(options.Validate());
   const lake::Lake& lake = lock.lake();
   const int threads = options.ResolvedThreads();
   const parquet::WriterOptions parquet_options = options.ParquetOptions();
-  const bool raw_beside = static_cast<bool>(raw_finished);
+  const bool raw_beside = beside != nullptr;
+  // Between chunks and buckets: the run cancelled, or to-raw beside this failed.
+  const auto check_stop = [&]() -> Status {
+    RETURN_NOT_OK(options.control.CheckCancelled());
+    if (raw_beside && beside->failed->load(std::memory_order_relaxed)) {
+      return Status::Cancelled("to-raw failed");
+    }
+    return Status::OK();
+  };
 
   // The raw files of D, opened first so that progress knows the bytes to read; reads
   // count into it and stop once the run is cancelled.
@@ -462,7 +480,7 @@ Result<TrustedResult> ToTrusted(const lake::LakeLock& lock, Date date, const Sta
     ASSIGN_OR_RETURN(FileCounters counters,
                      formats::jsonl::ReadEvents(
                          *file, read_options, [&](formats::jsonl::EventChunk&& chunk) -> Status {
-                           RETURN_NOT_OK(options.control.CheckCancelled());
+                           RETURN_NOT_OK(check_stop());
                            options.control.Add(0, chunk.counters.rows_in);
                            RETURN_NOT_OK(rejects.Add(chunk.rejects));
                            return event_buckets.Add(std::move(chunk.kept_parts));
@@ -476,7 +494,7 @@ Result<TrustedResult> ToTrusted(const lake::LakeLock& lock, Date date, const Sta
     options.control.StartPhase("deduplicating and writing events", ProgressUnit::kBuckets, buckets);
     // Buckets touch disjoint state, so they can be taken concurrently.
     const Status buckets_written = ParallelFor(buckets, threads, [&](size_t b) -> Status {
-      RETURN_NOT_OK(options.control.CheckCancelled());
+      RETURN_NOT_OK(check_stop());
       ASSIGN_OR_RETURN(RecordBatch events, event_buckets.Take(static_cast<uint32_t>(b)));
       ASSIGN_OR_RETURN(duplicates[b], formats::jsonl::DropDuplicateRows(&events));
       kept_rows[b] = events.num_rows();
@@ -526,7 +544,7 @@ Result<TrustedResult> ToTrusted(const lake::LakeLock& lock, Date date, const Sta
                                         FormatIsoDate(date), expected_rejects, result.rejects));
   }
   partitions.push_back(std::move(rejects_partition));
-  if (raw_beside) RETURN_NOT_OK(raw_finished());
+  if (raw_beside) RETURN_NOT_OK(beside->finish());
   // Bytes read from a landing file are the raw copy's only if the file is still the one
   // that was copied, unchanged since it was opened.
   for (const RawInput& input : inputs) {
@@ -561,8 +579,30 @@ Result<TrustedResult> ToTrusted(const lake::LakeLock& lock, Date date, const Sta
 
 Result<TrustedResult> RawToTrusted(const lake::LakeLock& lock, Date date,
                                    const StageOptions& options, const LandingInventory* landing) {
-  return ToTrusted(lock, date, options, landing, {});
+  return ToTrusted(lock, date, options, landing, nullptr);
 }
+
+namespace {
+
+// Releases the pacer's leader (the copy) and joins its thread: on Join(), or when it goes
+// out of scope.
+class CopierJoin {
+ public:
+  CopierJoin(const ReadPacer& pacer, std::thread& thread) : pacer_(pacer), thread_(thread) {}
+  ~CopierJoin() { Join(); }
+  CopierJoin(const CopierJoin&) = delete;
+  CopierJoin& operator=(const CopierJoin&) = delete;
+  void Join() {
+    pacer_.ReleaseLeader();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  const ReadPacer& pacer_;
+  std::thread& thread_;
+};
+
+}  // namespace
 
 bool CanIngestRawBesideTrusted(const lake::LakeLock& lock, const LandingInventory& inventory) {
   return !lock.remote() &&
@@ -592,18 +632,29 @@ RawAndTrustedResult IngestRawBesideTrusted(const lake::LakeLock& lock,
   // to-raw reports no progress of its own (the display follows to-trusted's reads of the
   // same files) and stops when the run is cancelled.
   const RunControl raw_control{nullptr, options.control.cancellation};
+  std::atomic<bool> raw_failed{false};
   std::thread copier([&] {
-    result.raw = IngestRaw(lock, copied, date, raw_control);
+    try {
+      result.raw = IngestRaw(lock, copied, date, raw_control);
+    } catch (const std::exception& e) {
+      // As the application does for the other stages: a bug or memory exhaustion.
+      result.raw = Status::Internal(fmt::format("internal error in to-raw: {}", e.what()));
+    }
     result.raw_seconds = std::chrono::steady_clock::now() - start;
+    if (!result.raw.ok()) raw_failed.store(true, std::memory_order_relaxed);
   });
-  const auto raw_finished = [&]() -> Status {
-    pacer.ReleaseLeader();
-    if (copier.joinable()) copier.join();
-    return result.raw.status();
-  };
-  result.trusted = ToTrusted(lock, date, options, &parsed, raw_finished);
+  // Joined on every way out, an exception's included; the copy is released first, so it
+  // never waits for a parse that has stopped.
+  CopierJoin join(pacer, copier);
+  const RawBeside beside{[&] {
+                           join.Join();
+                           return result.raw.status();
+                         },
+                         &raw_failed};
+  result.trusted = ToTrusted(lock, date, options, &parsed, &beside);
+  join.Join();
   // to-raw's error comes first, as when the stages run one after the other.
-  if (const Status raw = raw_finished(); !raw.ok()) result.trusted = raw;
+  if (!result.raw.ok()) result.trusted = result.raw.status();
   return result;
 }
 
